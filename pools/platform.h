@@ -1,0 +1,30 @@
+/* The platform shim: everything that differs between Linux and Emscripten.
+ * One implementation file per platform (platform_linux.c,
+ * platform_emscripten.c), chosen by the build; logic never tests the platform. */
+#ifndef POOLBENCH_PLATFORM_H
+#define POOLBENCH_PLATFORM_H
+
+#include "pool_word.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Blocks while *addr == expected, for at most timeout_ns. Returns 0 when woken
+ * or the value differed, 1 on timeout. Spurious returns are allowed. */
+int plat_futex_wait(pool_word *addr, uint32_t expected, uint64_t timeout_ns);
+/* Wakes up to n waiters on addr. */
+void plat_futex_wake(pool_word *addr, int n);
+/* A hint for busy-wait loops (x86 pause, arm yield, nothing on Wasm). */
+void plat_cpu_relax(void);
+/* Monotonic clock in nanoseconds. */
+uint64_t plat_now_ns(void);
+/* Logical CPUs available to this process. */
+int plat_cpu_count(void);
+/* Sleeps the calling thread (never use on a browser main thread). */
+void plat_sleep_ns(uint64_t ns);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,110 @@
+/* poolbench pools: one interface for every thread pool under test.
+ *
+ * A pool of `threads` runs on that many threads: the caller plus threads-1
+ * workers. Every backend honours the same contract (implemented once, in
+ * pool_core.c):
+ *   - the caller always takes part in the work;
+ *   - a nested call (from inside a body) or a call while another thread's call
+ *     is in flight runs inline on its caller, serially, and never deadlocks;
+ *   - until every worker is ready, calls run inline (Wasm threads start late
+ *     and must never be waited for on a thread that cannot block);
+ *   - pool_destroy works at any time: before workers are ready, while warm.
+ * Thread safety: pool_parallel_for, pool_set_warm and the read-only queries may
+ * be called from any thread; pool_destroy must not race with other calls.
+ */
+#ifndef POOLBENCH_POOL_H
+#define POOLBENCH_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define POOL_MAX_THREADS 256
+
+typedef struct pool pool;
+
+/* Runs items [begin, end) of one chunk. */
+typedef void (*pool_body)(void *ctx, size_t begin, size_t end);
+
+typedef enum pool_error {
+  POOL_OK = 0,
+  POOL_EBACKEND = -1, /* unknown backend name */
+  POOL_ETHREADS = -2, /* threads < 1 or > POOL_MAX_THREADS */
+  POOL_ERANGE = -3,   /* begin > end */
+  POOL_EINVAL = -4,   /* NULL pool, body or output pointer */
+  POOL_ENOMEM = -5,
+  POOL_ESPAWN = -6, /* a worker thread could not be created */
+  POOL_EUNSUPPORTED = -7, /* backend not built for this platform */
+} pool_error;
+
+typedef struct pool_options {
+  /* Warm pools busy-wait this long when idle before sleeping; 0 picks the
+   * default (POOL_DEFAULT_SPIN_NS), POOL_SPIN_FOREVER never sleeps. */
+  uint64_t spin_ns;
+  /* Start warm (spinning) or cold (sleeping); -1 keeps the backend's default. */
+  int warm;
+} pool_options;
+
+#define POOL_DEFAULT_SPIN_NS 2000000u /* 2 ms: covers back-to-back bursts */
+#define POOL_SPIN_FOREVER UINT64_MAX
+
+typedef struct pool_stats_t {
+  uint64_t calls;        /* pool_parallel_for calls that returned POOL_OK */
+  uint64_t inline_calls; /* of those, run serially on the caller */
+  uint64_t items;        /* items processed in all calls */
+  uint64_t caller_items; /* of those, processed by the calling thread */
+  uint64_t wakes;        /* wake-ups issued (futex_wake, notify, broadcast) */
+} pool_stats_t;
+
+/* What a worker is doing, published with one relaxed store per change so a
+ * watchdog can read it even when the worker is stuck. */
+typedef enum pool_worker_state {
+  POOL_WORKER_STARTING = 0,
+  POOL_WORKER_SPINNING, /* idle, busy-waiting */
+  POOL_WORKER_SLEEPING, /* idle, blocked in the backend's wait */
+  POOL_WORKER_WORKING,
+  POOL_WORKER_DONE, /* exited */
+} pool_worker_state;
+
+typedef struct pool_worker_info {
+  pool_worker_state state;
+  uint32_t generation; /* the last work generation this worker saw */
+  uint64_t items;      /* items this worker processed */
+  uint64_t ready_ns;   /* plat_now_ns() when it became ready; 0 if not yet */
+} pool_worker_info;
+
+/* Creates a pool; *out is NULL on error. */
+int pool_create(pool **out, const char *backend, int threads,
+                const pool_options *opt);
+/* grain: items per chunk; 0 chooses one. */
+int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
+                      pool_body body, void *ctx);
+void pool_set_warm(pool *p, bool warm);
+bool pool_is_warm(const pool *p);
+int pool_threads(const pool *p);
+int pool_ready_threads(const pool *p); /* counts the caller */
+const char *pool_backend_name(const pool *p);
+uint64_t pool_created_ns(const pool *p);
+void pool_stats(const pool *p, pool_stats_t *out);
+/* worker in [0, threads-1); returns POOL_EINVAL when out of range. */
+int pool_worker(const pool *p, int worker, pool_worker_info *out);
+/* The generation counter and the caller's completion word, for dumps. */
+void pool_words(const pool *p, uint32_t *generation, uint32_t *done);
+void pool_destroy(pool *p);
+
+const char *pool_strerror(int err);
+const char *pool_worker_state_name(pool_worker_state s);
+
+/* Registered backends, in table order: names[i] for i < pool_backend_count(). */
+int pool_backend_count(void);
+const char *pool_backend_at(int i);
+const char *pool_backend_describe(const char *name); /* NULL if unknown */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs every dependency poolbench needs, from Debian's packages and npm.
+# Idempotent: when everything is present it only checks (a few seconds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian package -> a file whose presence proves it is installed (fast check,
+# no dpkg query per package).
+declare -A PROBE=(
+  [cmake]=/usr/bin/cmake
+  [g++]=/usr/bin/g++
+  [libbenchmark-dev]=/usr/include/benchmark/benchmark.h
+  [libtbb-dev]=/usr/include/oneapi/tbb.h
+  [libcjson-dev]=/usr/include/cjson/cJSON.h
+  [gnuplot-nox]=/usr/bin/gnuplot
+  [emscripten]=/usr/bin/emcc
+  [chromium]=/usr/bin/chromium
+  [nodejs]=/usr/bin/node
+  [npm]=/usr/bin/npm
+)
+
+missing=()
+for pkg in "${!PROBE[@]}"; do
+  [[ -e "${PROBE[$pkg]}" ]] || missing+=("$pkg")
+done
+# Node may come from elsewhere than Debian; accept any node/npm on PATH.
+if command -v node >/dev/null; then missing=("${missing[@]/nodejs}"); fi
+if command -v npm >/dev/null; then missing=("${missing[@]/npm}"); fi
+# A user's own emsdk on PATH wins over Debian's emscripten.
+if command -v emcc >/dev/null; then missing=("${missing[@]/emscripten}"); fi
+read -r -a missing <<<"${missing[*]}"
+
+if ((${#missing[@]})); then
+  cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: missing packages: ${missing[*]}" >&2
+    echo "setup: run as root: apt-get update && $cmd" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || { echo "setup: apt-get update failed" >&2; exit 1; }
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends ${missing[*]} >/dev/null \
+    || { echo "setup: '$cmd' failed" >&2; exit 1; }
+fi
+
+# npm packages, pinned by the committed package-lock.json.
+if [[ -f package-lock.json ]]; then
+  if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "setup: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+      || { echo "setup: 'npm ci' failed" >&2; exit 1; }
+  fi
+fi
+echo "setup: all dependencies present"
