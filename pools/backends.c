@@ -45,3 +45,8 @@ const char *pool_backend_describe(const char *name) {
   const pool_backend *b = pool_backend_find(name);
   return b ? b->description : NULL;
 }
+
+bool pool_backend_has_workers(const char *name) {
+  const pool_backend *b = pool_backend_find(name);
+  return b && b->wait != NULL;
+}

@@ -103,6 +103,9 @@ const char *pool_worker_state_name(pool_worker_state s);
 int pool_backend_count(void);
 const char *pool_backend_at(int i);
 const char *pool_backend_describe(const char *name); /* NULL if unknown */
+/* Whether the backend runs the shared worker core, i.e. has warm and cold
+ * modes, a start-up timeline and per-worker state. */
+bool pool_backend_has_workers(const char *name);
 
 #ifdef __cplusplus
 }

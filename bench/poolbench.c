@@ -1,0 +1,205 @@
+/* poolbench: the command line over the harness. The same file is the entry
+ * point natively and under the Wasm hosts. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "host.h"
+#include "platform.h"
+#include "pool.h"
+#include "suite.h"
+
+static const char usage[] =
+    "usage: poolbench run [options]   measure parallel_for costs, write records\n"
+    "       poolbench list            list backends and scenarios\n"
+    "       poolbench --help\n"
+    "\n"
+    "run options:\n"
+    "  --backend a,b     backends to measure (default: all; see `poolbench list`)\n"
+    "  --scenario s,t    scenarios to run (default: all); the ping-pong\n"
+    "                    references always run first: every figure is also\n"
+    "                    reported in their units\n"
+    "  --threads P       threads per pool, counting the caller, 1..256\n"
+    "                    (default: logical cores)\n"
+    "  --warm | --cold | --both\n"
+    "                    idle mode of the pools that have one (default: both)\n"
+    "  --reps R          outer repetitions, the first discarded, >= 3 (default 11)\n"
+    "  --quick           fewer repetitions and shorter batches (a smoke run)\n"
+    "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/)\n"
+    "\n"
+    "Records: one JSON object per line, fields documented in results/README.md.\n"
+    "Progress goes to stderr, the summary table to stdout.\n";
+
+/* One line, exit 2: every usage error ends here. */
+static _Noreturn void bad_usage(const char *fmt, const char *arg) {
+  fprintf(stderr, "poolbench: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, " (see poolbench --help)\n");
+  exit(2);
+}
+
+static long parse_int(const char *opt, const char *s, long lo, long hi) {
+  if (!s) bad_usage("%s needs a value", opt);
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < lo || v > hi) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s must be an integer in %ld..%ld, got '%%s'", opt, lo, hi);
+    bad_usage(msg, s);
+  }
+  return v;
+}
+
+/* Splits a comma list into names[], checking each with `known`. */
+static int split_list(const char *opt, char *s, const char **names, int max,
+                      bool (*known)(const char *), const char *what) {
+  if (!s || !*s) bad_usage("%s needs a comma-separated list", opt);
+  int n = 0;
+  for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+    if (!known(tok)) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "unknown %s '%%s'", what);
+      bad_usage(msg, tok);
+    }
+    if (n == max) bad_usage("too many names in %s", opt);
+    names[n++] = tok;
+  }
+  return n;
+}
+
+static bool known_backend(const char *name) { return pool_backend_describe(name) != NULL; }
+static bool known_scenario(const char *name) { return scenario_find(name) != NULL; }
+
+static int cmd_list(void) {
+  printf("backends:\n");
+  for (int i = 0; i < pool_backend_count(); i++)
+    printf("  %-12s %s\n", pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
+  printf("scenarios:\n");
+  for (int i = 0; i < scenario_count(); i++)
+    printf("  %-12s %s\n", scenario_at(i)->name, scenario_at(i)->description);
+  return 0;
+}
+
+static int mkdirs(const char *path) {
+  char tmp[1024];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
+    *p = '/';
+  }
+  return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int cmd_run(int argc, char **argv) {
+  suite_plan plan = {0};
+  plan.threads = plat_cpu_count();
+  plan.warm = plan.cold = true;
+  harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS};
+  const char *out_dir = NULL;
+  const char *scen_names[SUITE_MAX];
+  int nscen = 0;
+
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--backend") == 0) {
+      plan.nbackends = split_list(a, v, plan.backends, SUITE_MAX, known_backend, "backend");
+      i++;
+    } else if (strcmp(a, "--scenario") == 0) {
+      nscen = split_list(a, v, scen_names, SUITE_MAX, known_scenario, "scenario");
+      i++;
+    } else if (strcmp(a, "--threads") == 0) {
+      plan.threads = (int)parse_int(a, v, 1, POOL_MAX_THREADS);
+      i++;
+    } else if (strcmp(a, "--reps") == 0) {
+      o.reps = (int)parse_int(a, v, HARNESS_MIN_REPS, 100000);
+      i++;
+    } else if (strcmp(a, "--warm") == 0) {
+      plan.warm = true, plan.cold = false;
+    } else if (strcmp(a, "--cold") == 0) {
+      plan.warm = false, plan.cold = true;
+    } else if (strcmp(a, "--both") == 0) {
+      plan.warm = plan.cold = true;
+    } else if (strcmp(a, "--quick") == 0) {
+      o.quick = true;
+    } else if (strcmp(a, "--out") == 0) {
+      if (!v || !*v) bad_usage("%s needs a directory", a);
+      out_dir = v;
+      i++;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(usage, stdout);
+      return 0;
+    } else {
+      bad_usage("unknown option '%s'", a);
+    }
+  }
+  if (plan.nbackends == 0)
+    for (int i = 0; i < pool_backend_count() && i < SUITE_MAX; i++)
+      plan.backends[plan.nbackends++] = pool_backend_at(i);
+  if (nscen == 0)
+    for (int i = 0; i < scenario_count(); i++) plan.scenarios[plan.nscenarios++] = scenario_at(i);
+  else
+    for (int i = 0; i < nscen; i++) plan.scenarios[plan.nscenarios++] = scenario_find(scen_names[i]);
+  if (o.quick && o.reps == HARNESS_DEFAULT_REPS) o.reps = 10; /* 9 kept: gate minimum */
+  o.threads = plan.threads;
+
+  char dir[512], path[600], cmdline[1024] = "";
+  if (out_dir) {
+    snprintf(dir, sizeof dir, "%s", out_dir);
+  } else {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(dir, sizeof dir, "results/%Y%m%d-%H%M%S", &tm);
+  }
+  if (mkdirs(dir) != 0) {
+    fprintf(stderr, "poolbench: cannot create %s: %s\n", dir, strerror(errno));
+    return 1;
+  }
+  snprintf(path, sizeof path, "%s/%s.ndjson", dir, o.platform);
+  for (int i = 0; i < argc; i++) {
+    strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 2);
+    if (i + 1 < argc) strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
+  }
+  o.out_path = path;
+  o.argv_line = cmdline;
+
+  char err[256];
+  fprintf(stderr, "poolbench: calibrating (timer step, delay kernel)...\n");
+  harness *h = harness_open(&o, err, sizeof err);
+  if (!h) {
+    fprintf(stderr, "poolbench: %s\n", err);
+    return 1;
+  }
+  fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o.platform, plan.threads, path);
+  summary_row rows[SUITE_MAX * 2];
+  int nrows = 0;
+  int failed = suite_run(h, &plan, rows, &nrows, stderr);
+  suite_print_summary(stdout, h, rows, nrows);
+  printf("records: %s\n", path);
+  harness_close(h);
+  return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (strcmp(argv[1], "list") == 0) return cmd_list();
+  if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
+  bad_usage("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,222 @@
+/* The session: records file, header, repetition scheme, record writing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness_internal.h"
+#include "host.h"
+#include "platform.h"
+#include "stats.h"
+
+#ifndef POOLBENCH_GIT_COMMIT
+#define POOLBENCH_GIT_COMMIT "unknown"
+#endif
+
+struct harness {
+  harness_options o;
+  double step_ns;
+  double iters_per_ns;
+  double min_batch_ns;
+  double spin_rt_ns, futex_rt_ns;
+};
+
+double timer_measure_step_ns(void) {
+  /* Consecutive readings: the smallest non-zero difference is the step the
+   * clock can resolve, including the cost of reading it. */
+  uint64_t best = UINT64_MAX;
+  int seen = 0;
+  for (int i = 0; i < 200000 && seen < 2000; i++) {
+    uint64_t a = plat_now_ns(), b = plat_now_ns();
+    while (b == a) b = plat_now_ns();
+    if (b - a < best) best = b - a;
+    seen++;
+  }
+  return (double)best;
+}
+
+harness *harness_open(const harness_options *o, char *err, size_t errlen) {
+  harness *h = calloc(1, sizeof *h);
+  if (!h) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  h->o = *o;
+  if (h->o.reps < HARNESS_MIN_REPS) h->o.reps = HARNESS_DEFAULT_REPS;
+  if (sink_open(o->out_path, err, errlen) != 0) {
+    free(h);
+    return NULL;
+  }
+  h->step_ns = timer_measure_step_ns();
+  if (kernel_calibrate(h->step_ns, &h->iters_per_ns, err, errlen) != 0) {
+    sink_close();
+    free(h);
+    return NULL;
+  }
+  double floor_ns = o->min_batch_ns > 0 ? o->min_batch_ns : (o->quick ? 2e5 : 1e6);
+  h->min_batch_ns = fmax(1000 * h->step_ns, floor_ns);
+
+  json j;
+  harness_record_begin(h, &j, "header");
+  json_int(&j, "schema", HARNESS_SCHEMA_VERSION);
+  char when[32];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  json_str(&j, "start_time", when);
+  json_str(&j, "git_commit", POOLBENCH_GIT_COMMIT);
+#if defined(__clang__)
+  json_str(&j, "compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+  json_str(&j, "compiler", "gcc " __VERSION__);
+#else
+  json_str(&j, "compiler", NULL);
+#endif
+  json_num(&j, "timer_step_ns", h->step_ns);
+  json_num(&j, "kernel_iters_per_ns", h->iters_per_ns);
+  json_num(&j, "min_batch_ns", h->min_batch_ns);
+  host_probe(&j);
+  json_key_obj_begin(&j, "options");
+  json_int(&j, "threads", o->threads);
+  json_int(&j, "reps", h->o.reps);
+  json_bool(&j, "quick", o->quick);
+  json_str(&j, "command", o->argv_line);
+  json_obj_end(&j);
+  harness_write_record(h, &j);
+  return h;
+}
+
+void harness_close(harness *h) {
+  if (!h) return;
+  sink_close();
+  free(h);
+}
+
+void harness_record_begin(harness *h, json *j, const char *type) {
+  json_init(j);
+  json_obj_begin(j);
+  json_str(j, "type", type);
+  json_str(j, "platform", h->o.platform);
+}
+
+void harness_write_record(harness *h, json *j) {
+  (void)h;
+  json_obj_end(j);
+  if (!j->failed) sink_write_line(j->buf, j->len);
+  json_free(j);
+}
+
+void harness_emit_raw(harness *h, const char *type, const char *fields) {
+  json j;
+  harness_record_begin(h, &j, type);
+  if (fields && *fields) json_raw(&j, NULL, fields);
+  harness_write_record(h, &j);
+}
+
+static double elapsed(harness_batch fn, void *ctx, uint64_t iters) {
+  uint64_t t0 = plat_now_ns();
+  fn(ctx, iters);
+  return (double)(plat_now_ns() - t0);
+}
+
+int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) {
+  memset(r, 0, sizeof *r);
+  /* Size the batch: at least min_batch_ns (>= 1000x the timer step). */
+  uint64_t iters = 1;
+  double t = elapsed(fn, ctx, iters);
+  while (t < h->min_batch_ns && iters < (1ull << 32)) {
+    double grow = t > 0 ? h->min_batch_ns / t * 1.2 : 10;
+    if (grow > 10) grow = 10;
+    if (grow < 1.5) grow = 1.5;
+    iters = (uint64_t)ceil((double)iters * grow);
+    t = elapsed(fn, ctx, iters);
+  }
+  int keep = h->o.reps - 1; /* the first repetition is warm-up */
+  r->samples = malloc((size_t)keep * sizeof *r->samples);
+  if (!r->samples) return -1;
+  for (int rep = 0; rep <= keep; rep++) {
+    double s = elapsed(fn, ctx, iters) / (double)iters;
+    if (rep > 0) r->samples[rep - 1] = s;
+  }
+  r->n = keep;
+  r->inner = iters;
+  stats s = stats_of(r->samples, (size_t)keep);
+  r->median = s.median, r->mad = s.mad, r->min = s.min, r->max = s.max, r->mean = s.mean;
+  r->below_resolution = t < 1000 * h->step_ns;
+  return 0;
+}
+
+int harness_result_from(const double *samples, int n, harness_result *r) {
+  memset(r, 0, sizeof *r);
+  r->samples = malloc((size_t)(n > 0 ? n : 1) * sizeof *r->samples);
+  if (!r->samples) return -1;
+  memcpy(r->samples, samples, (size_t)n * sizeof *samples);
+  r->n = n;
+  r->inner = 1;
+  stats s = stats_of(samples, (size_t)n);
+  r->median = s.median, r->mad = s.mad, r->min = s.min, r->max = s.max, r->mean = s.mean;
+  return 0;
+}
+
+void harness_result_free(harness_result *r) {
+  free(r->samples);
+  r->samples = NULL;
+}
+
+void harness_emit(harness *h, const harness_key *k, const char *unit,
+                  const harness_result *r, const harness_extra *extra,
+                  int nextra, const char *const *flags, int nflags) {
+  json j;
+  harness_record_begin(h, &j, "measurement");
+  json_str(&j, "scenario", k->scenario);
+  json_str(&j, "backend", k->backend);
+  json_str(&j, "mode", k->mode);
+  json_int(&j, "threads", k->threads);
+  json_int(&j, "items", (int64_t)k->items);
+  json_num(&j, "work_ns", k->work_ns);
+  json_str(&j, "unit", unit);
+  json_num(&j, "median", r->median);
+  json_num(&j, "mad", r->mad);
+  json_num(&j, "min", r->min);
+  json_num(&j, "max", r->max);
+  json_num(&j, "mean", r->mean);
+  json_int(&j, "n", r->n);
+  json_int(&j, "inner", (int64_t)r->inner);
+  bool time_unit = strcmp(unit, "ns") == 0;
+  json_num(&j, "spin_rt_units",
+           time_unit && h->spin_rt_ns > 0 ? r->median / h->spin_rt_ns : NAN);
+  json_num(&j, "futex_rt_units",
+           time_unit && h->futex_rt_ns > 0 ? r->median / h->futex_rt_ns : NAN);
+  for (int i = 0; i < nextra; i++) json_num(&j, extra[i].name, extra[i].value);
+  json_arr_begin(&j, "samples");
+  for (int i = 0; i < r->n; i++) json_num(&j, NULL, r->samples[i]);
+  json_arr_end(&j);
+  json_arr_begin(&j, "flags");
+  if (r->below_resolution) json_str(&j, NULL, "below_timer_resolution");
+  for (int i = 0; i < nflags; i++) json_str(&j, NULL, flags[i]);
+  json_arr_end(&j);
+  harness_write_record(h, &j);
+}
+
+double harness_measure_emit(harness *h, const harness_key *k, harness_batch fn,
+                            void *ctx, const harness_extra *extra, int nextra) {
+  harness_result r;
+  if (harness_measure(h, fn, ctx, &r) != 0) return -1;
+  harness_emit(h, k, "ns", &r, extra, nextra, NULL, 0);
+  double m = r.median;
+  harness_result_free(&r);
+  return m;
+}
+
+double harness_iters_per_ns(const harness *h) { return h->iters_per_ns; }
+double harness_timer_step_ns(const harness *h) { return h->step_ns; }
+void harness_set_references(harness *h, double spin, double futex) {
+  h->spin_rt_ns = spin;
+  h->futex_rt_ns = futex;
+}
+double harness_spin_rt_ns(const harness *h) { return h->spin_rt_ns; }
+double harness_futex_rt_ns(const harness *h) { return h->futex_rt_ns; }
+const harness_options *harness_opts(const harness *h) { return &h->o; }
+const char *harness_platform(const harness *h) { return h->o.platform; }

@@ -1,0 +1,105 @@
+/* poolbench harness: the measurement engine, the same C on every platform.
+ *
+ * A session owns the run's records file (through the synchronous sink), the
+ * calibrated delay kernel and the same-run physical references. Scenarios
+ * drive pools and emit one NDJSON record per measurement; hosts (the CLI, the
+ * Python baselines through ctypes, the Wasm hosts) only choose what to run. */
+#ifndef POOLBENCH_HARNESS_H
+#define POOLBENCH_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HARNESS_MIN_REPS 3
+#define HARNESS_DEFAULT_REPS 11 /* the first is discarded as warm-up */
+#define HARNESS_SCHEMA_VERSION 1
+
+typedef struct harness harness;
+
+typedef struct harness_options {
+  const char *platform;  /* "native", "node", "chrome", "python" */
+  const char *out_path;  /* the NDJSON records file (appended) */
+  int threads;           /* P, counting the caller */
+  int reps;              /* outer repetitions, incl. the discarded first */
+  bool quick;            /* fewer reps, shorter batches, fewer latency calls */
+  double min_batch_ns;   /* lower bound for one timed batch; 0: automatic */
+  const char *argv_line; /* the command line, recorded in the header */
+} harness_options;
+
+/* Opens the records file, probes the environment, measures the timer and
+ * calibrates the delay kernel, then writes the run header. NULL on error, with
+ * a one-line reason in err. */
+harness *harness_open(const harness_options *o, char *err, size_t errlen);
+void harness_close(harness *h);
+
+/* A timed operation: runs `iters` operations back to back. */
+typedef void (*harness_batch)(void *ctx, uint64_t iters);
+
+/* What a measurement is (the record's key fields). */
+typedef struct harness_key {
+  const char *scenario;
+  const char *backend;
+  const char *mode; /* "warm", "cold" or "default" */
+  int threads;
+  uint64_t items;
+  double work_ns;
+} harness_key;
+
+/* Per-op time statistics of one measurement (nanoseconds). */
+typedef struct harness_result {
+  double median, mad, min, max, mean;
+  double p50, p90, p99, p999; /* latency scenarios only, else 0 */
+  int n;                      /* kept samples */
+  double *samples;            /* n per-repetition per-op times (owned) */
+  uint64_t inner;             /* ops per timed batch */
+  bool below_resolution;      /* a batch or a single timing near the step */
+} harness_result;
+
+/* Measures fn with the engine's repetition scheme: a batch sized to at least
+ * 1000x the timer's step, `reps` outer repetitions, the first discarded. */
+int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *out);
+void harness_result_free(harness_result *r);
+/* Builds a result from samples measured by other means (copies them). */
+int harness_result_from(const double *samples, int n, harness_result *out);
+
+/* Extra numbers a record carries beside the statistics. */
+typedef struct harness_extra {
+  const char *name;
+  double value;
+} harness_extra;
+
+/* Writes one measurement record (adds the reference-normalized fields). */
+void harness_emit(harness *h, const harness_key *k, const char *unit,
+                  const harness_result *r, const harness_extra *extra,
+                  int nextra, const char *const *flags, int nflags);
+/* Writes a free-form record: `json_fields` is the inside of an object
+ * (`"a":1,"b":[2]`), prefixed with type and platform. */
+void harness_emit_raw(harness *h, const char *type, const char *json_fields);
+/* Measures fn and emits the record; returns the median per op (ns) or -1. */
+double harness_measure_emit(harness *h, const harness_key *k, harness_batch fn,
+                            void *ctx, const harness_extra *extra, int nextra);
+
+/* The delay kernel: spins about work_ns nanoseconds (calibrated at open). */
+void harness_work(const harness *h, double work_ns);
+uint64_t harness_work_iters(const harness *h, double work_ns);
+void harness_spin_iters(uint64_t iters); /* the raw kernel */
+double harness_iters_per_ns(const harness *h);
+double harness_timer_step_ns(const harness *h);
+
+/* Same-run physical references (set by the pingpong scenario). */
+void harness_set_references(harness *h, double spin_rt_ns, double futex_rt_ns);
+double harness_spin_rt_ns(const harness *h);
+double harness_futex_rt_ns(const harness *h);
+
+const harness_options *harness_opts(const harness *h);
+const char *harness_platform(const harness *h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,99 @@
+/* Native host: write(2) on an O_APPEND descriptor, /proc and uname probes. */
+#include "host.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform.h"
+
+static int sink_fd = -1;
+
+int sink_open(const char *path, char *err, size_t errlen) {
+  sink_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (sink_fd < 0) {
+    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    return -1;
+  }
+  return 0;
+}
+
+void sink_write_line(const char *text, size_t len) {
+  if (sink_fd < 0) return;
+  /* One writev per line: with O_APPEND the line lands whole, after every
+   * line written before it, whichever thread wrote it. */
+  struct iovec v[2] = {{(void *)text, len}, {"\n", 1}};
+  ssize_t left = (ssize_t)len + 1;
+  while (left > 0) {
+    ssize_t n = writev(sink_fd, v, 2);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    left -= n;
+    if (left == 0) return;
+    /* A short write (disk full, signal): finish the rest byte-exactly. */
+    size_t done = (size_t)n;
+    if (done < v[0].iov_len) {
+      v[0].iov_base = (char *)v[0].iov_base + done;
+      v[0].iov_len -= done;
+    } else {
+      v[1].iov_base = (char *)v[1].iov_base + (done - v[0].iov_len);
+      v[1].iov_len -= done - v[0].iov_len;
+      v[0].iov_len = 0;
+    }
+  }
+}
+
+void sink_close(void) {
+  if (sink_fd >= 0) close(sink_fd);
+  sink_fd = -1;
+}
+
+const char *host_platform(void) { return "native"; }
+
+int64_t host_cpu_time_ns(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return -1;
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* First line of `path` starting with `prefix`, value after the colon. */
+static int read_field(const char *path, const char *prefix, char *out, size_t n) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  char line[512];
+  int found = -1;
+  while (fgets(line, sizeof line, f)) {
+    if (prefix && strncmp(line, prefix, strlen(prefix)) != 0) continue;
+    char *v = prefix ? strchr(line, ':') : line - 1;
+    if (!v) continue;
+    v++;
+    while (*v == ' ' || *v == '\t') v++;
+    v[strcspn(v, "\n")] = 0;
+    snprintf(out, n, "%s", v);
+    found = 0;
+    break;
+  }
+  fclose(f);
+  return found;
+}
+
+void host_probe(json *j) {
+  char buf[256];
+  json_str(j, "cpu_model",
+           read_field("/proc/cpuinfo", "model name", buf, sizeof buf) == 0 ? buf : NULL);
+  json_int(j, "logical_cores", plat_cpu_count());
+  struct utsname u;
+  if (uname(&u) == 0) {
+    char k[300];
+    snprintf(k, sizeof k, "%s %s %s", u.sysname, u.release, u.machine);
+    json_str(j, "kernel", k);
+  }
+  json_str(j, "governor",
+           read_field("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", NULL,
+                      buf, sizeof buf) == 0 ? buf : NULL);
+}

@@ -1,0 +1,47 @@
+/* idle_cpu: CPU burnt per wall second while a pool sits idle after a call,
+ * warm vs cold (warm pools spin for their idle budget, references like
+ * OpenMP spin by their own policy). */
+#include <math.h>
+
+#include "host.h"
+#include "platform.h"
+#include "scenarios.h"
+
+#define WINDOW_NS 100000000u /* 100 ms */
+
+static int run(harness *h, const target *t, summary_row *row) {
+  if (host_cpu_time_ns() < 0) {
+    scenario_error(h, t, "idle_cpu", "no process CPU clock on this platform");
+    return -1;
+  }
+  pool *p = scenario_pool(h, t, "idle_cpu");
+  if (!p) return -1;
+  int windows = harness_opts(h)->quick ? 2 : 5;
+  double samples[5];
+  pool_parallel_for(p, 0, (size_t)t->threads, 1, scenario_empty_body, NULL);
+  for (int i = 0; i < windows; i++) {
+    int64_t c0 = host_cpu_time_ns();
+    uint64_t t0 = plat_now_ns();
+    plat_sleep_ns(WINDOW_NS);
+    int64_t c1 = host_cpu_time_ns();
+    uint64_t t1 = plat_now_ns();
+    samples[i] = (double)(c1 - c0) / (double)(t1 - t0);
+  }
+  pool_destroy(p);
+  harness_result r;
+  harness_result_from(samples, windows, &r);
+  harness_key k = {"idle_cpu", t->backend, t->mode, t->threads, 0, 0};
+  harness_extra ex[] = {{"window_ns", WINDOW_NS}};
+  harness_emit(h, &k, "cores", &r, ex, 1, NULL, 0);
+  row->idle_cores = r.median;
+  harness_result_free(&r);
+  return 0;
+}
+
+const scenario scenario_idle_cpu = {
+    .name = "idle_cpu",
+    .description = "CPU seconds per wall second while the pool sits idle (~0.5 s)",
+    .per_target = true,
+    .applies = applies_not_serial,
+    .run = run,
+};

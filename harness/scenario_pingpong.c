@@ -1,0 +1,98 @@
+/* pingpong: the same-run physical references. A round trip between two
+ * threads, (a) busy-spinning on flags in their own cache lines and (b) each
+ * sleeping on a futex and woken by the other. Overheads are also reported in
+ * units of these, which makes figures comparable across machines. */
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "harness_internal.h"
+#include "platform.h"
+#include "scenarios.h"
+
+typedef struct pingpong {
+  alignas(64) pool_word ping;
+  alignas(64) pool_word pong;
+  alignas(64) _Atomic bool stop;
+  bool futex;
+} pingpong;
+
+#define SLICE_NS 100000000u /* bounded sleeps: a lost partner cannot hang us */
+
+/* Waits until *w != old; returns the new value. */
+static uint32_t await_change(pingpong *pp, pool_word *w, uint32_t old) {
+  uint32_t v;
+  while ((v = atomic_load_explicit(w, memory_order_acquire)) == old) {
+    if (atomic_load_explicit(&pp->stop, memory_order_relaxed)) return old;
+    if (pp->futex) plat_futex_wait(w, old, SLICE_NS);
+    else plat_cpu_relax();
+  }
+  return v;
+}
+
+static void post(pingpong *pp, pool_word *w, uint32_t v) {
+  atomic_store_explicit(w, v, memory_order_release);
+  if (pp->futex) plat_futex_wake(w, 1);
+}
+
+static void *partner(void *arg) {
+  pingpong *pp = arg;
+  uint32_t seen = 0;
+  while (!atomic_load_explicit(&pp->stop, memory_order_relaxed)) {
+    seen = await_change(pp, &pp->ping, seen);
+    post(pp, &pp->pong, seen);
+  }
+  return NULL;
+}
+
+static void round_trips(void *ctx, uint64_t iters) {
+  pingpong *pp = ctx;
+  uint32_t v = atomic_load_explicit(&pp->ping, memory_order_relaxed);
+  for (uint64_t i = 0; i < iters; i++) {
+    post(pp, &pp->ping, ++v);
+    while (await_change(pp, &pp->pong, v - 1) != v) {
+    }
+  }
+}
+
+static double measure(harness *h, bool futex, const char *backend) {
+  pingpong *pp = aligned_alloc(64, sizeof(pingpong));
+  if (!pp) return -1;
+  atomic_init(&pp->ping, 0);
+  atomic_init(&pp->pong, 0);
+  atomic_init(&pp->stop, false);
+  pp->futex = futex;
+  pthread_t th;
+  if (pthread_create(&th, NULL, partner, pp) != 0) {
+    free(pp);
+    return -1;
+  }
+  harness_key k = {"pingpong", backend, "default", 2, 1, 0};
+  double rt = harness_measure_emit(h, &k, round_trips, pp, NULL, 0);
+  atomic_store(&pp->stop, true);
+  post(pp, &pp->ping, atomic_load(&pp->ping) + 1);
+  pthread_join(th, NULL);
+  free(pp);
+  return rt;
+}
+
+static int run(harness *h, const target *t, summary_row *row) {
+  (void)row;
+  double spin = measure(h, false, "spin_pingpong");
+  double futex = measure(h, true, "futex_pingpong");
+  if (spin <= 0 || futex <= 0) {
+    scenario_error(h, t, "pingpong", "could not start the partner thread");
+    return -1;
+  }
+  harness_set_references(h, spin, futex);
+  return 0;
+}
+
+const scenario scenario_pingpong = {
+    .name = "pingpong",
+    .description = "same-run references: spin and futex round trip between two threads",
+    .per_target = false,
+    .applies = applies_all,
+    .run = run,
+};

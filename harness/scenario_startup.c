@@ -1,0 +1,88 @@
+/* startup: from pool_create until each worker is ready, as a timeline. On
+ * Wasm this shows workers coming up only after the event loop turns. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "harness_internal.h"
+#include "platform.h"
+#include "scenarios.h"
+#include "stats.h"
+
+#define DEADLINE_NS 10000000000u
+
+static int run(harness *h, const target *t, summary_row *row) {
+  int reps = harness_opts(h)->quick ? 4 : harness_opts(h)->reps;
+  int workers = t->threads - 1;
+  double *all = calloc((size_t)reps, sizeof *all);
+  double *timeline = calloc((size_t)(workers > 0 ? workers : 1) * (size_t)reps, sizeof *timeline);
+  if (!all || !timeline) {
+    free(all), free(timeline);
+    return -1;
+  }
+  int rc = 0;
+  for (int rep = 0; rep < reps && rc == 0; rep++) {
+    pool_options o = {.spin_ns = 0, .warm = -1};
+    pool *p = NULL;
+    uint64_t t0 = plat_now_ns();
+    int e = pool_create(&p, t->backend, t->threads, &o);
+    if (e != POOL_OK) {
+      scenario_error(h, t, "startup", "pool_create: %s", pool_strerror(e));
+      rc = -1;
+      break;
+    }
+    while (pool_ready_threads(p) < t->threads) {
+      if (plat_now_ns() - t0 > DEADLINE_NS) {
+        scenario_error(h, t, "startup", "workers not ready after 10 s");
+        rc = -1;
+        break;
+      }
+      plat_sleep_ns(20000);
+    }
+    double last = (double)(pool_created_ns(p) - t0); /* create's own cost */
+    for (int w = 0; w < workers && rc == 0; w++) {
+      pool_worker_info info;
+      pool_worker(p, w, &info);
+      double at = (double)(info.ready_ns - t0);
+      timeline[(size_t)rep * (size_t)workers + (size_t)w] = at;
+      if (at > last) last = at;
+    }
+    all[rep] = last;
+    pool_destroy(p);
+  }
+  if (rc == 0) {
+    harness_result r;
+    /* The first creation pays one-off costs (thread stacks, libraries). */
+    harness_result_from(all + 1, reps - 1, &r);
+    harness_extra ex[] = {{"first_ns", all[0]}};
+    harness_key k = {"startup", t->backend, t->mode, t->threads, 0, 0};
+    harness_emit(h, &k, "ns", &r, ex, 1, NULL, 0);
+    row->startup_ns = r.median;
+    harness_result_free(&r);
+
+    /* Each worker's ready time, median over the repetitions after the first. */
+    json j;
+    harness_record_begin(h, &j, "timeline");
+    json_str(&j, "scenario", "startup");
+    json_str(&j, "backend", t->backend);
+    json_int(&j, "threads", t->threads);
+    json_arr_begin(&j, "ready_ns");
+    double *col = calloc((size_t)reps, sizeof *col);
+    for (int w = 0; w < workers && col; w++) {
+      for (int rep = 1; rep < reps; rep++) col[rep - 1] = timeline[(size_t)rep * (size_t)workers + (size_t)w];
+      json_num(&j, NULL, stats_of(col, (size_t)reps - 1).median);
+    }
+    free(col);
+    json_arr_end(&j);
+    harness_write_record(h, &j);
+  }
+  free(all), free(timeline);
+  return rc;
+}
+
+const scenario scenario_startup = {
+    .name = "startup",
+    .description = "pool_create until each worker is ready (a timeline)",
+    .per_target = true,
+    .applies = applies_workers,
+    .run = run,
+};

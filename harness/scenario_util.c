@@ -1,0 +1,69 @@
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness_internal.h"
+#include "platform.h"
+#include "scenarios.h"
+
+#define READY_DEADLINE_NS 10000000000u /* 10 s: Wasm threads start late */
+
+void scenario_error(harness *h, const target *t, const char *scenario,
+                    const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "poolbench: %s %s %s: %s\n", scenario, t ? t->backend : "-",
+          t ? t->mode : "-", msg);
+  json j;
+  harness_record_begin(h, &j, "error");
+  json_str(&j, "scenario", scenario);
+  json_str(&j, "backend", t ? t->backend : NULL);
+  json_str(&j, "mode", t ? t->mode : NULL);
+  json_str(&j, "message", msg);
+  harness_write_record(h, &j);
+}
+
+pool *scenario_pool(harness *h, const target *t, const char *scenario) {
+  pool_options o = {.spin_ns = 0, .warm = strcmp(t->mode, "default") == 0 ? -1
+                                          : strcmp(t->mode, "warm") == 0};
+  pool *p = NULL;
+  int rc = pool_create(&p, t->backend, t->threads, &o);
+  if (rc != POOL_OK) {
+    scenario_error(h, t, scenario, "pool_create: %s", pool_strerror(rc));
+    return NULL;
+  }
+  uint64_t until = plat_now_ns() + READY_DEADLINE_NS;
+  while (pool_ready_threads(p) < pool_threads(p)) {
+    if (plat_now_ns() > until) {
+      scenario_error(h, t, scenario, "only %d of %d threads ready after 10 s",
+                     pool_ready_threads(p), pool_threads(p));
+      pool_destroy(p);
+      return NULL;
+    }
+    plat_sleep_ns(50000);
+  }
+  return p;
+}
+
+bool applies_all(const char *backend) { (void)backend; return true; }
+bool applies_workers(const char *backend) { return pool_backend_has_workers(backend); }
+bool applies_not_serial(const char *backend) { return strcmp(backend, "serial") != 0; }
+
+int scenario_pool_extras(const pool_stats_t *a, const pool_stats_t *b,
+                         harness_extra *out) {
+  double calls = (double)(b->calls - a->calls);
+  double items = (double)(b->items - a->items);
+  if (calls <= 0 || items <= 0) return 0;
+  out[0] = (harness_extra){"caller_share", (double)(b->caller_items - a->caller_items) / items};
+  out[1] = (harness_extra){"wakes_per_call", (double)(b->wakes - a->wakes) / calls};
+  out[2] = (harness_extra){"inline_share", (double)(b->inline_calls - a->inline_calls) / calls};
+  return 3;
+}
+
+void scenario_empty_body(void *ctx, size_t begin, size_t end) {
+  (void)ctx, (void)begin, (void)end;
+}

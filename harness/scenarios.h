@@ -1,0 +1,51 @@
+/* The scenarios: each drives one target (backend, mode, threads) and emits
+ * its records. A scenario never knows which platform it runs on. */
+#ifndef POOLBENCH_SCENARIOS_H
+#define POOLBENCH_SCENARIOS_H
+
+#include <stdbool.h>
+
+#include "harness.h"
+#include "pool.h"
+
+typedef struct target {
+  const char *backend;
+  const char *mode; /* "warm", "cold" or "default" */
+  int threads;
+} target;
+
+/* What the human summary shows per target; NaN where not measured. */
+typedef struct summary_row {
+  const char *backend, *mode;
+  double dispatch_ns, p50_ns, p99_ns, p999_ns, breakeven_ns, startup_ns,
+      idle_cores, caller_share;
+  bool breakeven_never;
+} summary_row;
+
+typedef struct scenario {
+  const char *name;
+  const char *description;
+  bool per_target; /* false: runs once per run (the references) */
+  bool (*applies)(const char *backend);
+  /* Returns 0, or -1 after emitting an "error" record and printing why. */
+  int (*run)(harness *h, const target *t, summary_row *row);
+} scenario;
+
+int scenario_count(void);
+const scenario *scenario_at(int i);
+const scenario *scenario_find(const char *name);
+
+/* Helpers shared by the scenarios (scenario_util.c). */
+pool *scenario_pool(harness *h, const target *t, const char *scenario);
+void scenario_error(harness *h, const target *t, const char *scenario,
+                    const char *fmt, ...);
+bool applies_all(const char *backend);
+bool applies_workers(const char *backend); /* our pools with worker threads */
+bool applies_not_serial(const char *backend);
+/* Fills extras from the stats delta of a measurement: caller_share,
+ * wakes_per_call, inline_share. Returns how many were written (<= 3). */
+int scenario_pool_extras(const pool_stats_t *before, const pool_stats_t *after,
+                         harness_extra *out);
+void scenario_empty_body(void *ctx, size_t begin, size_t end);
+
+#endif

@@ -1,0 +1,115 @@
+#include "suite.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "platform.h"
+
+static int targets_of(const suite_plan *plan, target *out) {
+  int n = 0;
+  for (int b = 0; b < plan->nbackends; b++) {
+    const char *name = plan->backends[b];
+    if (!pool_backend_has_workers(name)) {
+      out[n++] = (target){name, "default", plan->threads};
+      continue;
+    }
+    if (plan->warm) out[n++] = (target){name, "warm", plan->threads};
+    if (plan->cold) out[n++] = (target){name, "cold", plan->threads};
+  }
+  return n;
+}
+
+static void fmt_duration(char *buf, size_t n, double s) {
+  if (s < 60) snprintf(buf, n, "%.0fs", s);
+  else snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+}
+
+int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
+              int *nrows, FILE *progress) {
+  target targets[SUITE_MAX * 2];
+  int nt = targets_of(plan, targets);
+  for (int i = 0; i < nt; i++) {
+    rows[i] = (summary_row){targets[i].backend, targets[i].mode, NAN, NAN, NAN,
+                            NAN, NAN, NAN, NAN, NAN, false};
+  }
+  *nrows = nt;
+
+  /* Count the jobs first so progress can say i/n and an ETA. */
+  const scenario *refs = scenario_find("pingpong");
+  int total = 1;
+  for (int s = 0; s < plan->nscenarios; s++) {
+    if (!plan->scenarios[s]->per_target) continue;
+    for (int t = 0; t < nt; t++) total += plan->scenarios[s]->applies(targets[t].backend);
+  }
+  int done = 0, failed = 0;
+  uint64_t t0 = plat_now_ns();
+  summary_row none;
+  if (progress) fprintf(progress, "[%3d/%d] pingpong references\n", done + 1, total);
+  failed += refs->run(h, &(target){"-", "default", 2}, &none) != 0;
+  done++;
+  for (int s = 0; s < plan->nscenarios; s++) {
+    const scenario *sc = plan->scenarios[s];
+    if (!sc->per_target) continue;
+    for (int t = 0; t < nt; t++) {
+      if (!sc->applies(targets[t].backend)) continue;
+      if (progress) {
+        double el = (double)(plat_now_ns() - t0) / 1e9;
+        char eta[32];
+        fmt_duration(eta, sizeof eta, el / done * (total - done));
+        fprintf(progress, "[%3d/%d] %-9s %-12s %-7s  ETA %s\n", done + 1, total,
+                sc->name, targets[t].backend, targets[t].mode, eta);
+        fflush(progress);
+      }
+      failed += sc->run(h, &targets[t], &rows[t]) != 0;
+      done++;
+    }
+  }
+  if (progress) {
+    char el[32];
+    fmt_duration(el, sizeof el, (double)(plat_now_ns() - t0) / 1e9);
+    fprintf(progress, "done: %d jobs in %s, %d failed\n", done, el, failed);
+  }
+  return failed;
+}
+
+/* Prints v (ns) with a unit that keeps 3-4 significant digits, or "-". */
+static void fmt_ns(char *buf, size_t n, double v) {
+  if (isnan(v)) snprintf(buf, n, "-");
+  else if (v < 1e3) snprintf(buf, n, "%.0f ns", v);
+  else if (v < 1e6) snprintf(buf, n, "%.2f us", v / 1e3);
+  else snprintf(buf, n, "%.2f ms", v / 1e6);
+}
+
+void suite_print_summary(FILE *out, harness *h, const summary_row *rows, int n) {
+  char a[24], b[24];
+  fmt_ns(a, sizeof a, harness_spin_rt_ns(h));
+  fmt_ns(b, sizeof b, harness_futex_rt_ns(h));
+  fprintf(out, "\nplatform %s, P = %d; same-run references: spin round trip %s, futex round trip %s\n\n",
+          harness_platform(h), harness_opts(h)->threads, a, b);
+  fprintf(out, "%-12s %-7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", "backend",
+          "mode", "dispatch", "x spin", "p50", "p99", "p99.9", "break-even",
+          "startup", "idle cpu", "caller");
+  for (int i = 0; i < n; i++) {
+    const summary_row *r = &rows[i];
+    char d[24], p50[24], p99[24], p999[24], be[24], st[24], idle[16], xs[16], cs[16];
+    fmt_ns(d, sizeof d, r->dispatch_ns);
+    fmt_ns(p50, sizeof p50, r->p50_ns);
+    fmt_ns(p99, sizeof p99, r->p99_ns);
+    fmt_ns(p999, sizeof p999, r->p999_ns);
+    if (r->breakeven_never) snprintf(be, sizeof be, "never");
+    else fmt_ns(be, sizeof be, r->breakeven_ns);
+    fmt_ns(st, sizeof st, r->startup_ns);
+    if (isnan(r->idle_cores)) snprintf(idle, sizeof idle, "-");
+    else snprintf(idle, sizeof idle, "%.1f%%", r->idle_cores * 100);
+    double spin = harness_spin_rt_ns(h);
+    if (isnan(r->dispatch_ns) || spin <= 0) snprintf(xs, sizeof xs, "-");
+    else snprintf(xs, sizeof xs, "%.1f", r->dispatch_ns / spin);
+    if (isnan(r->caller_share)) snprintf(cs, sizeof cs, "-");
+    else snprintf(cs, sizeof cs, "%.0f%%", r->caller_share * 100);
+    fprintf(out, "%-12s %-7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", r->backend,
+            r->mode, d, xs, p50, p99, p999, be, st, idle, cs);
+  }
+  fprintf(out, "\ndispatch: median per call, empty body over P items; x spin: in spin round trips;\n"
+               "p50..p99.9: single calls; break-even: smallest W (ns per item) where P threads beat serial;\n"
+               "idle cpu: share of one core burnt while idle; caller: share of dispatch items run by the caller.\n");
+}

@@ -1,0 +1,29 @@
+/* The suite: which scenarios over which targets, run in order with progress. */
+#ifndef POOLBENCH_SUITE_H
+#define POOLBENCH_SUITE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "scenarios.h"
+
+#define SUITE_MAX 64
+
+typedef struct suite_plan {
+  const char *backends[SUITE_MAX];
+  int nbackends;
+  const scenario *scenarios[SUITE_MAX];
+  int nscenarios;
+  bool warm, cold; /* modes for backends that have them */
+  int threads;
+} suite_plan;
+
+/* Runs the plan (the ping-pong references always first). Fills rows (one per
+ * target) and returns the number of failed jobs. Progress lines go to
+ * `progress` (NULL: silent). */
+int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
+              int *nrows, FILE *progress);
+/* Prints the human summary table. */
+void suite_print_summary(FILE *out, harness *h, const summary_row *rows, int n);
+
+#endif
