@@ -89,6 +89,9 @@ void harness_work(const harness *h, double work_ns);
 uint64_t harness_work_iters(const harness *h, double work_ns);
 void harness_spin_iters(uint64_t iters); /* the raw kernel */
 double harness_iters_per_ns(const harness *h);
+/* Calibrates the kernel without a session (for drivers with their own timing,
+ * like the Google Benchmark binary): 0 on success, else err says why. */
+int harness_calibrate(double *iters_per_ns, char *err, size_t errlen);
 double harness_timer_step_ns(const harness *h);
 
 /* Same-run physical references (set by the pingpong scenario). */

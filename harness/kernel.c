@@ -57,3 +57,7 @@ uint64_t harness_work_iters(const harness *h, double work_ns) {
 void harness_work(const harness *h, double work_ns) {
   harness_spin_iters(harness_work_iters(h, work_ns));
 }
+
+int harness_calibrate(double *iters_per_ns, char *err, size_t errlen) {
+  return kernel_calibrate(timer_measure_step_ns(), iters_per_ns, err, errlen);
+}

@@ -301,11 +301,14 @@ static void case_participation(void) {
   CHECK(!atomic_load(&r.timed_out), "%s: the worker never ran a chunk", backend);
   pool_stats_t s;
   pool_stats(p, &s);
-  CHECK(s.wakes >= 1, "%s: a sleeping worker was not woken (wakes=%llu)", backend,
-        (unsigned long long)s.wakes);
   CHECK(s.caller_items == 1, "%s: caller ran %llu of 2 items", backend,
         (unsigned long long)s.caller_items);
   pool_destroy(p);
+  /* Wake-up accounting and modes belong to the pools with our worker core;
+   * the references (OpenMP, oneTBB) manage their threads themselves. */
+  if (!pool_backend_has_workers(backend)) return;
+  CHECK(s.wakes >= 1, "%s: a sleeping worker was not woken (wakes=%llu)", backend,
+        (unsigned long long)s.wakes);
 
   /* Warm forever: nobody sleeps, so not one wake-up may be issued. */
   pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .warm = 1};

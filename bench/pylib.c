@@ -1,0 +1,20 @@
+/* Entry points the Python baselines need beyond pool.h and harness.h, in the
+ * shared library they load with ctypes (libpoolbench.so). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness.h"
+#include "scenarios.h"
+
+/* A pool body running the delay kernel; ctx points to the iterations per item. */
+void poolbench_kernel_body(void *ctx, size_t begin, size_t end) {
+  uint64_t iters = *(const uint64_t *)ctx;
+  for (size_t i = begin; i < end; i++) harness_spin_iters(iters);
+}
+
+/* Runs the ping-pong references so Python records carry the same units. */
+int poolbench_references(harness *h) {
+  summary_row none;
+  target t = {"-", "default", 2};
+  return scenario_find("pingpong")->run(h, &t, &none);
+}
