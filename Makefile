@@ -6,7 +6,17 @@ JOBS ?= 2
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build test test-native test-tsan test-asan bench clean help
+# A run's records go to results/<run-id>/; RUN=DIR overrides, QUICK=1 makes
+# it a smoke run, THREADS=P sets the pool size.
+ifndef RUN
+RUN := results/$(shell date -u +%Y%m%d-%H%M%S)
+endif
+QUICK ?=
+THREADS ?=
+RUN_FLAGS := $(if $(QUICK),--quick) $(if $(THREADS),--threads $(THREADS))
+GBENCH_FLAGS := $(if $(QUICK),--benchmark_min_time=0.002 --benchmark_repetitions=3) $(if $(THREADS),--threads=$(THREADS))
+
+.PHONY: all setup build test test-native test-tsan test-asan bench bench-native clean help
 
 all: build
 
@@ -15,6 +25,8 @@ help:
 	@echo "  make setup        install every dependency (scripts/setup.sh, idempotent)"
 	@echo "  make build        build the native targets into $(BUILD)/"
 	@echo "  make test         setup + build + all tests (incl. TSan and ASan+UBSan builds)"
+	@echo "  make bench-native native pools, OpenMP/oneTBB, Python baselines, Google Benchmark"
+	@echo "                    (RUN=dir, QUICK=1, THREADS=P)"
 	@echo "  make bench        run the whole benchmark suite and the report"
 
 setup:
@@ -41,9 +53,17 @@ test-asan:
 	@cmake --build build-asan -j $(JOBS) --target test_pools
 	@cd build-asan && ASAN_OPTIONS="detect_leaks=1 abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1" ctest --output-on-failure -L pools
 
-bench:
-	@echo "make bench: the measurement engine is not built yet (see the open issues)" >&2
-	@exit 1
+bench-native: setup build
+	@./$(BUILD)/poolbench run --out $(RUN) $(RUN_FLAGS)
+	@python3 bench/py_baselines.py --lib $(BUILD)/libpoolbench.so --out $(RUN) $(RUN_FLAGS)
+	@echo "Google Benchmark: $(RUN)/gbench.json (console output in $(RUN)/gbench.txt)..." >&2
+	@./$(BUILD)/poolbench_gbench --benchmark_out=$(RUN)/gbench.json \
+	  --benchmark_out_format=json $(GBENCH_FLAGS) >$(RUN)/gbench.txt
+	@ln -sfn $(notdir $(RUN)) results/latest
+	@echo "records: $(RUN)/ (results/latest)"
+
+bench: bench-native
+	@echo "make bench: Node, Chromium and the report are not built yet; ran bench-native only" >&2
 
 clean:
 	rm -rf build build-tsan build-asan

@@ -108,6 +108,12 @@ class Runner:
         self.lib.harness_result_free(C.byref(res))
         return median
 
+    def spin_rt(self):
+        return self.lib.harness_spin_rt_ns(self.h)
+
+    def futex_rt(self):
+        return self.lib.harness_futex_rt_ns(self.h)
+
     def iters(self, work):
         return self.lib.harness_work_iters(self.h, float(work))
 
@@ -134,8 +140,10 @@ class Runner:
             ideal = serial * math.ceil(n / self.P) / n
 
             def extras(median):
-                return [("overhead_ns", median - ideal), ("ideal_ns", ideal),
-                        ("speedup", serial / median)]
+                o = median - ideal
+                return [("overhead_ns", o), ("ideal_ns", ideal), ("speedup", serial / median),
+                        ("overhead_spin_rt_units", o / self.spin_rt()),
+                        ("overhead_futex_rt_units", o / self.futex_rt())]
             row["grain"][w] = self.measure("grain", backend, n, w,
                                            make_op(n, self.iters(w)), extras)
         self.rows.append(row)
@@ -145,7 +153,10 @@ class Runner:
         for w in WORK_NS:
             it = self.iters(w) * n
             spin = self.lib.harness_spin_iters
-            self.serial[w] = self.measure("grain", "py_serial", n, w, lambda: spin(it))
+            self.serial[w] = self.measure(
+                "grain", "py_serial", n, w, lambda: spin(it),
+                lambda m: [("overhead_ns", 0), ("ideal_ns", m), ("speedup", 1),
+                           ("overhead_spin_rt_units", 0), ("overhead_futex_rt_units", 0)])
 
     def py_threads(self):
         ex = ThreadPoolExecutor(self.P)

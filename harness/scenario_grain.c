@@ -50,8 +50,9 @@ static double reference(harness *h, int threads, size_t w) {
     harness_key k = {"grain", "serial", "default", threads, g.items, work_ns[w]};
     harness_result r;
     if (harness_measure(h, serial_batch, &g, &r) != 0) return NAN;
-    harness_extra ex[] = {{"overhead_ns", 0}, {"ideal_ns", r.median}, {"speedup", 1}};
-    harness_emit(h, &k, "ns", &r, ex, 3, NULL, 0);
+    harness_extra ex[] = {{"overhead_ns", 0}, {"ideal_ns", r.median}, {"speedup", 1},
+                          {"overhead_spin_rt_units", 0}, {"overhead_futex_rt_units", 0}};
+    harness_emit(h, &k, "ns", &r, ex, 5, NULL, 0);
     ref.ns[w] = r.median;
     harness_result_free(&r);
   }
