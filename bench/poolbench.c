@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "harness.h"
 #include "host.h"
 #include "platform.h"
@@ -25,12 +25,15 @@ static const char usage[] =
     "                    references always run first: every figure is also\n"
     "                    reported in their units\n"
     "  --threads P       threads per pool, counting the caller, 1..256\n"
+    "                    (under Wasm up to the pre-created pthread pool, 8)\n"
     "                    (default: logical cores)\n"
     "  --warm | --cold | --both\n"
     "                    idle mode of the pools that have one (default: both)\n"
     "  --reps R          outer repetitions, the first discarded, >= 3 (default 11)\n"
     "  --quick           fewer repetitions and shorter batches (a smoke run)\n"
     "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/)\n"
+    "  --test-fault F    test knob: break the run on purpose after the references\n"
+    "                    (abort-in-worker: abort() inside a pool worker)\n"
     "\n"
     "Records: one JSON object per line, fields documented in results/README.md.\n"
     "Progress goes to stderr, the summary table to stdout.\n";
@@ -86,21 +89,10 @@ static int cmd_list(void) {
   return 0;
 }
 
-static int mkdirs(const char *path) {
-  char tmp[1024];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) return -1;
-    *p = '/';
-  }
-  return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int cmd_run(int argc, char **argv) {
   suite_plan plan = {0};
   plan.threads = plat_cpu_count();
+  if (plan.threads > host_max_threads()) plan.threads = host_max_threads();
   plan.warm = plan.cold = true;
   harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS};
   const char *out_dir = NULL;
@@ -117,7 +109,7 @@ static int cmd_run(int argc, char **argv) {
       nscen = split_list(a, v, scen_names, SUITE_MAX, known_scenario, "scenario");
       i++;
     } else if (strcmp(a, "--threads") == 0) {
-      plan.threads = (int)parse_int(a, v, 1, POOL_MAX_THREADS);
+      plan.threads = (int)parse_int(a, v, 1, host_max_threads());
       i++;
     } else if (strcmp(a, "--reps") == 0) {
       o.reps = (int)parse_int(a, v, HARNESS_MIN_REPS, 100000);
@@ -133,6 +125,10 @@ static int cmd_run(int argc, char **argv) {
     } else if (strcmp(a, "--out") == 0) {
       if (!v || !*v) bad_usage("%s needs a directory", a);
       out_dir = v;
+      i++;
+    } else if (strcmp(a, "--test-fault") == 0) {
+      if (!v || !fault_known(v)) bad_usage("--test-fault takes abort-in-worker, got '%s'", v ? v : "");
+      plan.fault = v;
       i++;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage, stdout);
@@ -160,8 +156,9 @@ static int cmd_run(int argc, char **argv) {
     gmtime_r(&now, &tm);
     strftime(dir, sizeof dir, "results/%Y%m%d-%H%M%S", &tm);
   }
-  if (mkdirs(dir) != 0) {
-    fprintf(stderr, "poolbench: cannot create %s: %s\n", dir, strerror(errno));
+  char err[256];
+  if (host_mkdirs(dir, err, sizeof err) != 0) {
+    fprintf(stderr, "poolbench: %s\n", err);
     return 1;
   }
   snprintf(path, sizeof path, "%s/%s.ndjson", dir, o.platform);
@@ -172,7 +169,6 @@ static int cmd_run(int argc, char **argv) {
   o.out_path = path;
   o.argv_line = cmdline;
 
-  char err[256];
   fprintf(stderr, "poolbench: calibrating (timer step, delay kernel)...\n");
   harness *h = harness_open(&o, err, sizeof err);
   if (!h) {

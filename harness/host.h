@@ -17,6 +17,10 @@ void sink_close(void);
 
 /* The record's platform name: "native", "node", "chrome". */
 const char *host_platform(void);
+/* The most threads a pool may have here (Wasm: the pre-created workers). */
+int host_max_threads(void);
+/* mkdir -p on the real file system. */
+int host_mkdirs(const char *path, char *err, size_t errlen);
 /* CPU time the whole process used (all threads), ns; -1 if unavailable. */
 int64_t host_cpu_time_ns(void);
 /* Adds the host's environment facts to the run header object. */

@@ -3,16 +3,38 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "platform.h"
+#include "pool.h"
 
 static int sink_fd = -1;
+
+/* A fatal signal (abort() in a worker, a crash) becomes one "error" record,
+ * written with write(2) only (async-signal-safe), then the default action. */
+static void on_fatal(int sig) {
+  static const char head[] =
+      "{\"type\":\"error\",\"platform\":\"native\",\"scenario\":\"signal\","
+      "\"backend\":null,\"mode\":null,\"message\":\"";
+  const char *name = sig == SIGABRT ? "SIGABRT" : sig == SIGSEGV ? "SIGSEGV"
+                   : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" : "SIGILL";
+  if (sink_fd >= 0) {
+    struct iovec v[3] = {{(void *)head, sizeof head - 1},
+                         {(void *)name, strlen(name)},
+                         {"\"}\n", 3}};
+    ssize_t r = writev(sink_fd, v, 3);
+    (void)r;
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
 
 int sink_open(const char *path, char *err, size_t errlen) {
   sink_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -20,6 +42,8 @@ int sink_open(const char *path, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     return -1;
   }
+  static const int fatal[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+  for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], on_fatal);
   return 0;
 }
 
@@ -54,6 +78,24 @@ void sink_close(void) {
 }
 
 const char *host_platform(void) { return "native"; }
+
+int host_max_threads(void) { return POOL_MAX_THREADS; }
+
+int host_mkdirs(const char *path, char *err, size_t errlen) {
+  char tmp[1024];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char *p = tmp + 1;; p++) {
+    if (*p != '/' && *p) continue;
+    char c = *p;
+    *p = 0;
+    if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+      snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+      return -1;
+    }
+    if (!c) return 0;
+    *p = c;
+  }
+}
 
 int64_t host_cpu_time_ns(void) {
   struct timespec ts;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "faults.h"
 #include "platform.h"
 
 static int targets_of(const suite_plan *plan, target *out) {
@@ -47,6 +48,7 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
   if (progress) fprintf(progress, "[%3d/%d] pingpong references\n", done + 1, total);
   failed += refs->run(h, &(target){"-", "default", 2}, &none) != 0;
   done++;
+  if (plan->fault) fault_trigger(plan->fault, plan->threads);
   for (int s = 0; s < plan->nscenarios; s++) {
     const scenario *sc = plan->scenarios[s];
     if (!sc->per_target) continue;

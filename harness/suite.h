@@ -16,6 +16,7 @@ typedef struct suite_plan {
   int nscenarios;
   bool warm, cold; /* modes for backends that have them */
   int threads;
+  const char *fault; /* a test fault to trigger after the references, or NULL */
 } suite_plan;
 
 /* Runs the plan (the ping-pong references always first). Fills rows (one per

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Every bad option: exit 2 and exactly one line on stderr. Good ones: exit 0.
+# usage: test_cli.sh CMD...   (CMD runs poolbench)
 set -u
-bin=$1
 fail=0
 expect_usage() {
-  local err rc
-  err=$("$bin" "$@" 2>&1 >/dev/null); rc=$?
-  local lines; lines=$(printf '%s' "$err" | grep -c '')
+  local err rc lines
+  err=$("${cmd[@]}" "$@" 2>&1 >/dev/null); rc=$?
+  lines=$(printf '%s' "$err" | grep -c '')
   if [[ $rc -ne 2 || $lines -ne 1 ]]; then
     echo "FAIL: poolbench $* -> exit $rc, $lines stderr lines: $err"; fail=1
   else
     echo "ok: poolbench $* -> $err"
   fi
 }
+cmd=("$@")
 expect_usage
 expect_usage frobnicate
 expect_usage run --backend nosuch
@@ -27,7 +28,8 @@ expect_usage run --threads
 expect_usage run --reps 2
 expect_usage run --reps abc
 expect_usage run --out
+expect_usage run --test-fault nosuch
 expect_usage run --bogus
-"$bin" --help | grep -q 'usage: poolbench run' || { echo "FAIL: --help"; fail=1; }
-"$bin" list | grep -q '^  spin' || { echo "FAIL: list"; fail=1; }
+"${cmd[@]}" --help | grep -q 'usage: poolbench run' || { echo "FAIL: --help"; fail=1; }
+"${cmd[@]}" list | grep -q '^  spin' || { echo "FAIL: list"; fail=1; }
 exit $fail

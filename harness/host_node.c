@@ -1,0 +1,102 @@
+/* Node.js host (Emscripten pthreads). Every line is written with Node's fs
+ * from the thread that produced it: a pthread is a Node worker that can
+ * require('fs') itself, so nothing is proxied to the main thread and a crash
+ * or abort() leaves every earlier line on disk. */
+#include "host.h"
+
+#include <emscripten.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "platform.h"
+
+static int sink_fd = -1; /* an OS descriptor: valid in every worker */
+
+EM_JS(int, js_sink_open, (const char *path, char *err, int errlen), {
+  try {
+    var fs = require('fs');
+    var p = UTF8ToString(path);
+    var fd = fs.openSync(p, 'a');
+    Module['poolbenchSinkFd'] = fd; // for the fatal-error handlers (host_node_pre.js)
+    return fd;
+  } catch (e) {
+    stringToUTF8(String(e.message), err, errlen);
+    return -1;
+  }
+});
+
+EM_JS(void, js_sink_write, (int fd, const char *text, int len), {
+  // slice() copies out of the shared heap: fs will not take a shared view.
+  var bytes = HEAPU8.slice(text, text + len);
+  require('fs').writeSync(fd, Buffer.concat([Buffer.from(bytes), Buffer.from('\n')]));
+});
+
+EM_JS(void, js_sink_close, (int fd), { require('fs').closeSync(fd); });
+
+EM_JS(double, js_cpu_time_us, (void), {
+  var u = process.cpuUsage(); // the whole process, every worker included
+  return u.user + u.system;
+});
+
+EM_JS(void, js_probe, (char *out, int len), {
+  var os = require('os');
+  var cpus = os.cpus();
+  var facts = {
+    cpu_model: cpus.length ? cpus[0].model : null,
+    kernel: os.type() + ' ' + os.release() + ' ' + os.arch(),
+    node_version: process.versions.node,
+    v8_version: process.versions.v8,
+    shared_array_buffer: typeof SharedArrayBuffer !== 'undefined',
+    os_cpus: cpus.length,
+    hardware_concurrency: typeof navigator !== 'undefined' && navigator.hardwareConcurrency
+                              ? navigator.hardwareConcurrency : null
+  };
+  stringToUTF8(JSON.stringify(facts).slice(1, -1), out, len);
+});
+
+EM_JS(int, js_mkdirs, (const char *path, char *err, int errlen), {
+  try {
+    require('fs').mkdirSync(UTF8ToString(path), {recursive: true});
+    return 0;
+  } catch (e) {
+    stringToUTF8(String(e.message), err, errlen);
+    return -1;
+  }
+});
+
+int sink_open(const char *path, char *err, size_t errlen) {
+  sink_fd = js_sink_open(path, err, (int)errlen);
+  return sink_fd < 0 ? -1 : 0;
+}
+
+void sink_write_line(const char *text, size_t len) {
+  if (sink_fd >= 0) js_sink_write(sink_fd, text, (int)len);
+}
+
+void sink_close(void) {
+  if (sink_fd >= 0) js_sink_close(sink_fd);
+  sink_fd = -1;
+}
+
+const char *host_platform(void) { return "node"; }
+
+int host_max_threads(void) { return POOLBENCH_WASM_THREADS; }
+
+int64_t host_cpu_time_ns(void) { return (int64_t)(js_cpu_time_us() * 1000.0); }
+
+int host_mkdirs(const char *path, char *err, size_t errlen) {
+  return js_mkdirs(path, err, (int)errlen);
+}
+
+void host_probe(json *j) {
+  char facts[1024] = "";
+  js_probe(facts, sizeof facts);
+  json_raw(j, NULL, facts);
+  json_int(j, "logical_cores", plat_cpu_count());
+  json_str(j, "governor", NULL);
+  char v[32];
+  snprintf(v, sizeof v, "%d.%d.%d", __EMSCRIPTEN_major__, __EMSCRIPTEN_minor__,
+           __EMSCRIPTEN_tiny__);
+  json_str(j, "emscripten_version", v);
+  json_int(j, "wasm_thread_pool", POOLBENCH_WASM_THREADS);
+}
