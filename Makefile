@@ -20,9 +20,10 @@ GBENCH_FLAGS := $(if $(QUICK),--benchmark_min_time=0.002 --benchmark_repetitions
 # 'acorn'"); harmless for other emscriptens.
 EMENV := NODE_PATH=/usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 BUILD_NODE ?= build-node
+BUILD_WEB ?= build-web
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	bench bench-native bench-node clean help
+	build-web bench bench-native bench-node bench-browser clean help
 
 all: build
 
@@ -34,6 +35,7 @@ help:
 	@echo "  make bench-native native pools, OpenMP/oneTBB, Python baselines, Google Benchmark"
 	@echo "                    (RUN=dir, QUICK=1, THREADS=P)"
 	@echo "  make bench-node   the same pools and scenarios as WebAssembly pthreads under Node.js"
+	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
 	@echo "  make bench        run the whole benchmark suite and the report"
 
 setup:
@@ -48,7 +50,11 @@ build-node:
 	@$(EMENV) cmake --build $(BUILD_NODE) -j $(JOBS)
 
 test: setup
-	@$(MAKE) --no-print-directory test-native test-node test-tsan test-asan
+	@$(MAKE) --no-print-directory build-web test-native test-node test-tsan test-asan
+
+build-web:
+	@$(EMENV) emcmake cmake -S . -B $(BUILD_WEB) -DCMAKE_BUILD_TYPE=Release -DPOOLBENCH_WASM_HOST=browser >/dev/null
+	@$(EMENV) cmake --build $(BUILD_WEB) -j $(JOBS) --target poolbench
 
 test-node: build-node
 	@cd $(BUILD_NODE) && ctest --output-on-failure
@@ -80,9 +86,12 @@ bench-node: setup build-node
 	@node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(RUN_FLAGS)
 	@python3 report/platforms.py $(RUN)
 
+bench-browser: setup build-web
+	@node bench/browser/driver.js --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@python3 report/platforms.py $(RUN)
+
 bench: setup
-	@$(MAKE) --no-print-directory bench-native bench-node RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
-	@echo "make bench: Chromium and the report are not built yet; ran bench-native and bench-node" >&2
+	@$(MAKE) --no-print-directory bench-native bench-node bench-browser RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
 
 clean:
-	rm -rf build build-node build-tsan build-asan
+	rm -rf build build-node build-web build-tsan build-asan

@@ -51,7 +51,6 @@ pool *scenario_pool(harness *h, const target *t, const char *scenario) {
 
 bool applies_all(const char *backend) { (void)backend; return true; }
 bool applies_workers(const char *backend) { return pool_backend_has_workers(backend); }
-bool applies_not_serial(const char *backend) { return strcmp(backend, "serial") != 0; }
 
 int scenario_pool_extras(const pool_stats_t *a, const pool_stats_t *b,
                          harness_extra *out) {

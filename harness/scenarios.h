@@ -41,7 +41,6 @@ void scenario_error(harness *h, const target *t, const char *scenario,
                     const char *fmt, ...);
 bool applies_all(const char *backend);
 bool applies_workers(const char *backend); /* our pools with worker threads */
-bool applies_not_serial(const char *backend);
 /* Fills extras from the stats delta of a measurement: caller_share,
  * wakes_per_call, inline_share. Returns how many were written (<= 3). */
 int scenario_pool_extras(const pool_stats_t *before, const pool_stats_t *after,

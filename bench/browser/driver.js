@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// Runs poolbench in headless Chromium: starts the local server, launches
+// /usr/bin/chromium through puppeteer-core with a fresh profile, opens the
+// page with the program's arguments, waits for the program's exit within a
+// deadline, and always closes the browser and the server (also on Ctrl-C).
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const {startServer} = require('./server');
+
+const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
+  --out DIR          run directory: DIR/chrome.ndjson (records), DIR/chrome.log
+  --build DIR        the browser build (default: build-web)
+  --chromium PATH    browser binary (default: /usr/bin/chromium)
+  --deadline S       give up after S seconds (default: 900)
+  --no-isolation     test knob: serve without COOP/COEP (must fail clearly)
+  --quiet            do not echo the program's output
+example: driver.js --out results/x -- run --quick`;
+
+function fail(code, msg) {
+  process.stderr.write(`bench-browser: ${msg}\n`);
+  process.exit(code);
+}
+
+function parse(argv) {
+  const o = {build: 'build-web', chromium: '/usr/bin/chromium', deadline: 900, isolated: true,
+             quiet: false, out: null, args: []};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = argv[i + 1];
+    if (a === '--') { o.args = argv.slice(i + 1); break; }
+    if (a === '--help' || a === '-h') { console.log(USAGE); process.exit(0); }
+    if (a === '--no-isolation') { o.isolated = false; continue; }
+    if (a === '--quiet') { o.quiet = true; continue; }
+    if (['--out', '--build', '--chromium', '--deadline'].includes(a)) {
+      if (v === undefined) fail(2, `${a} needs a value (see --help)`);
+      o[a.slice(2)] = v;
+      i++;
+      continue;
+    }
+    fail(2, `unknown option '${a}' (see --help)`);
+  }
+  o.deadline = Number(o.deadline);
+  if (!(o.deadline > 0)) fail(2, '--deadline must be a positive number of seconds');
+  if (!o.out) fail(2, '--out DIR is required (see --help)');
+  if (!o.args.length) fail(2, 'no poolbench arguments after -- (e.g. -- run --quick)');
+  return o;
+}
+
+async function main() {
+  const o = parse(process.argv.slice(2));
+  if (!fs.existsSync(o.chromium)) {
+    fail(2, `no browser at ${o.chromium}: run scripts/setup.sh (installs chromium) or pass --chromium`);
+  }
+  const web = path.join(__dirname, '..', '..', 'harness', 'web');
+  if (!fs.existsSync(path.join(o.build, 'poolbench.js'))) {
+    fail(2, `${o.build}/poolbench.js missing: build it with make build-web`);
+  }
+  let puppeteer;
+  try {
+    puppeteer = require('puppeteer-core');
+  } catch (e) {
+    fail(2, 'puppeteer-core missing: run scripts/setup.sh (npm ci)');
+  }
+  fs.mkdirSync(o.out, {recursive: true});
+  const records = path.join(o.out, 'chrome.ndjson');
+  const log = path.join(o.out, 'chrome.log');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
+  let browser = null, srv = null, timer = null;
+
+  const cleanup = async () => {
+    clearTimeout(timer);
+    if (browser) {
+      const proc = browser.process();
+      await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+      if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+      browser = null;
+    }
+    if (srv) await srv.close();
+    srv = null;
+    fs.rmSync(profile, {recursive: true, force: true});
+  };
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => { cleanup().finally(() => process.exit(130)); });
+  }
+
+  try {
+    srv = await startServer({roots: [web, path.resolve(o.build)], records, log,
+                             isolated: o.isolated, quiet: o.quiet});
+    browser = await puppeteer.launch({
+      executablePath: o.chromium,
+      headless: true,
+      userDataDir: profile,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const version = await browser.version();
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => fs.appendFileSync(log, `[page error] ${e.message}\n`));
+    const url = `http://127.0.0.1:${srv.port}/index.html?browser=${encodeURIComponent(version)}` +
+                `&args=${encodeURIComponent(JSON.stringify(o.args))}`;
+    await page.goto(url, {waitUntil: 'load', timeout: 30000});
+    const deadline = new Promise((r) => { timer = setTimeout(() => r(null), o.deadline * 1000); });
+    const end = await Promise.race([srv.exited, deadline]);
+    if (!end) {
+      const status = await page.$eval('#status', (e) => e.textContent).catch(() => '?');
+      await cleanup();
+      fail(3, `deadline of ${o.deadline} s exceeded (page: ${status}); records so far in ${records}`);
+    }
+    await cleanup();
+    if (end.code !== 0 && end.message) process.stderr.write(`bench-browser: ${end.message.split('\n')[0]}\n`);
+    process.exit(end.code);
+  } catch (e) {
+    await cleanup();
+    fail(1, String(e && e.message || e).split('\n')[0]);
+  }
+}
+
+main();

@@ -1,0 +1,87 @@
+/* Browser host: the program runs in a dedicated Web Worker of a
+ * cross-origin-isolated page, its pthreads in further workers. Each line is a
+ * synchronous XMLHttpRequest POST from the thread that wrote it (allowed off
+ * the page's main thread) to the local server, which appends it to the run's
+ * file with fs.appendFileSync: a crashed or hung worker leaves every earlier
+ * line on disk. */
+#include "host.h"
+
+#include <emscripten.h>
+#include <stdio.h>
+
+#include "platform.h"
+
+EM_JS(int, js_post_line, (const char *endpoint, const char *text, int len), {
+  // slice() copies out of the shared heap: TextDecoder refuses shared views.
+  var line = new TextDecoder().decode(HEAPU8.slice(text, text + len));
+  try {
+    var x = new XMLHttpRequest();
+    x.open('POST', UTF8ToString(endpoint), false);
+    x.send(line);
+    return x.status == 200 ? 0 : -1;
+  } catch (e) {
+    return -1;
+  }
+});
+
+/* Facts only the page (main thread) or the driver know, handed to the worker
+ * as Module.poolbenchPage by host_worker.js. */
+EM_JS(void, js_probe, (char *out, int len), {
+  var page = Module['poolbenchPage'] || {};
+  var g = typeof self !== 'undefined' ? self : globalThis;
+  var facts = {
+    browser: page.browser || null,
+    user_agent: g.navigator ? navigator.userAgent : null,
+    cross_origin_isolated: !!g.crossOriginIsolated,
+    shared_array_buffer: typeof SharedArrayBuffer !== 'undefined',
+    hardware_concurrency: g.navigator ? navigator.hardwareConcurrency : null,
+    performance_now_step_us: page.performance_now_step_us,
+    jspi: typeof WebAssembly.Suspending === 'function',
+    main_thread_atomics_wait: page.main_thread_atomics_wait,
+    cpu_model: null,
+    kernel: null
+  };
+  stringToUTF8(JSON.stringify(facts).slice(1, -1), out, len);
+});
+
+static int sink_ok;
+
+int sink_open(const char *path, char *err, size_t errlen) {
+  (void)path; /* the driver chose the file; the server appends to it */
+  if (js_post_line("/result?probe=1", "", 0) != 0) {
+    snprintf(err, errlen, "the local server does not accept records (POST /result failed)");
+    return -1;
+  }
+  sink_ok = 1;
+  return 0;
+}
+
+void sink_write_line(const char *text, size_t len) {
+  if (sink_ok) js_post_line("/result", text, (int)len);
+}
+
+void sink_close(void) { sink_ok = 0; }
+
+const char *host_platform(void) { return "chrome"; }
+
+int host_max_threads(void) { return POOLBENCH_WASM_THREADS; }
+
+int host_mkdirs(const char *path, char *err, size_t errlen) {
+  (void)path, (void)err, (void)errlen; /* the driver made the run directory */
+  return 0;
+}
+
+int64_t host_cpu_time_ns(void) { return -1; } /* browsers expose no CPU clock */
+
+void host_probe(json *j) {
+  char facts[1024] = "";
+  js_probe(facts, sizeof facts);
+  json_raw(j, NULL, facts);
+  json_int(j, "logical_cores", plat_cpu_count());
+  json_str(j, "governor", NULL);
+  char v[32];
+  snprintf(v, sizeof v, "%d.%d.%d", __EMSCRIPTEN_major__, __EMSCRIPTEN_minor__,
+           __EMSCRIPTEN_tiny__);
+  json_str(j, "emscripten_version", v);
+  json_int(j, "wasm_thread_pool", POOLBENCH_WASM_THREADS);
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# End-to-end tests of the Chromium run (bench/browser/driver.js).
+# usage: test_browser.sh CASE WEB_BUILD_DIR
+#   e2e           a --quick run: schema-valid chrome.ndjson, cross-origin
+#                 isolated, every wasm backend present
+#   no_isolation  served without COOP/COEP: the clear error, not a hang
+#   abort         abort() in a pool worker: earlier lines kept, non-zero exit
+set -u
+case=$1 web=$2
+here=$(cd "$(dirname "$0")" && pwd)
+driver=$here/../bench/browser/driver.js
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+[[ -f $web/poolbench.js ]] || { echo "FAIL: $web/poolbench.js missing (make build-web)"; exit 1; }
+run() { timeout 300 node "$driver" --quiet --build "$web" --out "$dir" "$@" 2>"$dir/err.txt"; }
+case $case in
+e2e)
+  run --deadline 240 -- run --quick || { echo "FAIL: driver exit $?"; cat "$dir/err.txt"; exit 1; }
+  python3 "$here/check_records.py" "$dir/chrome.ndjson" \
+    --backends serial,condvar,futex,spin,atomic_wait \
+    --scenarios pingpong,dispatch,grain,latency,startup || exit 1
+  head -1 "$dir/chrome.ndjson" | grep -q '"cross_origin_isolated":true' \
+    || { echo "FAIL: header does not say cross_origin_isolated: true"; exit 1; }
+  grep -q below_timer_resolution "$dir/chrome.ndjson" \
+    || { echo "FAIL: no latency figure flagged below the 5 us timer step"; exit 1; }
+  echo "ok: chrome.ndjson valid, isolated, all wasm backends" ;;
+no_isolation)
+  start=$SECONDS
+  run --no-isolation --deadline 60 -- run --quick; rc=$?
+  [[ $rc -ne 0 ]] || { echo "FAIL: exit 0 without isolation"; exit 1; }
+  (( SECONDS - start < 50 )) || { echo "FAIL: took $((SECONDS - start)) s (a hang?)"; exit 1; }
+  grep -q 'not cross-origin isolated' "$dir/err.txt" \
+    || { echo "FAIL: no clear message:"; cat "$dir/err.txt"; exit 1; }
+  echo "ok: exit $rc, $(cat "$dir/err.txt")" ;;
+abort)
+  start=$SECONDS
+  run --deadline 60 -- run --quick --test-fault abort-in-worker; rc=$?
+  [[ $rc -ne 0 ]] || { echo "FAIL: exit 0 although a worker aborted"; exit 1; }
+  (( SECONDS - start < 70 )) || { echo "FAIL: driver outlived its deadline"; exit 1; }
+  python3 "$here/check_records.py" "$dir/chrome.ndjson" || exit 1
+  grep -q '"type":"error"' "$dir/chrome.ndjson" || { echo "FAIL: no error record"; cat "$dir/err.txt"; exit 1; }
+  echo "ok: exit $rc after $((SECONDS - start)) s, $(wc -l <"$dir/chrome.ndjson") complete lines, error recorded" ;;
+*) echo "usage: test_browser.sh e2e|no_isolation|abort WEB_BUILD_DIR"; exit 2 ;;
+esac
