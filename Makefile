@@ -23,7 +23,7 @@ BUILD_NODE ?= build-node
 BUILD_WEB ?= build-web
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web bench bench-native bench-node bench-browser clean help
+	build-web bench bench-native bench-node bench-browser gate baseline clean help
 
 all: build
 
@@ -37,6 +37,8 @@ help:
 	@echo "  make bench-node   the same pools and scenarios as WebAssembly pthreads under Node.js"
 	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
 	@echo "  make bench        run the whole benchmark suite and the report"
+	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
+	@echo "  make baseline     refresh results/baseline deliberately"
 
 setup:
 	@bash scripts/setup.sh
@@ -92,6 +94,15 @@ bench-browser: setup build-web
 
 bench: setup
 	@$(MAKE) --no-print-directory bench-native bench-node bench-browser RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
+
+# The regression gate: a quick suite compared with results/baseline/
+# (PLATFORMS=native,node selects); `make baseline` refreshes the baseline.
+PLATFORMS ?= native,node
+gate: setup build build-node
+	@bash report/gate_run.sh --platforms $(PLATFORMS)
+
+baseline: setup build build-node
+	@bash report/gate_run.sh --platforms $(PLATFORMS) --refresh-baseline
 
 clean:
 	rm -rf build build-node build-web build-tsan build-asan

@@ -44,6 +44,7 @@ struct pool {
   int threads, nworkers;
   uint64_t spin_ns;
   uint64_t created_ns;
+  uint64_t inject_ns; /* test knob: extra busy time per parallel call */
   worker *workers;
 
   /* Each hot word on its own line: workers spin on gen, all threads CAS the
@@ -194,6 +195,21 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+/* POOLBENCH_INJECT_DELAY_NS=N [POOLBENCH_INJECT_BACKEND=name]: a test knob
+ * for the regression gate. Every parallel (non-inline) call of the named
+ * backend (all when unset) busy-waits N ns more, a known slowdown. */
+static uint64_t injected_delay(const char *backend) {
+  const char *ns = getenv("POOLBENCH_INJECT_DELAY_NS");
+  const char *only = getenv("POOLBENCH_INJECT_BACKEND");
+  if (!ns || !*ns || (only && *only && strcmp(only, backend) != 0)) return 0;
+  return strtoull(ns, NULL, 10);
+}
+
+static void busy_wait_ns(uint64_t ns) {
+  uint64_t until = plat_now_ns() + ns;
+  while (plat_now_ns() < until) plat_cpu_relax();
+}
+
 static void stop_workers(pool *p) {
   atomic_store(&p->stop, true);
   atomic_fetch_add(&p->gen, 1);
@@ -230,6 +246,7 @@ int pool_create(pool **out, const char *backend, int threads,
   p->spin_ns = opt && opt->spin_ns ? opt->spin_ns : POOL_DEFAULT_SPIN_NS;
   atomic_init(&p->warm, opt && opt->warm >= 0 ? opt->warm != 0 : be->warm_default);
   p->created_ns = plat_now_ns();
+  p->inject_ns = injected_delay(be->name);
   if (be->state_size && !(p->bstate = calloc(1, be->state_size))) {
     free_pool(p);
     return POOL_ENOMEM;
@@ -303,6 +320,7 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
 
   uint64_t caller_items = 0;
   int rc = POOL_OK;
+  if (p->inject_ns) busy_wait_ns(p->inject_ns);
   if (p->be->run) {
     rc = p->be->run(p->bstate, p->threads, begin, end, grain, body, ctx, &caller_items);
   } else if (nchunks <= 1) {
