@@ -23,7 +23,7 @@ BUILD_NODE ?= build-node
 BUILD_WEB ?= build-web
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web bench bench-native bench-node bench-browser gate baseline clean help
+	build-web bench bench-native bench-node bench-browser report gate baseline clean help
 
 all: build
 
@@ -37,6 +37,7 @@ help:
 	@echo "  make bench-node   the same pools and scenarios as WebAssembly pthreads under Node.js"
 	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
 	@echo "  make bench        run the whole benchmark suite and the report"
+	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
 	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
 	@echo "  make baseline     refresh results/baseline deliberately"
 
@@ -92,8 +93,17 @@ bench-browser: setup build-web
 	@node bench/browser/driver.js --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
 	@python3 report/platforms.py $(RUN)
 
+# The report of a run: RUN=results/<run> (default: the newest), BASELINE=
+# an older run for old-vs-new columns and ratio plots.
+report:
+	@run="$(if $(filter command line,$(origin RUN)),$(RUN),$$(readlink -f results/latest))"; \
+	  [[ -d $$run ]] || { echo "make report: no run to report (make bench first, or RUN=results/<run>)" >&2; exit 2; }; \
+	  python3 report/report.py "$$run" $(if $(BASELINE),--baseline $(BASELINE))
+
 bench: setup
 	@$(MAKE) --no-print-directory bench-native bench-node bench-browser RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
+	@python3 report/report.py $(RUN)
+	@echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"
 
 # The regression gate: a quick suite compared with results/baseline/
 # (PLATFORMS=native,node selects); `make baseline` refreshes the baseline.

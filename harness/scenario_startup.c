@@ -64,6 +64,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     harness_record_begin(h, &j, "timeline");
     json_str(&j, "scenario", "startup");
     json_str(&j, "backend", t->backend);
+    json_str(&j, "mode", t->mode);
     json_int(&j, "threads", t->threads);
     json_arr_begin(&j, "ready_ns");
     double *col = calloc((size_t)reps, sizeof *col);

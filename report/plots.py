@@ -1,0 +1,300 @@
+"""The report's plots: each function turns a run's records into one gnuplot
+script (data inline as datablocks) and renders it to SVG and PNG. A plot with
+no data for any platform returns None; panels without data are left out."""
+import math
+import os
+import subprocess
+
+SIZE = (1200, 820)
+WORK_TICKS = [0, 100, 300, 1000, 3000, 10000, 30000, 100000]
+W0_AT = 30  # where W = 0 sits on the log axis
+
+
+def label(m):
+    return m["backend"] if m["mode"] == "default" else f"{m['backend']}/{m['mode']}"
+
+
+def q(s):
+    """A gnuplot string literal."""
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def layout(n):
+    return (1, 1) if n == 1 else (1, 2) if n == 2 else (2, 2) if n <= 4 else (3, 2)
+
+
+class Script:
+    """Builds one gnuplot script: datablocks first, then plot commands."""
+
+    def __init__(self):
+        self.blocks, self.body, self.n = [], [], 0
+
+    def data(self, rows):
+        name = f"$d{self.n}"
+        self.n += 1
+        self.blocks.append(f"{name} << EOD\n" + "\n".join(" ".join(str(c) for c in r) for r in rows) + "\nEOD")
+        return name
+
+    def __iadd__(self, line):
+        self.body.append(line)
+        return self
+
+    def text(self):
+        return "\n".join(self.blocks + self.body) + "\n"
+
+
+def render(script, out_dir, name, title):
+    """Writes NAME.gp and renders NAME.svg and NAME.png; returns the name."""
+    os.makedirs(out_dir, exist_ok=True)
+    gp = os.path.join(out_dir, name + ".gp")
+    common = (f"set encoding utf8\nset title {q(title)} font ',13'\n"
+              "set grid\nset termoption noenhanced\n")
+    body = script.text()
+    with open(gp, "w", encoding="utf-8") as f:
+        f.write(body)
+    for term, ext in ((f"svg size {SIZE[0]},{SIZE[1]} fixed font 'sans,10' background rgb 'white'", "svg"),
+                      (f"pngcairo size {SIZE[0]},{SIZE[1]} font 'sans,9' background rgb 'white'", "png")):
+        prog = f"set terminal {term}\nset output {q(os.path.join(out_dir, name + '.' + ext))}\n{common}{body}"
+        r = subprocess.run(["gnuplot"], input=prog, text=True, capture_output=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError(f"gnuplot failed on {gp}: {r.stderr.strip().splitlines()[-1:]}")
+    return name
+
+
+def tick(w):
+    return f"{w // 1000}k" if w >= 1000 else str(w)
+
+
+def work_x(w):
+    return W0_AT if w == 0 else w
+
+
+def work_axis(s):
+    s += "set logscale x\n" + f"set xrange [{W0_AT * 0.8}:{WORK_TICKS[-1] * 1.25}]"
+    s += "set xtics (" + ", ".join(f'"{tick(w)}" {work_x(w)}' for w in WORK_TICKS) + ")"
+    s += "set xlabel 'work per item W (ns)'"
+
+
+def by_target(measurements):
+    out = {}
+    for m in measurements:
+        out.setdefault(label(m), []).append(m)
+    return out
+
+
+def overhead(run, out_dir):
+    plats = [p for p in run.values() if p.find("grain")]
+    if not plats:
+        return None
+    s = Script()
+    rows, cols = layout(len(plats))
+    s += f"set multiplot layout {rows},{cols} title 'Overhead per call vs work per item (N = 8P items; overhead = time - ceil(N/P)*W)'"
+    for p in plats:
+        s += "unset title\nset key inside top left font ',7' box opaque samplen 2 spacing 0.9"
+        work_axis(s)
+        s += "set logscale y\nset ylabel 'overhead per call (ns)'"
+        s += f"set title {q(p.name)}"
+        parts = []
+        for tgt, ms in sorted(by_target(p.find("grain")).items()):
+            pts = sorted((work_x(m["work_ns"]), max(m.get("overhead_ns", 0), 1.0)) for m in ms)
+            if tgt.startswith(("serial", "py_serial")):
+                continue
+            parts.append(f"{s.data(pts)} using 1:2 with linespoints title {q(tgt)}")
+        for ref, name in (("spin_pingpong", "spin round trip"), ("futex_pingpong", "futex round trip")):
+            v = p.reference(ref)
+            if v:
+                parts.append(f"{v} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
+        s += "plot " + ", \\\n  ".join(parts)
+    s += "unset multiplot"
+    return render(s, out_dir, "overhead", "overhead")
+
+
+def speedup(run, out_dir):
+    plats = [p for p in run.values() if p.find("grain")]
+    if not plats:
+        return None
+    s = Script()
+    rows, cols = layout(len(plats))
+    s += f"set multiplot layout {rows},{cols} title 'Speedup over serial vs work per item (markers: break-even W, the first W with speedup >= 1)'"
+    for p in plats:
+        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9"
+        work_axis(s)
+        s += "unset logscale y\nset ylabel 'speedup (serial time / parallel time)'"
+        s += f"set title {q(p.name)}"
+        parts = []
+        marks = []
+        for tgt, ms in sorted(by_target(p.find("grain")).items()):
+            if tgt.startswith(("serial", "py_serial")):
+                continue
+            pts = sorted((work_x(m["work_ns"]), m.get("speedup", 0)) for m in ms)
+            parts.append(f"{s.data(pts)} using 1:2 with linespoints title {q(tgt)}")
+            be = next((w for w, sp in pts if sp >= 1), None)
+            if be is not None:
+                marks.append((be, 1.0))
+        parts.append("1 with lines lc rgb 'black' dashtype 3 title 'break-even (speedup 1)'")
+        if marks:
+            parts.append(f"{s.data(marks)} using 1:2 with points pt 6 ps 2.5 lc rgb 'red' title 'break-even W'")
+        s += "plot " + ", \\\n  ".join(parts)
+    s += "unset multiplot"
+    return render(s, out_dir, "speedup", "speedup")
+
+
+def latency(run, out_dir):
+    plats = [p for p in run.values() if p.find("latency")]
+    if not plats:
+        return None
+    s = Script()
+    rows, cols = layout(len(plats))
+    s += f"set multiplot layout {rows},{cols} title 'Single-call dispatch latency percentiles (open markers: limited by the timer step, drawn at the step)'"
+    for p in plats:
+        ms = sorted(p.find("latency"), key=label)
+        step = p.header.get("timer_step_ns") or 1
+        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
+        s += "set ylabel 'latency per call (ns)'\nset xlabel ''"
+        s += "set xtics rotate by -30 font ',8'"
+        s += "set xtics (" + ", ".join(f"{q(label(m))} {i}" for i, m in enumerate(ms)) + ")"
+        s += f"set xrange [-0.5:{len(ms) - 0.5}]"
+        s += f"set title {q(p.name)}"
+        parts = []
+        for k, (field, pt) in enumerate((("p50", 7), ("p90", 5), ("p99", 9), ("p999", 11))):
+            ok, limited = [], []
+            for i, m in enumerate(ms):
+                v = m.get(field, 0)
+                x = i + (k - 1.5) * 0.12
+                (limited if v < 2 * step else ok).append((x, max(v, step)))
+            name = "p99.9" if field == "p999" else field
+            if ok:
+                parts.append(f"{s.data(ok)} using 1:2 with points pt {pt} ps 1.3 lc {k + 1} title {q(name)}")
+            if limited:
+                parts.append(f"{s.data(limited)} using 1:2 with points pt {pt - 1} ps 1.3 lc {k + 1} "
+                             f"title {q(name + ' (timer-limited)')}")
+        parts.append(f"{step} with lines dashtype 2 lc rgb 'gray' title 'timer step'")
+        s += "plot " + ", \\\n  ".join(parts)
+        s += "set xtics norotate autofreq"
+    s += "unset multiplot"
+    return render(s, out_dir, "latency", "latency")
+
+
+RATIO_VIEWS = [("dispatch", "dispatch", None, "median"), ("latency p99", "latency", None, "p99"),
+               ("grain W=0", "grain", 0, "median"), ("grain W=1 us", "grain", 1000, "median"),
+               ("grain W=100 us", "grain", 100000, "median")]
+
+
+def ratios(run):
+    """[(view, target, platform, ratio)] of wasm medians over native ones."""
+    nat = run.get("native")
+    out = []
+    if not nat:
+        return out
+    for wasm in ("node", "chrome"):
+        w = run.get(wasm)
+        if not w:
+            continue
+        for view, scen, work, field in RATIO_VIEWS:
+            for m in w.find(scen):
+                if work is not None and m["work_ns"] != work:
+                    continue
+                n = nat.find(scen, backend=m["backend"], mode=m["mode"], threads=m["threads"],
+                             items=m["items"], work_ns=m["work_ns"])
+                if n and n[0].get(field, 0) > 0 and m.get(field, 0) > 0:
+                    out.append((view, label(m), wasm, m[field] / n[0][field]))
+    return out
+
+
+def wasm_ratio(run, out_dir):
+    data = ratios(run)
+    if not data:
+        return None
+    views = [v for v, *_ in RATIO_VIEWS if any(d[0] == v for d in data)]
+    s = Script()
+    rows, cols = layout(len(views))
+    s += f"set multiplot layout {rows},{cols} title 'Wasm / native ratio of medians, same run (> 1: slower than native)'"
+    for v in views:
+        tg = sorted({d[1] for d in data if d[0] == v})
+        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
+        s += "set ylabel 'wasm / native'\nset xlabel ''\nset xtics rotate by -30 font ',8'"
+        s += "set xtics (" + ", ".join(f"{q(t)} {i}" for i, t in enumerate(tg)) + ")"
+        s += f"set xrange [-0.5:{len(tg) - 0.5}]\nset title {q(v)}"
+        parts = []
+        for k, plat in enumerate(("node", "chrome")):
+            pts = [(tg.index(d[1]) + (k - 0.5) * 0.2, d[3]) for d in data if d[0] == v and d[2] == plat]
+            if pts:
+                parts.append(f"{s.data(pts)} using 1:2 with points pt {7 + 2 * k} ps 1.4 title {q(plat)}")
+        parts.append("1 with lines lc rgb 'black' dashtype 3 title 'native'")
+        s += "plot " + ", \\\n  ".join(parts)
+        s += "set xtics norotate autofreq"
+    s += "unset multiplot"
+    return render(s, out_dir, "wasm_ratio", "wasm ratio")
+
+
+def startup(run, out_dir):
+    plats = [p for p in run.values() if p.timelines]
+    if not plats:
+        return None
+    s = Script()
+    rows, cols = layout(len(plats))
+    s += f"set multiplot layout {rows},{cols} title 'Thread start-up: each worker ready, time since pool_create (median of repetitions)'"
+    for p in plats:
+        tl = p.timelines
+        s += "set key inside bottom right font ',7' box opaque\nunset logscale y\nset logscale x"
+        s += "set xlabel 'time since pool_create (us)'\nset ylabel ''"
+        s += "set ytics (" + ", ".join(f"{q(label(t))} {i}" for i, t in enumerate(tl)) + ") font ',8'"
+        s += f"set yrange [-0.5:{len(tl) - 0.5}]\nset xrange [*:*]\nset xtics autofreq\nset title {q(p.name)}"
+        pts = [(max(r / 1e3, 0.1), i) for i, t in enumerate(tl) for r in t["ready_ns"]]
+        if not pts:
+            continue
+        s += f"plot {s.data(pts)} using 1:2 with points pt 7 ps 1.3 title 'worker ready'"
+    s += "set ytics autofreq\nunset multiplot"
+    return render(s, out_dir, "startup", "startup")
+
+
+def idle(run, out_dir):
+    plats = [p for p in run.values() if p.find("idle_cpu")]
+    if not plats:
+        return None
+    s = Script()
+    rows, cols = layout(len(plats))
+    s += f"set multiplot layout {rows},{cols} title 'CPU burnt while the pool sits idle (share of one core), warm vs cold'"
+    for p in plats:
+        ms = p.find("idle_cpu")
+        backends = sorted({m["backend"] for m in ms})
+        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nunset logscale\nset ylabel 'CPU (% of a core)'\nset xlabel ''"
+        s += "set xtics rotate by -30 font ',8'"
+        s += "set xtics (" + ", ".join(f"{q(b)} {i}" for i, b in enumerate(backends)) + ")"
+        s += f"set xrange [-0.5:{len(backends) - 0.5}]\nset yrange [0:*]\nset title {q(p.name)}"
+        s += "set style fill solid 0.6 border -1\nset boxwidth 0.25"
+        parts = []
+        for k, mode in enumerate(("warm", "cold", "default")):
+            pts = [(backends.index(m["backend"]) + (k - 1) * 0.27, m["median"] * 100) for m in ms if m["mode"] == mode]
+            if pts:
+                parts.append(f"{s.data(pts)} using 1:2 with boxes title {q(mode)}")
+        s += "plot " + ", \\\n  ".join(parts)
+        s += "set xtics norotate autofreq\nset yrange [*:*]"
+    s += "unset multiplot"
+    return render(s, out_dir, "idle_cpu", "idle cpu")
+
+
+def comparison(pairs, out_dir):
+    """pairs: [(platform, key label, old, new)]: new/old per key."""
+    if not pairs:
+        return None
+    plats = sorted({p for p, *_ in pairs})
+    s = Script()
+    rows, cols = layout(len(plats))
+    s += f"set multiplot layout {rows},{cols} title 'This run vs the baseline run: new / old median (> 1: slower now)'"
+    for plat in plats:
+        ks = [(k, o, n) for p, k, o, n in pairs if p == plat and o > 0 and n > 0]
+        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x\nset ylabel 'new / old'"
+        s += "set xtics rotate by -45 font ',7'"
+        s += "set xtics (" + ", ".join(f"{q(k)} {i}" for i, (k, _, _) in enumerate(ks)) + ")"
+        s += f"set xrange [-0.5:{len(ks) - 0.5}]\nset title {q(plat)}"
+        pts = [(i, n / o) for i, (_, o, n) in enumerate(ks)]
+        s += (f"plot {s.data(pts)} using 1:2 with points pt 7 ps 1.2 title 'new / old', "
+              "1 with lines lc rgb 'black' dashtype 3 title 'unchanged'")
+        s += "set xtics norotate autofreq"
+    s += "unset multiplot"
+    return render(s, out_dir, "comparison", "comparison")
+
+
+def finite(x):
+    return isinstance(x, (int, float)) and math.isfinite(x)
