@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "pool.h"
 #include "suite.h"
+#include "watchdog.h"
 
 static const char usage[] =
     "usage: poolbench run [options]   measure parallel_for costs, write records\n"
@@ -32,8 +33,12 @@ static const char usage[] =
     "  --reps R          outer repetitions, the first discarded, >= 3 (default 11)\n"
     "  --quick           fewer repetitions and shorter batches (a smoke run)\n"
     "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/)\n"
+    "  --deadline S      watchdog: a job (one scenario on one target) running longer\n"
+    "                    than S seconds is stuck: dump every thread's state, exit 3\n"
+    "                    (default 10, 0 turns the watchdog off)\n"
     "  --test-fault F    test knob: break the run on purpose after the references\n"
-    "                    (abort-in-worker: abort() inside a pool worker)\n"
+    "                    (abort-in-worker: abort() inside a pool worker;\n"
+    "                    hang-in-worker: a pool worker blocks forever)\n"
     "\n"
     "Records: one JSON object per line, fields documented in results/README.md.\n"
     "Progress goes to stderr, the summary table to stdout.\n";
@@ -96,6 +101,7 @@ static int cmd_run(int argc, char **argv) {
   plan.warm = plan.cold = true;
   harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS};
   const char *out_dir = NULL;
+  double deadline_s = 10;
   const char *scen_names[SUITE_MAX];
   int nscen = 0;
 
@@ -126,8 +132,12 @@ static int cmd_run(int argc, char **argv) {
       if (!v || !*v) bad_usage("%s needs a directory", a);
       out_dir = v;
       i++;
+    } else if (strcmp(a, "--deadline") == 0) {
+      deadline_s = (double)parse_int(a, v, 0, 86400);
+      i++;
     } else if (strcmp(a, "--test-fault") == 0) {
-      if (!v || !fault_known(v)) bad_usage("--test-fault takes abort-in-worker, got '%s'", v ? v : "");
+      if (!v || !fault_known(v))
+        bad_usage("--test-fault takes abort-in-worker or hang-in-worker, got '%s'", v ? v : "");
       plan.fault = v;
       i++;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -176,9 +186,15 @@ static int cmd_run(int argc, char **argv) {
     return 1;
   }
   fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o.platform, plan.threads, path);
+  if (watchdog_start(h, deadline_s) != 0) {
+    fprintf(stderr, "poolbench: cannot start the watchdog thread\n");
+    harness_close(h);
+    return 1;
+  }
   summary_row rows[SUITE_MAX * 2];
   int nrows = 0;
   int failed = suite_run(h, &plan, rows, &nrows, stderr);
+  watchdog_stop();
   suite_print_summary(stdout, h, rows, nrows);
   printf("records: %s\n", path);
   harness_close(h);

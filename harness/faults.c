@@ -8,6 +8,7 @@
 
 #include "platform.h"
 #include "pool.h"
+#include "watchdog.h"
 
 static pthread_t caller;
 static _Atomic int started;
@@ -23,17 +24,32 @@ static void abort_on_worker(void *ctx, size_t b, size_t e) {
   if (!pthread_equal(pthread_self(), caller)) abort();
 }
 
-bool fault_known(const char *name) { return strcmp(name, "abort-in-worker") == 0; }
+/* Blocks forever on a worker: the watchdog's case. */
+static void hang_on_worker(void *ctx, size_t b, size_t e) {
+  (void)ctx, (void)b, (void)e;
+  atomic_fetch_add(&started, 1);
+  uint64_t until = plat_now_ns() + 2000000000u;
+  while (atomic_load(&started) < 2 && plat_now_ns() < until) {
+  }
+  if (!pthread_equal(pthread_self(), caller))
+    for (;;) plat_sleep_ns(1000000);
+}
+
+bool fault_known(const char *name) {
+  return strcmp(name, "abort-in-worker") == 0 || strcmp(name, "hang-in-worker") == 0;
+}
 
 void fault_trigger(const char *name, int threads) {
-  if (strcmp(name, "abort-in-worker") != 0) return;
+  bool hang = strcmp(name, "hang-in-worker") == 0;
   pool *p = NULL;
   if (pool_create(&p, "futex", threads < 2 ? 2 : threads, NULL) != POOL_OK) return;
   uint64_t until = plat_now_ns() + 10000000000u;
   while (pool_ready_threads(p) < pool_threads(p) && plat_now_ns() < until) plat_sleep_ns(100000);
   caller = pthread_self();
-  fprintf(stderr, "poolbench: test fault: abort() in a pool worker\n");
-  pool_parallel_for(p, 0, 2, 1, abort_on_worker, NULL);
-  fprintf(stderr, "poolbench: test fault: the worker did not abort\n");
+  watchdog_watch(p);
+  fprintf(stderr, "poolbench: test fault: %s\n", hang ? "a pool worker blocks forever" : "abort() in a pool worker");
+  pool_parallel_for(p, 0, 2, 1, hang ? hang_on_worker : abort_on_worker, NULL);
+  fprintf(stderr, "poolbench: test fault: %s did not happen\n", name);
+  watchdog_watch(NULL);
   pool_destroy(p);
 }

@@ -21,6 +21,14 @@ const char *host_platform(void);
 int host_max_threads(void);
 /* mkdir -p on the real file system. */
 int host_mkdirs(const char *path, char *err, size_t errlen);
+/* Writes to stderr directly from any thread (no proxying to a main thread
+ * that may be the one stuck). */
+void host_write_stderr(const char *text, size_t len);
+/* Ends the process with `code` from a thread that is not the main one, after
+ * the main thread had its chance (natively at once; under Node the main
+ * thread exits from its wait hook, this is the fallback; in Chromium the
+ * driver is told to end the run). Does not return. */
+_Noreturn void host_exit_now(int code);
 /* CPU time the whole process used (all threads), ns; -1 if unavailable. */
 int64_t host_cpu_time_ns(void);
 /* Adds the host's environment facts to the run header object. */

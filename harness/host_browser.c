@@ -85,3 +85,15 @@ void host_probe(json *j) {
   json_str(j, "emscripten_version", v);
   json_int(j, "wasm_thread_pool", POOLBENCH_WASM_THREADS);
 }
+
+void host_write_stderr(const char *text, size_t len) {
+  if (len && text[len - 1] == '\n') len--; /* the server ends each line */
+  js_post_line("/log?stream=err", text, (int)len);
+}
+
+_Noreturn void host_exit_now(int code) {
+  char path[32];
+  snprintf(path, sizeof path, "/exit?code=%d", code);
+  js_post_line(path, "watchdog", 8); /* the driver ends the run */
+  for (;;) plat_sleep_ns(1000000000u);
+}

@@ -31,6 +31,12 @@ EM_JS(void, js_sink_write, (int fd, const char *text, int len), {
   require('fs').writeSync(fd, Buffer.concat([Buffer.from(bytes), Buffer.from('\n')]));
 });
 
+EM_JS(void, js_write_stderr, (const char *text, int len), {
+  require('fs').writeSync(2, Buffer.from(HEAPU8.slice(text, text + len)));
+});
+
+EM_JS(void, js_kill_process, (void), { process.kill(process.pid, 'SIGKILL'); });
+
 EM_JS(void, js_sink_close, (int fd), { require('fs').closeSync(fd); });
 
 EM_JS(double, js_cpu_time_us, (void), {
@@ -99,4 +105,15 @@ void host_probe(json *j) {
            __EMSCRIPTEN_tiny__);
   json_str(j, "emscripten_version", v);
   json_int(j, "wasm_thread_pool", POOLBENCH_WASM_THREADS);
+}
+
+void host_write_stderr(const char *text, size_t len) { js_write_stderr(text, (int)len); }
+
+_Noreturn void host_exit_now(int code) {
+  (void)code;
+  /* A Node worker cannot end the process with a code: the main thread does,
+   * from the pools' wait hook. If it is stuck elsewhere, kill after 3 s. */
+  plat_sleep_ns(3000000000u);
+  js_kill_process();
+  for (;;) plat_sleep_ns(1000000000u);
 }

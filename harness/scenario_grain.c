@@ -103,7 +103,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   harness_write_record(h, &j);
   row->breakeven_ns = breakeven;
   row->breakeven_never = isnan(breakeven);
-  pool_destroy(p);
+  scenario_release(p);
   return 0;
 }
 

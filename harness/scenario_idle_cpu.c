@@ -29,7 +29,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     uint64_t t1 = plat_now_ns();
     samples[i] = (double)(c1 - c0) / (double)(t1 - t0);
   }
-  pool_destroy(p);
+  scenario_release(p);
   harness_result r;
   harness_result_from(samples, windows, &r);
   harness_key k = {"idle_cpu", t->backend, t->mode, t->threads, 0, 0};

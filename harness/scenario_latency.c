@@ -16,7 +16,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   double *lat = malloc((size_t)calls * sizeof *lat);
   double *blocks = malloc(BLOCKS * sizeof *blocks);
   if (!lat || !blocks) {
-    free(lat), free(blocks), pool_destroy(p);
+    free(lat), free(blocks), scenario_release(p);
     return -1;
   }
   size_t items = (size_t)t->threads;
@@ -51,7 +51,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   row->p50_ns = r.p50, row->p99_ns = r.p99, row->p999_ns = r.p999;
   harness_result_free(&r);
   free(lat), free(blocks);
-  pool_destroy(p);
+  scenario_release(p);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "harness_internal.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "watchdog.h"
 
 #define READY_DEADLINE_NS 10000000000u /* 10 s: Wasm threads start late */
 
@@ -46,7 +47,13 @@ pool *scenario_pool(harness *h, const target *t, const char *scenario) {
     }
     plat_sleep_ns(50000);
   }
+  watchdog_watch(p);
   return p;
+}
+
+void scenario_release(pool *p) {
+  watchdog_watch(NULL);
+  pool_destroy(p);
 }
 
 bool applies_all(const char *backend) { (void)backend; return true; }

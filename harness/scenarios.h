@@ -36,7 +36,10 @@ const scenario *scenario_at(int i);
 const scenario *scenario_find(const char *name);
 
 /* Helpers shared by the scenarios (scenario_util.c). */
+/* Creates the target's pool, waits (bounded) until it is ready, and shows it
+ * to the watchdog; scenario_release undoes both. */
 pool *scenario_pool(harness *h, const target *t, const char *scenario);
+void scenario_release(pool *p);
 void scenario_error(harness *h, const target *t, const char *scenario,
                     const char *fmt, ...);
 bool applies_all(const char *backend);

@@ -5,6 +5,7 @@
 
 #include "faults.h"
 #include "platform.h"
+#include "watchdog.h"
 
 static int targets_of(const suite_plan *plan, target *out) {
   int n = 0;
@@ -46,9 +47,13 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
   uint64_t t0 = plat_now_ns();
   summary_row none;
   if (progress) fprintf(progress, "[%3d/%d] pingpong references\n", done + 1, total);
+  watchdog_job("pingpong", "-", "default");
   failed += refs->run(h, &(target){"-", "default", 2}, &none) != 0;
   done++;
-  if (plan->fault) fault_trigger(plan->fault, plan->threads);
+  if (plan->fault) {
+    watchdog_job("fault", plan->fault, "default");
+    fault_trigger(plan->fault, plan->threads);
+  }
   for (int s = 0; s < plan->nscenarios; s++) {
     const scenario *sc = plan->scenarios[s];
     if (!sc->per_target) continue;
@@ -62,6 +67,7 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
                 sc->name, targets[t].backend, targets[t].mode, eta);
         fflush(progress);
       }
+      watchdog_job(sc->name, targets[t].backend, targets[t].mode);
       failed += sc->run(h, &targets[t], &rows[t]) != 0;
       done++;
     }

@@ -94,6 +94,21 @@ void pool_stats(const pool *p, pool_stats_t *out);
 int pool_worker(const pool *p, int worker, pool_worker_info *out);
 /* The generation counter and the caller's completion word, for dumps. */
 void pool_words(const pool *p, uint32_t *generation, uint32_t *done);
+
+/* What the thread inside pool_parallel_for is doing (relaxed, for dumps). */
+typedef enum pool_caller_state {
+  POOL_CALLER_IDLE = 0,    /* no parallel call in flight */
+  POOL_CALLER_RUNNING,     /* running chunks itself */
+  POOL_CALLER_WAITING,     /* waiting for workers to finish their chunks */
+} pool_caller_state;
+pool_caller_state pool_caller(const pool *p);
+const char *pool_caller_state_name(pool_caller_state s);
+
+/* A process-wide hook the waiting caller runs between its sliced sleeps
+ * (about every millisecond): lets a host's watchdog end a stuck run from the
+ * thread that owns the process (a Wasm main thread cannot be exited from
+ * another thread). NULL: none. */
+void pool_set_wait_hook(void (*hook)(void));
 void pool_destroy(pool *p);
 
 const char *pool_strerror(int err);

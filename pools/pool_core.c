@@ -59,6 +59,7 @@ struct pool {
 
   /* The job: written by the busy holder before it publishes the claim word. */
   alignas(CACHE_LINE) _Atomic uint32_t busy;
+  _Atomic uint32_t caller; /* pool_caller_state */
   size_t begin, end, grain;
   uint32_t nchunks;
   pool_body body;
@@ -106,11 +107,18 @@ static void wake(pool *p, pool_channel ch, pool_word *word, int n) {
 
 /* Sleeps on word until it differs from expected (or stop), announcing the
  * sleep so wakers know to issue a wake-up. */
+static void (*_Atomic wait_hook)(void);
+
+void pool_set_wait_hook(void (*hook)(void)) { atomic_store(&wait_hook, hook); }
+
 static void sleep_on(pool *p, pool_channel ch, pool_word *word,
                      uint32_t expected, uint64_t slice_ns) {
   atomic_fetch_add(&p->sleepers[ch], 1);
-  while (atomic_load(word) == expected && !atomic_load_explicit(&p->stop, RELAXED))
+  while (atomic_load(word) == expected && !atomic_load_explicit(&p->stop, RELAXED)) {
     p->be->wait(p->bstate, ch, word, expected, slice_ns);
+    void (*hook)(void) = ch == POOL_CH_DONE ? atomic_load_explicit(&wait_hook, RELAXED) : NULL;
+    if (hook) hook();
+  }
   atomic_fetch_sub(&p->sleepers[ch], 1);
 }
 
@@ -340,8 +348,11 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
     int helpers = (int)nchunks - 1 < p->nworkers ? (int)nchunks - 1 : p->nworkers;
     wake(p, POOL_CH_WORK, &p->gen, helpers);
 
+    atomic_store_explicit(&p->caller, POOL_CALLER_RUNNING, RELAXED);
     caller_items = run_chunks(p, g);
+    atomic_store_explicit(&p->caller, POOL_CALLER_WAITING, RELAXED);
     wait_done(p, (uint32_t)nchunks);
+    atomic_store_explicit(&p->caller, POOL_CALLER_IDLE, RELAXED);
   }
   if (rc == POOL_OK) {
     bump(&p->par_calls, 1);
@@ -402,6 +413,16 @@ void pool_words(const pool *p, uint32_t *generation, uint32_t *done) {
   pool *q = (pool *)p;
   if (generation) *generation = q ? atomic_load_explicit(&q->gen, RELAXED) : 0;
   if (done) *done = q ? atomic_load_explicit(&q->done, RELAXED) : 0;
+}
+
+pool_caller_state pool_caller(const pool *p) {
+  return p ? (pool_caller_state)atomic_load_explicit(&((pool *)p)->caller, RELAXED)
+           : POOL_CALLER_IDLE;
+}
+
+const char *pool_caller_state_name(pool_caller_state s) {
+  static const char *const names[] = {"idle", "running chunks", "waiting for workers"};
+  return (unsigned)s < sizeof names / sizeof *names ? names[s] : "unknown";
 }
 
 const char *pool_strerror(int err) {

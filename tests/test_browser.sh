@@ -5,6 +5,7 @@
 #                 isolated, every wasm backend present
 #   no_isolation  served without COOP/COEP: the clear error, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
+#   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
 set -u
 case=$1 web=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,5 +41,7 @@ abort)
   python3 "$here/check_records.py" "$dir/chrome.ndjson" || exit 1
   grep -q '"type":"error"' "$dir/chrome.ndjson" || { echo "FAIL: no error record"; cat "$dir/err.txt"; exit 1; }
   echo "ok: exit $rc after $((SECONDS - start)) s, $(wc -l <"$dir/chrome.ndjson") complete lines, error recorded" ;;
-*) echo "usage: test_browser.sh e2e|no_isolation|abort WEB_BUILD_DIR"; exit 2 ;;
+watchdog)
+  bash "$here/test_watchdog.sh" chrome node "$driver" --build "$web" --deadline 60 -- ;;
+*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog WEB_BUILD_DIR"; exit 2 ;;
 esac

@@ -11,6 +11,7 @@ const {startServer} = require('./server');
 
 const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --out DIR          run directory: DIR/chrome.ndjson (records), DIR/chrome.log
+                     (default: the program's own --out)
   --build DIR        the browser build (default: build-web)
   --chromium PATH    browser binary (default: /usr/bin/chromium)
   --deadline S       give up after S seconds (default: 900)
@@ -42,8 +43,13 @@ function parse(argv) {
   }
   o.deadline = Number(o.deadline);
   if (!(o.deadline > 0)) fail(2, '--deadline must be a positive number of seconds');
-  if (!o.out) fail(2, '--out DIR is required (see --help)');
   if (!o.args.length) fail(2, 'no poolbench arguments after -- (e.g. -- run --quick)');
+  const progOut = o.args.indexOf('--out');
+  if (!o.out && progOut >= 0 && o.args[progOut + 1]) o.out = o.args[progOut + 1];
+  if (!o.out) fail(2, '--out DIR is required (see --help)');
+  // The program's own --out only names the file in its messages: the server
+  // writes where the driver says. Keep the two the same.
+  if (o.args[0] === 'run' && !o.args.includes('--out')) o.args.push('--out', o.out);
   return o;
 }
 

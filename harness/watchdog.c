@@ -1,0 +1,141 @@
+#include "watchdog.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness_internal.h"
+#include "host.h"
+#include "platform.h"
+
+#define POLL_NS 50000000u /* 50 ms */
+
+static struct {
+  harness *h;
+  uint64_t deadline_ns;
+  pthread_t thread;
+  bool running;
+  _Atomic bool stop;
+  _Atomic int fired; /* exit code requested, 0: none */
+  pthread_mutex_t lock; /* guards the job and the watched pool */
+  _Atomic uint64_t job_start;
+  char scenario[32], backend[32], mode[16];
+  pool *watched;
+} wd = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void copy(char *dst, size_t n, const char *src) {
+  snprintf(dst, n, "%s", src ? src : "-");
+}
+
+void watchdog_job(const char *scenario, const char *backend, const char *mode) {
+  pthread_mutex_lock(&wd.lock);
+  copy(wd.scenario, sizeof wd.scenario, scenario);
+  copy(wd.backend, sizeof wd.backend, backend);
+  copy(wd.mode, sizeof wd.mode, mode);
+  atomic_store(&wd.job_start, plat_now_ns());
+  pthread_mutex_unlock(&wd.lock);
+}
+
+void watchdog_watch(pool *p) {
+  pthread_mutex_lock(&wd.lock);
+  wd.watched = p;
+  pthread_mutex_unlock(&wd.lock);
+}
+
+/* Runs on the submitting thread between its sliced waits: the thread that
+ * may end the process on every platform. */
+static void on_wait(void) {
+  int code = atomic_load_explicit(&wd.fired, memory_order_relaxed);
+  if (code) exit(code);
+}
+
+static void err_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void err_line(const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  host_write_stderr(buf, n < 0 ? 0 : (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
+}
+
+static void dump(double elapsed_s) {
+  pthread_mutex_lock(&wd.lock);
+  json j;
+  harness_record_begin(wd.h, &j, "watchdog");
+  json_str(&j, "scenario", wd.scenario);
+  json_str(&j, "backend", wd.backend);
+  json_str(&j, "mode", wd.mode);
+  json_num(&j, "deadline_s", (double)wd.deadline_ns / 1e9);
+  json_num(&j, "elapsed_s", elapsed_s);
+  err_line("poolbench: watchdog: %s %s %s exceeded its %.0f s deadline (%.1f s); thread states:\n",
+           wd.scenario, wd.backend, wd.mode, (double)wd.deadline_ns / 1e9, elapsed_s);
+  pool *p = wd.watched;
+  if (p) {
+    uint32_t gen, done;
+    pool_words(p, &gen, &done);
+    json_str(&j, "caller", pool_caller_state_name(pool_caller(p)));
+    json_int(&j, "generation", gen);
+    json_int(&j, "done", done);
+    err_line("  caller: %s (generation %u, chunks done %u)\n",
+             pool_caller_state_name(pool_caller(p)), gen, done);
+    json_arr_begin(&j, "workers");
+    pool_worker_info w;
+    for (int i = 0; pool_worker(p, i, &w) == POOL_OK; i++) {
+      json_obj_begin(&j);
+      json_int(&j, "id", i);
+      json_str(&j, "state", pool_worker_state_name(w.state));
+      json_int(&j, "generation", w.generation);
+      json_int(&j, "items", (int64_t)w.items);
+      json_bool(&j, "ready", w.ready_ns != 0);
+      json_obj_end(&j);
+      err_line("  worker %d: %s, last generation %u, %llu items%s\n", i,
+               pool_worker_state_name(w.state), w.generation, (unsigned long long)w.items,
+               w.ready_ns ? "" : ", never became ready");
+    }
+    json_arr_end(&j);
+  } else {
+    json_str(&j, "caller", NULL);
+    err_line("  (no pool was being measured)\n");
+  }
+  harness_write_record(wd.h, &j);
+  pthread_mutex_unlock(&wd.lock);
+}
+
+static void *watch(void *arg) {
+  (void)arg;
+  while (!atomic_load(&wd.stop)) {
+    plat_sleep_ns(POLL_NS);
+    uint64_t start = atomic_load(&wd.job_start);
+    uint64_t now = plat_now_ns();
+    if (start && now - start > wd.deadline_ns && !atomic_load(&wd.stop)) {
+      dump((double)(now - start) / 1e9);
+      atomic_store(&wd.fired, WATCHDOG_EXIT_CODE);
+      host_exit_now(WATCHDOG_EXIT_CODE);
+      return NULL;
+    }
+  }
+  return NULL;
+}
+
+int watchdog_start(harness *h, double deadline_s) {
+  if (deadline_s <= 0 || wd.running) return 0;
+  wd.h = h;
+  wd.deadline_ns = (uint64_t)(deadline_s * 1e9);
+  atomic_store(&wd.stop, false);
+  pool_set_wait_hook(on_wait);
+  if (pthread_create(&wd.thread, NULL, watch, NULL) != 0) return -1;
+  wd.running = true;
+  return 0;
+}
+
+void watchdog_stop(void) {
+  if (!wd.running) return;
+  atomic_store(&wd.stop, true);
+  pthread_join(wd.thread, NULL);
+  wd.running = false;
+  pool_set_wait_hook(NULL);
+}

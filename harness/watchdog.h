@@ -1,0 +1,22 @@
+/* The watchdog: a dedicated thread that ends a run stuck past its deadline,
+ * after writing what every thread of the watched pool was doing (one
+ * "watchdog" record through the sink plus a readable dump on stderr). It reads
+ * only the atomics the pools publish, so it works when the workers are stuck.
+ * Exit code 3. */
+#ifndef POOLBENCH_WATCHDOG_H
+#define POOLBENCH_WATCHDOG_H
+
+#include "harness.h"
+#include "pool.h"
+
+#define WATCHDOG_EXIT_CODE 3
+
+/* Starts the thread; deadline_s <= 0 disables the watchdog. */
+int watchdog_start(harness *h, double deadline_s);
+/* A new job begins now: its deadline counts from here. */
+void watchdog_job(const char *scenario, const char *backend, const char *mode);
+/* The pool a dump shows (NULL: none). Call with NULL before destroying it. */
+void watchdog_watch(pool *p);
+void watchdog_stop(void);
+
+#endif
