@@ -8,6 +8,7 @@
 #include "harness_internal.h"
 #include "host.h"
 #include "platform.h"
+#include "pool.h"
 #include "stats.h"
 
 #ifndef POOLBENCH_GIT_COMMIT
@@ -78,6 +79,10 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   json_num(&j, "kernel_iters_per_ns", h->iters_per_ns);
   json_num(&j, "min_batch_ns", h->min_batch_ns);
   host_probe(&j);
+  json_key_obj_begin(&j, "backends"); /* what each backend is, and why */
+  for (int i = 0; i < pool_backend_count(); i++)
+    json_str(&j, pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
+  json_obj_end(&j);
   json_key_obj_begin(&j, "options");
   json_int(&j, "threads", o->threads);
   json_int(&j, "reps", h->o.reps);

@@ -25,8 +25,8 @@ static int run(harness *h, const target *t, summary_row *row) {
   int rc = harness_measure(h, batch, &d, &r);
   pool_stats(p, &b);
   if (rc == 0) {
-    harness_extra ex[3];
-    int n = scenario_pool_extras(&a, &b, ex);
+    harness_extra ex[SCENARIO_POOL_EXTRAS];
+    int n = scenario_pool_extras(p, &a, &b, ex);
     harness_key k = {"dispatch", t->backend, t->mode, t->threads, d.items, 0};
     harness_emit(h, &k, "ns", &r, ex, n, NULL, 0);
     row->dispatch_ns = r.median;

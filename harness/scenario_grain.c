@@ -80,14 +80,14 @@ static int run(harness *h, const target *t, summary_row *row) {
     double ideal = serial * (double)per_thread / (double)items;
     double overhead = r.median - ideal;
     double speedup = serial / r.median;
-    harness_extra ex[8] = {
+    harness_extra ex[5 + SCENARIO_POOL_EXTRAS] = {
         {"overhead_ns", overhead},
         {"ideal_ns", ideal},
         {"speedup", speedup},
         {"overhead_spin_rt_units", overhead / harness_spin_rt_ns(h)},
         {"overhead_futex_rt_units", overhead / harness_futex_rt_ns(h)},
     };
-    int n = 5 + scenario_pool_extras(&a, &b, ex + 5);
+    int n = 5 + scenario_pool_extras(p, &a, &b, ex + 5);
     harness_key k = {"grain", t->backend, t->mode, t->threads, items, work_ns[w]};
     harness_emit(h, &k, "ns", &r, ex, n, NULL, 0);
     harness_result_free(&r);

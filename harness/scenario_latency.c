@@ -43,9 +43,9 @@ static int run(harness *h, const target *t, summary_row *row) {
   r.p999 = stats_quantile_sorted(lat, (size_t)calls, 0.999);
   /* A single call timed alone: quantization hurts below ~10 steps. */
   r.below_resolution = r.p50 < 10 * harness_timer_step_ns(h);
-  harness_extra ex[8] = {{"p50", r.p50}, {"p90", r.p90}, {"p99", r.p99},
+  harness_extra ex[5 + SCENARIO_POOL_EXTRAS] = {{"p50", r.p50}, {"p90", r.p90}, {"p99", r.p99},
                          {"p999", r.p999}, {"calls", calls}};
-  int n = 5 + scenario_pool_extras(&a, &b, ex + 5);
+  int n = 5 + scenario_pool_extras(p, &a, &b, ex + 5);
   harness_key k = {"latency", t->backend, t->mode, t->threads, items, 0};
   harness_emit(h, &k, "ns", &r, ex, n, NULL, 0);
   row->p50_ns = r.p50, row->p99_ns = r.p99, row->p999_ns = r.p999;

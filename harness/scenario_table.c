@@ -4,11 +4,13 @@
 #include "scenarios.h"
 
 extern const scenario scenario_pingpong, scenario_dispatch, scenario_grain,
-    scenario_latency, scenario_startup, scenario_idle_cpu;
+    scenario_latency, scenario_startup, scenario_idle_cpu, scenario_bursts,
+    scenario_many_items;
 
 static const scenario *const table[] = {
     &scenario_pingpong, &scenario_dispatch, &scenario_grain,
     &scenario_latency,  &scenario_startup,  &scenario_idle_cpu,
+    &scenario_bursts,   &scenario_many_items,
 };
 
 int scenario_count(void) { return (int)(sizeof table / sizeof *table); }

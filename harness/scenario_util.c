@@ -59,7 +59,7 @@ void scenario_release(pool *p) {
 bool applies_all(const char *backend) { (void)backend; return true; }
 bool applies_workers(const char *backend) { return pool_backend_has_workers(backend); }
 
-int scenario_pool_extras(const pool_stats_t *a, const pool_stats_t *b,
+int scenario_pool_extras(const pool *p, const pool_stats_t *a, const pool_stats_t *b,
                          harness_extra *out) {
   double calls = (double)(b->calls - a->calls);
   double items = (double)(b->items - a->items);
@@ -67,7 +67,10 @@ int scenario_pool_extras(const pool_stats_t *a, const pool_stats_t *b,
   out[0] = (harness_extra){"caller_share", (double)(b->caller_items - a->caller_items) / items};
   out[1] = (harness_extra){"wakes_per_call", (double)(b->wakes - a->wakes) / calls};
   out[2] = (harness_extra){"inline_share", (double)(b->inline_calls - a->inline_calls) / calls};
-  return 3;
+  out[3] = (harness_extra){"spin_budget_ns",
+                           pool_backend_has_workers(pool_backend_name(p)) && pool_is_warm(p)
+                               ? (double)pool_spin_budget_ns(p) : 0};
+  return 4;
 }
 
 void scenario_empty_body(void *ctx, size_t begin, size_t end) {

@@ -45,9 +45,11 @@ void scenario_error(harness *h, const target *t, const char *scenario,
 bool applies_all(const char *backend);
 bool applies_workers(const char *backend); /* our pools with worker threads */
 /* Fills extras from the stats delta of a measurement: caller_share,
- * wakes_per_call, inline_share. Returns how many were written (<= 3). */
-int scenario_pool_extras(const pool_stats_t *before, const pool_stats_t *after,
-                         harness_extra *out);
+ * wakes_per_call, inline_share, and the pool's spin_budget_ns (0 when cold or
+ * without workers). Returns how many were written (<= SCENARIO_POOL_EXTRAS). */
+#define SCENARIO_POOL_EXTRAS 4
+int scenario_pool_extras(const pool *p, const pool_stats_t *before,
+                         const pool_stats_t *after, harness_extra *out);
 void scenario_empty_body(void *ctx, size_t begin, size_t end);
 
 #endif

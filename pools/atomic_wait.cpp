@@ -26,6 +26,7 @@ extern "C" const pool_backend pool_backend_atomic_wait = {
     0,
     nullptr,
     nullptr,
+    nullptr,
     aw_wait,
     aw_wake,
     nullptr,

@@ -26,6 +26,8 @@ typedef struct pool_backend {
   const char *description;
   bool warm_default;
   size_t state_size; /* bytes of backend state, zeroed before init */
+  /* The idle spin budget when the user gives none (NULL: the default). */
+  uint64_t (*spin_budget_ns)(void);
   int (*init)(void *state, int threads);
   void (*fini)(void *state);
   /* Blocks while *word == expected, for at most timeout_ns; may return early.

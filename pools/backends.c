@@ -9,10 +9,11 @@ extern const pool_backend pool_backend_condvar;
 extern const pool_backend pool_backend_futex;
 extern const pool_backend pool_backend_spin;
 extern const pool_backend pool_backend_atomic_wait;
+extern const pool_backend pool_backend_adaptive;
 
 static const pool_backend *const portable[] = {
     &pool_backend_serial, &pool_backend_condvar,     &pool_backend_futex,
-    &pool_backend_spin,   &pool_backend_atomic_wait, NULL};
+    &pool_backend_spin,   &pool_backend_atomic_wait, &pool_backend_adaptive, NULL};
 
 static const pool_backend *nth(int i) {
   for (const pool_backend *const *b = portable; *b; b++)

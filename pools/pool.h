@@ -86,6 +86,8 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
 void pool_set_warm(pool *p, bool warm);
 bool pool_is_warm(const pool *p);
 int pool_threads(const pool *p);
+/* How long idle threads spin before sleeping while the pool is warm. */
+uint64_t pool_spin_budget_ns(const pool *p);
 int pool_ready_threads(const pool *p); /* counts the caller */
 const char *pool_backend_name(const pool *p);
 uint64_t pool_created_ns(const pool *p);

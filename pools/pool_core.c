@@ -251,7 +251,8 @@ int pool_create(pool **out, const char *backend, int threads,
   p->be = be;
   p->threads = threads;
   p->nworkers = be->wait ? threads - 1 : 0;
-  p->spin_ns = opt && opt->spin_ns ? opt->spin_ns : POOL_DEFAULT_SPIN_NS;
+  p->spin_ns = opt && opt->spin_ns ? opt->spin_ns
+              : be->spin_budget_ns ? be->spin_budget_ns() : POOL_DEFAULT_SPIN_NS;
   atomic_init(&p->warm, opt && opt->warm >= 0 ? opt->warm != 0 : be->warm_default);
   p->created_ns = plat_now_ns();
   p->inject_ns = injected_delay(be->name);
@@ -372,6 +373,8 @@ bool pool_is_warm(const pool *p) {
 }
 
 int pool_threads(const pool *p) { return p ? p->threads : 0; }
+
+uint64_t pool_spin_budget_ns(const pool *p) { return p ? p->spin_ns : 0; }
 
 int pool_ready_threads(const pool *p) {
   if (!p) return 0;

@@ -1,0 +1,92 @@
+/* bursts: the soft-real-time pattern warm pools exist for. Every 16.7 ms
+ * (a frame) a burst of 20 parallel_for calls of 16 items x 1 us, then idle
+ * until the next frame. Records the latency of the calls inside bursts and
+ * the CPU burnt per wall second in the gaps between bursts. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "platform.h"
+#include "scenarios.h"
+#include "stats.h"
+
+#define FRAME_NS 16666667u
+#define CALLS 20
+#define ITEMS 16
+#define WORK_NS 1000.0
+
+typedef struct burst_ctx {
+  uint64_t iters;
+} burst_ctx;
+
+static void work(void *ctx, size_t b, size_t e) {
+  const burst_ctx *c = ctx;
+  for (size_t i = b; i < e; i++) harness_spin_iters(c->iters);
+}
+
+static bool applies(const char *backend) { return strcmp(backend, "serial") != 0; }
+
+static int run(harness *h, const target *t, summary_row *row) {
+  (void)row;
+  pool *p = scenario_pool(h, t, "bursts");
+  if (!p) return -1;
+  int frames = harness_opts(h)->quick ? 30 : 120; /* 0.5 s or 2 s */
+  double *lat = malloc((size_t)frames * CALLS * sizeof *lat);
+  double *per_frame = malloc((size_t)frames * sizeof *per_frame);
+  if (!lat || !per_frame) {
+    free(lat), free(per_frame), scenario_release(p);
+    return -1;
+  }
+  burst_ctx c = {harness_work_iters(h, WORK_NS)};
+  bool cpu = host_cpu_time_ns() >= 0;
+  int64_t gap_cpu = 0;
+  uint64_t gap_wall = 0;
+  uint64_t start = plat_now_ns();
+  for (int f = 0; f < frames; f++) {
+    for (int k = 0; k < CALLS; k++) {
+      uint64_t t0 = plat_now_ns();
+      pool_parallel_for(p, 0, ITEMS, 1, work, &c);
+      lat[f * CALLS + k] = (double)(plat_now_ns() - t0);
+    }
+    per_frame[f] = stats_of(lat + f * CALLS, CALLS).median;
+    uint64_t burst_end = plat_now_ns();
+    int64_t c0 = cpu ? host_cpu_time_ns() : 0;
+    uint64_t next = start + (uint64_t)(f + 1) * FRAME_NS;
+    if (next > burst_end) plat_sleep_ns(next - burst_end);
+    if (cpu) gap_cpu += host_cpu_time_ns() - c0;
+    gap_wall += plat_now_ns() - burst_end;
+  }
+  scenario_release(p);
+
+  size_t n = (size_t)frames * CALLS;
+  harness_result r;
+  harness_result_from(per_frame, frames, &r);
+  stats all = stats_of(lat, n);
+  stats_sort(lat, n);
+  r.median = all.median, r.mad = all.mad, r.min = all.min, r.max = all.max, r.mean = all.mean;
+  r.p50 = stats_quantile_sorted(lat, n, 0.5);
+  r.below_resolution = r.p50 < 10 * harness_timer_step_ns(h);
+  harness_extra ex[] = {
+      {"p50", r.p50},
+      {"p90", stats_quantile_sorted(lat, n, 0.9)},
+      {"p99", stats_quantile_sorted(lat, n, 0.99)},
+      {"p999", stats_quantile_sorted(lat, n, 0.999)},
+      {"gap_cpu_cores", cpu && gap_wall ? (double)gap_cpu / (double)gap_wall : NAN},
+      {"frames", frames},
+      {"calls_per_burst", CALLS},
+  };
+  harness_key k = {"bursts", t->backend, t->mode, t->threads, ITEMS, WORK_NS};
+  harness_emit(h, &k, "ns", &r, ex, (int)(sizeof ex / sizeof *ex), NULL, 0);
+  harness_result_free(&r);
+  free(lat), free(per_frame);
+  return 0;
+}
+
+const scenario scenario_bursts = {
+    .name = "bursts",
+    .description = "every 16.7 ms a burst of 20 calls (16 items x 1 us): in-burst latency, CPU between bursts",
+    .per_target = true,
+    .applies = applies,
+    .run = run,
+};
