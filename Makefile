@@ -103,6 +103,7 @@ report:
 bench: setup
 	@$(MAKE) --no-print-directory bench-native bench-node bench-browser RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
 	@python3 report/report.py $(RUN)
+	@python3 report/targets.py $(RUN) || true
 	@echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"
 
 # The regression gate: a quick suite compared with results/baseline/

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The pools' performance targets, checked on one run's records: each target
+with its measured value, the same-run reference it is compared with, and
+PASS / MISS. Ratios within one run only (the machines are shared and noisy).
+
+usage: targets.py RUN_DIR [--markdown]
+Exit 0 when every checked target passes, 1 on a MISS, 2 on unusable input.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import records  # noqa: E402
+from findings import ns  # noqa: E402
+
+
+def one(p, scenario, **key):
+    ms = p.find(scenario, **key)
+    return ms[0] if ms else None
+
+
+def check(rows, plat, target, value, ref, ok, detail=""):
+    rows.append((plat, target, value, ref, "PASS" if ok else "MISS", detail))
+
+
+def evaluate(run):
+    rows = []
+    nat = run.get("native")
+    for name, p in run.items():
+        if name == "python":
+            continue
+        spin_rt, futex_rt = p.reference("spin_pingpong"), p.reference("futex_pingpong")
+        d = one(p, "dispatch", backend="spin", mode="warm")
+        if d and spin_rt:
+            r = d["median"] / spin_rt
+            check(rows, name, "1. spin warm dispatch <= 3x spin round trip", f"{ns(d['median'])} = {r:.2f}x",
+                  ns(spin_rt), r <= 3)
+        spin_grain = {m["work_ns"]: m for m in p.find("grain", backend="spin", mode="warm")}
+        if name == "native" and spin_grain:
+            worst, bad = None, []
+            for ref in ("openmp", "tbb"):
+                for m in p.find("grain", backend=ref):
+                    s = spin_grain.get(m["work_ns"])
+                    if s and s["overhead_ns"] > m["overhead_ns"]:
+                        bad.append(f"W={m['work_ns']:g} vs {ref}: {ns(s['overhead_ns'])} > {ns(m['overhead_ns'])}")
+            if p.find("grain", backend="openmp") or p.find("grain", backend="tbb"):
+                check(rows, name, "2. spin grain overhead <= openmp and tbb at every W",
+                      f"{len(bad)} W above", "openmp, tbb (same run)", not bad, "; ".join(bad[:3]))
+        if name != "native" and spin_grain and nat:
+            ng = {m["work_ns"]: m for m in nat.find("grain", backend="spin", mode="warm")}
+            bad = []
+            for w, m in sorted(spin_grain.items()):
+                n = ng.get(w)
+                # Overheads near zero make ratios meaningless: allow one spin
+                # round trip of slack on top of 1.5x.
+                if n and m["overhead_ns"] > 1.5 * max(n["overhead_ns"], 0) + (spin_rt or 0):
+                    bad.append(f"W={w:g}: {ns(m['overhead_ns'])} vs native {ns(n['overhead_ns'])}")
+            check(rows, name, "2. spin grain overhead <= 1.5x native (+1 spin RT)", f"{len(bad)} W above",
+                  "native spin grain", not bad, "; ".join(bad[:3]))
+        lat = one(p, "latency", backend="spin", mode="warm")
+        if name == "native" and lat and spin_rt:
+            r = lat["p999"] / spin_rt
+            check(rows, name, "3. spin p99.9 <= 20x spin round trip", f"{ns(lat['p999'])} = {r:.1f}x",
+                  ns(spin_rt), r <= 20)
+        fd = one(p, "dispatch", backend="futex", mode="cold")
+        if fd and futex_rt:
+            r = fd["median"] / futex_rt
+            check(rows, name, "4. futex cold dispatch <= 1.3x futex round trip", f"{ns(fd['median'])} = {r:.2f}x",
+                  ns(futex_rt), r <= 1.3)
+        ad, sd = one(p, "dispatch", backend="adaptive", mode="warm"), d
+        if ad and sd:
+            r = ad["median"] / sd["median"]
+            check(rows, name, "5. adaptive back-to-back <= 1.5x spin", f"{ns(ad['median'])} = {r:.2f}x",
+                  ns(sd["median"]), r <= 1.5, f"budget {ns(ad.get('spin_budget_ns'))}")
+        ai = one(p, "idle_cpu", backend="adaptive", mode="warm")
+        if ai:
+            check(rows, name, "5. adaptive idle CPU <= 2% of a core", f"{ai['median']:.1%}", "2%",
+                  ai["median"] <= 0.02)
+        mi, sp = one(p, "many_items", backend="spin", mode="warm"), d
+        if mi and sp:
+            limit = 2 * mi["serial_ns"] + sp["median"]
+            check(rows, name, "6. 10^5 items <= 2x serial + one dispatch", ns(mi["median"]), ns(limit),
+                  mi["median"] <= limit)
+        ab, sb = one(p, "bursts", backend="adaptive", mode="warm"), one(p, "bursts", backend="spin", mode="warm")
+        if ab and sb:
+            r = ab["p99"] / sb["p99"]
+            check(rows, name, "8. adaptive in-burst p99 <= 1.5x spin", f"{ns(ab['p99'])} = {r:.2f}x",
+                  ns(sb["p99"]), r <= 1.5)
+            ac, sc = ab.get("gap_cpu_cores"), sb.get("gap_cpu_cores")
+            if ac is not None and sc:
+                check(rows, name, "8. adaptive CPU between bursts <= 10% of spin's",
+                      f"{ac:.2%} = {ac / sc:.0%} of spin", f"{sc:.2%}", ac <= 0.1 * sc)
+    return rows
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "--markdown"]
+    if len(args) != 1:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    try:
+        run = records.load_run(args[0])
+    except records.RecordError as e:
+        print(f"targets: {e}", file=sys.stderr)
+        return 2
+    rows = evaluate(run)
+    if not rows:
+        print("targets: no target could be checked (run the spin, futex and adaptive backends)", file=sys.stderr)
+        return 2
+    head = ("platform", "target", "measured", "reference", "verdict", "detail")
+    if "--markdown" in sys.argv:
+        print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+        for r in rows:
+            print("| " + " | ".join(r) + " |")
+    else:
+        for r in [head] + rows:
+            print(f"{r[0]:<8} {r[1]:<52} {r[2]:>22} {r[3]:>14} {r[4]:<5} {r[5]}")
+    return 1 if any(r[4] == "MISS" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
