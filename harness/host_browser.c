@@ -5,6 +5,7 @@
  * file with fs.appendFileSync: a crashed or hung worker leaves every earlier
  * line on disk. */
 #include "host.h"
+#include "host_wasm.h"
 
 #include <emscripten.h>
 #include <stdio.h>
@@ -64,8 +65,6 @@ void sink_close(void) { sink_ok = 0; }
 
 const char *host_platform(void) { return "chrome"; }
 
-int host_max_threads(void) { return POOLBENCH_WASM_THREADS; }
-
 int host_mkdirs(const char *path, char *err, size_t errlen) {
   (void)path, (void)err, (void)errlen; /* the driver made the run directory */
   return 0;
@@ -77,13 +76,7 @@ void host_probe(json *j) {
   char facts[1024] = "";
   js_probe(facts, sizeof facts);
   json_raw(j, NULL, facts);
-  json_int(j, "logical_cores", plat_cpu_count());
-  json_str(j, "governor", NULL);
-  char v[32];
-  snprintf(v, sizeof v, "%d.%d.%d", __EMSCRIPTEN_major__, __EMSCRIPTEN_minor__,
-           __EMSCRIPTEN_tiny__);
-  json_str(j, "emscripten_version", v);
-  json_int(j, "wasm_thread_pool", POOLBENCH_WASM_THREADS);
+  host_wasm_probe(j);
 }
 
 void host_write_stderr(const char *text, size_t len) {

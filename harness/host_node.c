@@ -3,6 +3,7 @@
  * require('fs') itself, so nothing is proxied to the main thread and a crash
  * or abort() leaves every earlier line on disk. */
 #include "host.h"
+#include "host_wasm.h"
 
 #include <emscripten.h>
 #include <stdio.h>
@@ -86,8 +87,6 @@ void sink_close(void) {
 
 const char *host_platform(void) { return "node"; }
 
-int host_max_threads(void) { return POOLBENCH_WASM_THREADS; }
-
 int64_t host_cpu_time_ns(void) { return (int64_t)(js_cpu_time_us() * 1000.0); }
 
 int host_mkdirs(const char *path, char *err, size_t errlen) {
@@ -98,13 +97,7 @@ void host_probe(json *j) {
   char facts[1024] = "";
   js_probe(facts, sizeof facts);
   json_raw(j, NULL, facts);
-  json_int(j, "logical_cores", plat_cpu_count());
-  json_str(j, "governor", NULL);
-  char v[32];
-  snprintf(v, sizeof v, "%d.%d.%d", __EMSCRIPTEN_major__, __EMSCRIPTEN_minor__,
-           __EMSCRIPTEN_tiny__);
-  json_str(j, "emscripten_version", v);
-  json_int(j, "wasm_thread_pool", POOLBENCH_WASM_THREADS);
+  host_wasm_probe(j);
 }
 
 void host_write_stderr(const char *text, size_t len) { js_write_stderr(text, (int)len); }

@@ -94,11 +94,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     if (isnan(breakeven) && speedup >= 1) breakeven = work_ns[w];
   }
   json j;
-  harness_record_begin(h, &j, "breakeven");
-  json_str(&j, "scenario", "grain");
-  json_str(&j, "backend", t->backend);
-  json_str(&j, "mode", t->mode);
-  json_int(&j, "threads", t->threads);
+  scenario_record_begin(h, &j, "breakeven", "grain", t);
   json_num(&j, "breakeven_work_ns", breakeven); /* null: never paid off */
   harness_write_record(h, &j);
   row->breakeven_ns = breakeven;

@@ -61,11 +61,7 @@ static int run(harness *h, const target *t, summary_row *row) {
 
     /* Each worker's ready time, median over the repetitions after the first. */
     json j;
-    harness_record_begin(h, &j, "timeline");
-    json_str(&j, "scenario", "startup");
-    json_str(&j, "backend", t->backend);
-    json_str(&j, "mode", t->mode);
-    json_int(&j, "threads", t->threads);
+    scenario_record_begin(h, &j, "timeline", "startup", t);
     json_arr_begin(&j, "ready_ns");
     double *col = calloc((size_t)reps, sizeof *col);
     for (int w = 0; w < workers && col; w++) {

@@ -28,6 +28,15 @@ void scenario_error(harness *h, const target *t, const char *scenario,
   harness_write_record(h, &j);
 }
 
+void scenario_record_begin(harness *h, json *j, const char *type,
+                           const char *scenario, const target *t) {
+  harness_record_begin(h, j, type);
+  json_str(j, "scenario", scenario);
+  json_str(j, "backend", t->backend);
+  json_str(j, "mode", t->mode);
+  json_int(j, "threads", t->threads);
+}
+
 pool *scenario_pool(harness *h, const target *t, const char *scenario) {
   pool_options o = {.spin_ns = 0, .warm = strcmp(t->mode, "default") == 0 ? -1
                                           : strcmp(t->mode, "warm") == 0};

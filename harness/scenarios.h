@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "harness.h"
+#include "json.h"
 #include "pool.h"
 
 typedef struct target {
@@ -40,6 +41,10 @@ const scenario *scenario_find(const char *name);
  * to the watchdog; scenario_release undoes both. */
 pool *scenario_pool(harness *h, const target *t, const char *scenario);
 void scenario_release(pool *p);
+/* Starts a record of `type` keyed by scenario and target (then add fields and
+ * harness_write_record). */
+void scenario_record_begin(harness *h, json *j, const char *type,
+                           const char *scenario, const target *t);
 void scenario_error(harness *h, const target *t, const char *scenario,
                     const char *fmt, ...);
 bool applies_all(const char *backend);

@@ -145,23 +145,31 @@ static uint64_t warm_budget(const pool *p) {
   return atomic_load_explicit(&p->warm, RELAXED) ? p->spin_ns : 0;
 }
 
-/* Claims and runs chunks of generation g until none is left. */
+/* Claims and runs chunks of generation g until none is left. Guided
+ * self-scheduling: each claim takes 1/(2P) of what is left (at least one
+ * chunk), so a call costs O(P log chunks) contended CASes instead of one per
+ * chunk, while the tail is still shared chunk by chunk for balance. */
 static uint64_t run_chunks(pool *p, uint32_t g) {
   uint64_t items = 0;
+  uint32_t share = 2u * (uint32_t)p->threads;
   uint64_t c = atomic_load_explicit(&p->claim, ACQUIRE);
   for (;;) {
     uint32_t left = (uint32_t)c;
     if ((uint32_t)(c >> 32) != g || left == 0) return items;
-    if (!atomic_compare_exchange_weak_explicit(&p->claim, &c, c - 1,
+    uint32_t take = left / share ? left / share : 1;
+    if (!atomic_compare_exchange_weak_explicit(&p->claim, &c, c - take,
                                                memory_order_acq_rel, ACQUIRE))
       continue;
-    /* The chunk is ours, so the job cannot change until we count it done. */
+    /* The chunks are ours, so the job cannot change until we count them done. */
     uint32_t n = p->nchunks;
     size_t b = p->begin + (size_t)(n - left) * p->grain;
-    size_t e = p->end - b < p->grain ? p->end : b + p->grain;
-    p->body(p->ctx, b, e);
-    items += e - b;
-    if (atomic_fetch_add(&p->done, 1) + 1 == n) wake(p, POOL_CH_DONE, &p->done, 1);
+    for (uint32_t k = 0; k < take; k++) {
+      size_t e = p->end - b < p->grain ? p->end : b + p->grain;
+      p->body(p->ctx, b, e);
+      items += e - b;
+      b = e;
+    }
+    if (atomic_fetch_add(&p->done, take) + take == n) wake(p, POOL_CH_DONE, &p->done, 1);
     c = atomic_load_explicit(&p->claim, ACQUIRE);
   }
 }

@@ -82,61 +82,57 @@ def by_target(measurements):
     return out
 
 
-def overhead(run, out_dir):
+def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
+    """One panel per platform over the grain sweep: a line per target of
+    value(measurement), plus extra(script, platform, points by target)."""
     plats = [p for p in run.values() if p.find("grain")]
     if not plats:
         return None
     s = Script()
     rows, cols = layout(len(plats))
-    s += f"set multiplot layout {rows},{cols} title 'Overhead per call vs work per item (N = 8P items; overhead = time - ceil(N/P)*W)'"
-    for p in plats:
-        s += "unset title\nset key inside top left font ',7' box opaque samplen 2 spacing 0.9"
-        work_axis(s)
-        s += "set logscale y\nset ylabel 'overhead per call (ns)'"
-        s += f"set title {q(p.name)}"
-        parts = []
-        for tgt, ms in sorted(by_target(p.find("grain")).items()):
-            pts = sorted((work_x(m["work_ns"]), max(m.get("overhead_ns", 0), 1.0)) for m in ms)
-            if tgt.startswith(("serial", "py_serial")):
-                continue
-            parts.append(f"{s.data(pts)} using 1:2 with linespoints title {q(tgt)}")
-        for ref, name in (("spin_pingpong", "spin round trip"), ("futex_pingpong", "futex round trip")):
-            v = p.reference(ref)
-            if v:
-                parts.append(f"{v} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
-        s += "plot " + ", \\\n  ".join(parts)
-    s += "unset multiplot"
-    return render(s, out_dir, "overhead", "overhead")
-
-
-def speedup(run, out_dir):
-    plats = [p for p in run.values() if p.find("grain")]
-    if not plats:
-        return None
-    s = Script()
-    rows, cols = layout(len(plats))
-    s += f"set multiplot layout {rows},{cols} title 'Speedup over serial vs work per item (markers: break-even W, the first W with speedup >= 1)'"
+    s += f"set multiplot layout {rows},{cols} title {q(title)}"
     for p in plats:
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9"
         work_axis(s)
-        s += "unset logscale y\nset ylabel 'speedup (serial time / parallel time)'"
+        s += ("set logscale y" if logy else "unset logscale y") + f"\nset ylabel {q(ylabel)}"
         s += f"set title {q(p.name)}"
-        parts = []
-        marks = []
+        parts, series = [], {}
         for tgt, ms in sorted(by_target(p.find("grain")).items()):
             if tgt.startswith(("serial", "py_serial")):
                 continue
-            pts = sorted((work_x(m["work_ns"]), m.get("speedup", 0)) for m in ms)
+            pts = sorted((work_x(m["work_ns"]), value(m)) for m in ms)
+            series[tgt] = pts
             parts.append(f"{s.data(pts)} using 1:2 with linespoints title {q(tgt)}")
-            be = next((w for w, sp in pts if sp >= 1), None)
-            if be is not None:
-                marks.append((be, 1.0))
-        parts.append("1 with lines lc rgb 'black' dashtype 3 title 'break-even (speedup 1)'")
-        if marks:
-            parts.append(f"{s.data(marks)} using 1:2 with points pt 6 ps 2.5 lc rgb 'red' title 'break-even W'")
+        parts += extra(s, p, series)
         s += "plot " + ", \\\n  ".join(parts)
     s += "unset multiplot"
-    return render(s, out_dir, "speedup", "speedup")
+    return render(s, out_dir, name, name)
+
+
+def overhead(run, out_dir):
+    def refs(s, p, series):
+        out = []
+        for ref, name in (("spin_pingpong", "spin round trip"), ("futex_pingpong", "futex round trip")):
+            v = p.reference(ref)
+            if v:
+                out.append(f"{v} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
+        return out
+    return grain_panels(run, out_dir, "overhead",
+                        "Overhead per call vs work per item (N = 8P items; overhead = time - ceil(N/P)*W)",
+                        "overhead per call (ns)", True, lambda m: max(m.get("overhead_ns", 0), 1.0), refs)
+
+
+def speedup(run, out_dir):
+    def breakeven(s, p, series):
+        marks = [next((w, 1.0) for w, sp in pts if sp >= 1) for pts in series.values()
+                 if any(sp >= 1 for _, sp in pts)]
+        out = ["1 with lines lc rgb 'black' dashtype 3 title 'break-even (speedup 1)'"]
+        if marks:
+            out.append(f"{s.data(marks)} using 1:2 with points pt 6 ps 2.5 lc rgb 'red' title 'break-even W'")
+        return out
+    return grain_panels(run, out_dir, "speedup",
+                        "Speedup over serial vs work per item (markers: break-even W, the first W with speedup >= 1)",
+                        "speedup (serial time / parallel time)", False, lambda m: m.get("speedup", 0), breakeven)
 
 
 def latency(run, out_dir):

@@ -48,7 +48,9 @@ COLUMNS = [("dispatch", "dispatch", {}, "median"),
            ("grain W=1 us", "grain", {"work_ns": 1000}, "median"),
            ("grain W=100 us", "grain", {"work_ns": 100000}, "median"),
            ("startup", "startup", {}, "median"),
-           ("idle CPU", "idle_cpu", {}, "median")]
+           ("idle CPU", "idle_cpu", {}, "median"),
+           ("bursts p99", "bursts", {}, "p99"),
+           ("10^5 items", "many_items", {}, "median")]
 
 
 def platform_table(p):
