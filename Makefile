@@ -23,7 +23,7 @@ BUILD_NODE ?= build-node
 BUILD_WEB ?= build-web
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web bench bench-native bench-node bench-browser report gate baseline clean help
+	build-web bench bench-native bench-node bench-browser report gate baseline gate-rates clean help
 
 all: build
 
@@ -114,6 +114,11 @@ gate: setup build build-node
 
 baseline: setup build build-node
 	@bash report/gate_run.sh --platforms $(PLATFORMS) --refresh-baseline
+
+# The gate measured: false alarms on unchanged code, detections of an
+# injected 30% dispatch slowdown (K=, default about 8 minutes).
+gate-rates: setup build
+	@python3 bench/gate_rates $(if $(K),--k $(K))
 
 clean:
 	rm -rf build build-node build-web build-tsan build-asan

@@ -21,9 +21,9 @@ def load_schema(path=README):
     schema, current = {}, None
     with open(path, encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"^## `(\w+)`", line)
-            if m:
-                current = schema.setdefault(m.group(1), [])
+            if line.startswith("## "):  # a section: a record type's table, or not
+                m = re.match(r"^## `(\w+)`", line)
+                current = schema.setdefault(m.group(1), []) if m else None
                 continue
             m = re.match(r"^\| `(\w+)` \| ([\w<>?]+) \| ([^|]+) \|", line)
             if m and current is not None:

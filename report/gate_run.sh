@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The regression gate's own suite: a few short runs per platform, then either
+# compared with results/baseline/ (exit: the gate's 0 clean, 1 regression,
+# 2 unusable) or copied there (--refresh-baseline, what `make baseline` does).
+set -u
+cd "$(dirname "$0")/.."
+
+usage() {
+  cat <<'EOF'
+usage: report/gate_run.sh [--platforms native,node] [--refresh-baseline]
+                          [--runs N] [--baseline DIR] [--out DIR]
+
+Runs the gate's suite (poolbench run --scenario dispatch,grain --threads 2
+--reps 21, N times per platform: about 4 s a run) into a fresh
+results/gate-<time>/ (<platform>-<i>.ndjson), then
+  without --refresh-baseline: compares it with the baseline using
+    poolbench_gate --config report/gate.conf; writes gate.md and gate.json
+    next to the records; exits with the gate's code (0 clean, 1 regression,
+    2 unusable input or undecided);
+  with --refresh-baseline: replaces the baseline's runs of these platforms.
+Several runs per side because on a shared machine most of the variance is
+between runs; the gate pools them (see report/gate.c).
+
+  --platforms LIST  native and/or node (default native,node)
+  --runs N          runs per platform and side (default 5; the baseline's
+                    count may differ)
+  --baseline DIR    the baseline (default results/baseline)
+  --out DIR         where this run's records go (default results/gate-<time>)
+Environment: BUILD (default build), BUILD_NODE (default build-node);
+POOLBENCH_INJECT_DELAY_NS/POOLBENCH_INJECT_BACKEND reach the runs (tests).
+EOF
+}
+
+die() { echo "gate_run: $*" >&2; exit 2; }
+
+platforms=native,node
+refresh=0
+runs=5
+baseline=results/baseline
+out=
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --platforms) [[ $# -ge 2 ]] || die "--platforms needs a value"; platforms=$2; shift 2 ;;
+    --runs) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || die "--runs needs a positive integer"; runs=$2; shift 2 ;;
+    --baseline) [[ $# -ge 2 ]] || die "--baseline needs a directory"; baseline=${2%/}; shift 2 ;;
+    --out) [[ $# -ge 2 ]] || die "--out needs a directory"; out=${2%/}; shift 2 ;;
+    --refresh-baseline) refresh=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown option $1 (try --help)" ;;
+  esac
+done
+
+build=${BUILD:-build}
+build_node=${BUILD_NODE:-build-node}
+suite=(run --scenario dispatch,grain --threads 2 --reps 21)
+IFS=, read -r -a plats <<<"$platforms"
+[[ ${#plats[@]} -gt 0 ]] || die "--platforms is empty"
+for p in "${plats[@]}"; do
+  case $p in
+    native) [[ -x $build/poolbench ]] || die "$build/poolbench is missing: run make build" ;;
+    node) [[ -f $build_node/poolbench.js ]] || die "$build_node/poolbench.js is missing: run make build-node"
+          command -v node >/dev/null || die "node is not installed: run make setup" ;;
+    *) die "unknown platform '$p' (native, node)" ;;
+  esac
+done
+gate=$build/poolbench_gate
+[[ $refresh -eq 1 || -x $gate ]] || die "$gate is missing: run make build"
+if [[ $refresh -eq 0 ]]; then
+  [[ -d $baseline ]] || die "$baseline/ is missing: run make baseline"
+  for p in "${plats[@]}"; do
+    compgen -G "$baseline/$p-*.ndjson" >/dev/null ||
+      die "$baseline/ has no $p runs ($p-*.ndjson): run make baseline"
+  done
+fi
+
+[[ -n $out ]] || out=results/gate-$(date -u +%Y%m%d-%H%M%S)
+mkdir -p "$out" || die "cannot create $out"
+[[ -z $(compgen -G "$out/*.ndjson") ]] || die "$out already holds records: use a fresh --out"
+
+# One run: its own directory (the CLI names the file after the platform),
+# then renamed to <platform>-<i>.ndjson. A run gets 5 minutes at most.
+run_one() { # PLATFORM I
+  local p=$1 i=$2 dir="$out/.run-$1-$2" cmd
+  if [[ $p == native ]]; then cmd=("$build/poolbench"); else cmd=(node "$build_node/poolbench.js"); fi
+  rm -rf "$dir"
+  if ! timeout 300 "${cmd[@]}" "${suite[@]}" --out "$dir" >"$out/$p-$i.log" 2>&1; then
+    die "the $p run $i failed or timed out (log: $out/$p-$i.log)"
+  fi
+  [[ -s $dir/$p.ndjson ]] || die "the $p run $i wrote no $dir/$p.ndjson (log: $out/$p-$i.log)"
+  mv "$dir/$p.ndjson" "$out/$p-$i.ndjson" && rm -rf "$dir"
+}
+
+start=$SECONDS
+for p in "${plats[@]}"; do
+  for ((i = 1; i <= runs; i++)); do
+    echo "gate_run: $p run $i/$runs ..." >&2
+    run_one "$p" "$i"
+  done
+done
+echo "gate_run: records in $out/ ($((SECONDS - start)) s)" >&2
+
+if [[ $refresh -eq 1 ]]; then
+  # Replace only the platforms just run; build the new set aside first, so a
+  # failure never leaves a half-written baseline.
+  next=$baseline.new.$$
+  rm -rf "$next" && mkdir -p "$next" || die "cannot create $next"
+  if [[ -d $baseline ]]; then
+    for f in "$baseline"/*.ndjson; do
+      [[ -e $f ]] || continue
+      keep=1
+      for p in "${plats[@]}"; do [[ $(basename "$f") == "$p"-*.ndjson ]] && keep=0; done
+      [[ $keep -eq 0 ]] || cp "$f" "$next/"
+    done
+  fi
+  cp "$out"/*.ndjson "$next/" || die "cannot copy the records into $next"
+  rm -rf "$baseline" && mv "$next" "$baseline" || die "cannot replace $baseline"
+  echo "gate_run: baseline refreshed: $baseline/ ($(cd "$baseline" && echo *.ndjson))"
+  exit 0
+fi
+
+base_files=() cur_files=()
+for p in "${plats[@]}"; do
+  base_files+=("$baseline/$p"-*.ndjson)
+  cur_files+=("$out/$p"-*.ndjson)
+done
+"$gate" --config report/gate.conf --markdown "$out/gate.md" --json "$out/gate.json" \
+  "${base_files[@]}" -- "${cur_files[@]}"
+rc=$?
+echo "gate_run: records $out/, Markdown $out/gate.md, verdicts $out/gate.json; exit $rc" >&2
+exit $rc

@@ -1,0 +1,371 @@
+/* NDJSON record reader on cJSON: one line at a time, strict about what the
+ * gate relies on (types, presence, finite non-negative times), lenient about
+ * everything else (unknown record types and extra fields pass). */
+#include "records.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const char *name;
+  int line;
+  char *err;
+  int unterminated; /* this line is the last and has no '\n' */
+} ctx;
+
+static int fail(const ctx *c, const char *fmt, ...) {
+  int k = snprintf(c->err, RECORDS_ERR_LEN, "%s:%d: ", c->name, c->line);
+  if (k < 0 || k >= RECORDS_ERR_LEN) return -1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->err + k, RECORDS_ERR_LEN - (size_t)k, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static const char *type_name(const cJSON *v) {
+  if (cJSON_IsNull(v)) return "null";
+  if (cJSON_IsBool(v)) return "a boolean";
+  if (cJSON_IsNumber(v)) return "a number";
+  if (cJSON_IsString(v)) return "a string";
+  if (cJSON_IsArray(v)) return "an array";
+  if (cJSON_IsObject(v)) return "an object";
+  return "invalid";
+}
+
+static char *dup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+/* Field getters: 0 and the value, or -1 with the message set. `what` names
+ * the record kind in messages. */
+static int get_string(const ctx *c, const cJSON *o, const char *what, const char *field,
+                      int nullable, char **out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
+  if (!v) return fail(c, "%s lacks \"%s\"", what, field);
+  if (nullable && cJSON_IsNull(v)) {
+    *out = NULL;
+    return 0;
+  }
+  if (!cJSON_IsString(v)) return fail(c, "\"%s\" is %s, expected a string", field, type_name(v));
+  if (!(*out = dup(v->valuestring))) return fail(c, "out of memory");
+  return 0;
+}
+
+static int check_number(const ctx *c, const cJSON *v, const char *field, double *out) {
+  if (!cJSON_IsNumber(v)) return fail(c, "\"%s\" is %s, expected a number", field, type_name(v));
+  /* cJSON turns overflowing literals (1e999) into inf */
+  if (!isfinite(v->valuedouble)) return fail(c, "\"%s\" is not a finite number", field);
+  *out = v->valuedouble;
+  return 0;
+}
+
+static int get_number(const ctx *c, const cJSON *o, const char *what, const char *field,
+                      double *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
+  if (!v) return fail(c, "%s lacks \"%s\"", what, field);
+  return check_number(c, v, field, out);
+}
+
+static int get_integer(const ctx *c, const cJSON *o, const char *what, const char *field,
+                       long lo, long hi, long *out) {
+  double d = 0;
+  if (get_number(c, o, what, field, &d)) return -1;
+  if (d != floor(d)) return fail(c, "\"%s\" is %g, expected an integer", field, d);
+  if (d < (double)lo || d > (double)hi)
+    return fail(c, "\"%s\" is %g, outside %ld..%ld", field, d, lo, hi);
+  *out = (long)d;
+  return 0;
+}
+
+static int parse_header(const ctx *c, const cJSON *o, record_file *f) {
+  if (get_string(c, o, "header", "platform", 0, &f->platform) ||
+      get_integer(c, o, "header", "schema", 0, 1000000, &f->schema))
+    return -1;
+  if (f->schema != RECORDS_SCHEMA)
+    return fail(c, "schema %ld, this gate reads schema %d", f->schema, RECORDS_SCHEMA);
+  /* Descriptive fields: read when present and well-typed, for the report. */
+  const cJSON *v;
+  if ((v = cJSON_GetObjectItemCaseSensitive(o, "git_commit")) && cJSON_IsString(v) &&
+      !(f->git_commit = dup(v->valuestring)))
+    return fail(c, "out of memory");
+  if ((v = cJSON_GetObjectItemCaseSensitive(o, "start_time")) && cJSON_IsString(v) &&
+      !(f->start_time = dup(v->valuestring)))
+    return fail(c, "out of memory");
+  if ((v = cJSON_GetObjectItemCaseSensitive(o, "cpu_model")) && cJSON_IsString(v) &&
+      !(f->cpu_model = dup(v->valuestring)))
+    return fail(c, "out of memory");
+  const cJSON *opt = cJSON_GetObjectItemCaseSensitive(o, "options");
+  f->quick = -1;
+  if (cJSON_IsObject(opt)) {
+    if ((v = cJSON_GetObjectItemCaseSensitive(opt, "threads")) && cJSON_IsNumber(v) &&
+        v->valuedouble >= 0 && v->valuedouble < 1e6)
+      f->threads = (long)v->valuedouble;
+    if ((v = cJSON_GetObjectItemCaseSensitive(opt, "quick")) && cJSON_IsBool(v))
+      f->quick = cJSON_IsTrue(v);
+  }
+  return 0;
+}
+
+static void free_measurement(measurement *m) {
+  free(m->platform);
+  free(m->scenario);
+  free(m->backend);
+  free(m->mode);
+  free(m->unit);
+  free(m->samples);
+  memset(m, 0, sizeof *m);
+}
+
+static int parse_measurement(const ctx *c, const cJSON *o, const record_file *f,
+                             measurement *m) {
+  const char *w = "measurement";
+  m->line = c->line;
+  if (get_string(c, o, w, "platform", 0, &m->platform) ||
+      get_string(c, o, w, "scenario", 0, &m->scenario) ||
+      get_string(c, o, w, "backend", 0, &m->backend) ||
+      get_string(c, o, w, "mode", 0, &m->mode) ||
+      get_integer(c, o, w, "threads", 1, 1000000, &m->threads) ||
+      get_integer(c, o, w, "items", 0, 1L << 40, &m->items) ||
+      get_number(c, o, w, "work_ns", &m->work_ns) || get_string(c, o, w, "unit", 0, &m->unit) ||
+      get_number(c, o, w, "median", &m->median))
+    return -1;
+  if (strcmp(m->platform, f->platform) != 0)
+    return fail(c, "platform \"%s\" differs from the header's \"%s\"", m->platform, f->platform);
+  if (m->work_ns < 0) return fail(c, "\"work_ns\" is negative (%g)", m->work_ns);
+  if (m->median < 0) return fail(c, "\"median\" is negative (%g)", m->median);
+
+  const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "samples");
+  if (!s) return fail(c, "measurement lacks \"samples\"");
+  if (!cJSON_IsArray(s)) return fail(c, "\"samples\" is %s, expected an array", type_name(s));
+  int n = cJSON_GetArraySize(s);
+  if (n > 0 && !(m->samples = malloc((size_t)n * sizeof *m->samples)))
+    return fail(c, "out of memory");
+  const cJSON *e;
+  cJSON_ArrayForEach(e, s) {
+    char field[32];
+    snprintf(field, sizeof field, "samples[%zu]", m->n_samples);
+    double d = 0;
+    if (check_number(c, e, field, &d)) return -1;
+    if (d < 0) return fail(c, "\"%s\" is negative (%g)", field, d);
+    m->samples[m->n_samples++] = d;
+  }
+  return 0;
+}
+
+static int parse_error(const ctx *c, const cJSON *o, error_record *e) {
+  e->line = c->line;
+  if (get_string(c, o, "error record", "scenario", 0, &e->scenario) ||
+      get_string(c, o, "error record", "message", 0, &e->message))
+    return -1;
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "backend");
+  if (cJSON_IsString(b) && !(e->backend = dup(b->valuestring))) return fail(c, "out of memory");
+  return 0;
+}
+
+static int grow(void **arr, size_t n, size_t *cap, size_t size) {
+  if (n < *cap) return 0;
+  size_t nc = *cap ? *cap * 2 : 16;
+  void *p = realloc(*arr, nc * size);
+  if (!p) return -1;
+  *arr = p;
+  *cap = nc;
+  return 0;
+}
+
+/* Whether a line ends inside a string or with brackets still open. */
+static int unbalanced(const char *s, size_t len) {
+  long depth = 0;
+  int in_str = 0;
+  for (size_t i = 0; i < len; i++) {
+    char ch = s[i];
+    if (in_str) {
+      if (ch == '\\') i++;
+      else if (ch == '"') in_str = 0;
+    } else if (ch == '"') {
+      in_str = 1;
+    } else if (ch == '{' || ch == '[') {
+      depth++;
+    } else if (ch == '}' || ch == ']') {
+      depth--;
+    }
+  }
+  return in_str || depth > 0;
+}
+
+/* One line (without its '\n'): header on line 1, then records. */
+static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, size_t *cap_m,
+                      size_t *cap_e) {
+  size_t i = 0;
+  while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+  if (i == len) return fail(c, "empty line (every line must be one JSON object)");
+  const char *end = NULL;
+  cJSON *o = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+  if (!o) {
+    /* Open brackets or an open string at the end of the line: a write cut
+     * short (a crash mid-line, a partial copy), not a malformed record. */
+    if (unbalanced(s, len))
+      return fail(c, "truncated line: the JSON object is cut off after %zu bytes%s", len,
+                  c->unterminated ? " (no newline at the end of the file)" : "");
+    size_t at = end && end >= s && end <= s + len ? (size_t)(end - s) : 0;
+    return fail(c, "invalid JSON near column %zu", at + 1);
+  }
+  int rc = -1;
+  size_t at = (size_t)(end - s);
+  while (at < len && (s[at] == ' ' || s[at] == '\t' || s[at] == '\r')) at++;
+  if (at < len) {
+    fail(c, "unexpected text after the JSON object at column %zu", at + 1);
+    goto out;
+  }
+  if (!cJSON_IsObject(o)) {
+    fail(c, "%s, expected a JSON object", type_name(o));
+    goto out;
+  }
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
+  if (!t) {
+    fail(c, "record lacks \"type\"");
+    goto out;
+  }
+  if (!cJSON_IsString(t)) {
+    fail(c, "\"type\" is %s, expected a string", type_name(t));
+    goto out;
+  }
+  int is_header = strcmp(t->valuestring, "header") == 0;
+  if (c->line == 1 && !is_header) {
+    fail(c, "first line is a \"%s\" record, expected the \"header\"", t->valuestring);
+    goto out;
+  }
+  if (c->line > 1 && is_header) {
+    fail(c, "a second header (files were concatenated?)");
+    goto out;
+  }
+  if (is_header) {
+    rc = parse_header(c, o, f);
+  } else if (strcmp(t->valuestring, "measurement") == 0) {
+    if (grow((void **)&f->m, f->n_m, cap_m, sizeof *f->m)) {
+      fail(c, "out of memory");
+      goto out;
+    }
+    measurement *m = &f->m[f->n_m];
+    memset(m, 0, sizeof *m);
+    rc = parse_measurement(c, o, f, m);
+    if (rc) free_measurement(m);
+    else f->n_m++;
+  } else if (strcmp(t->valuestring, "error") == 0) {
+    if (grow((void **)&f->errors, f->n_errors, cap_e, sizeof *f->errors)) {
+      fail(c, "out of memory");
+      goto out;
+    }
+    error_record *e = &f->errors[f->n_errors];
+    memset(e, 0, sizeof *e);
+    rc = parse_error(c, o, e);
+    if (rc) {
+      free(e->scenario);
+      free(e->backend);
+      free(e->message);
+    } else {
+      f->n_errors++;
+    }
+  } else {
+    rc = 0; /* breakeven, timeline, ...: not the gate's business */
+  }
+out:
+  cJSON_Delete(o);
+  return rc;
+}
+
+int records_parse(const char *name, const char *data, size_t len, record_file *out,
+                  char err[RECORDS_ERR_LEN]) {
+  memset(out, 0, sizeof *out);
+  err[0] = 0;
+  ctx c = {name, 1, err, 0};
+  if (!(out->path = dup(name))) return fail(&c, "out of memory");
+  size_t blank = 0;
+  while (blank < len && strchr(" \t\r\n", data[blank]) && data[blank]) blank++;
+  if (blank == len) {
+    fail(&c, "empty file: no header line");
+    records_free(out);
+    return -1;
+  }
+  size_t cap_m = 0, cap_e = 0, pos = 0;
+  while (pos < len) {
+    const char *nl = memchr(data + pos, '\n', len - pos);
+    size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
+    c.unterminated = !nl;
+    if (parse_line(&c, data + pos, n, out, &cap_m, &cap_e)) {
+      records_free(out); /* the message is already in err */
+      return -1;
+    }
+    pos += n + 1;
+    c.line++;
+  }
+  return 0;
+}
+
+int records_read(const char *path, record_file *out, char err[RECORDS_ERR_LEN]) {
+  memset(out, 0, sizeof *out);
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    snprintf(err, RECORDS_ERR_LEN, "%s: cannot open: %s", path, strerror(errno));
+    return -1;
+  }
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  for (;;) {
+    if (len == cap) {
+      size_t nc = cap ? cap * 2 : 1 << 16;
+      char *p = realloc(buf, nc);
+      if (!p) {
+        free(buf);
+        fclose(fp);
+        snprintf(err, RECORDS_ERR_LEN, "%s: out of memory", path);
+        return -1;
+      }
+      buf = p;
+      cap = nc;
+    }
+    size_t got = fread(buf + len, 1, cap - len, fp);
+    len += got;
+    if (got == 0) break;
+  }
+  int bad = ferror(fp);
+  fclose(fp);
+  if (bad) {
+    free(buf);
+    snprintf(err, RECORDS_ERR_LEN, "%s: read error", path);
+    return -1;
+  }
+  int rc = records_parse(path, buf, len, out, err);
+  free(buf);
+  return rc;
+}
+
+void records_free(record_file *f) {
+  for (size_t i = 0; i < f->n_m; i++) free_measurement(&f->m[i]);
+  for (size_t i = 0; i < f->n_errors; i++) {
+    free(f->errors[i].scenario);
+    free(f->errors[i].backend);
+    free(f->errors[i].message);
+  }
+  free(f->m);
+  free(f->errors);
+  free(f->path);
+  free(f->platform);
+  free(f->git_commit);
+  free(f->start_time);
+  free(f->cpu_model);
+  memset(f, 0, sizeof *f);
+}
+
+void records_key(const measurement *m, char *buf, size_t len) {
+  snprintf(buf, len, "%s/%s/%s/%s/%ld/%ld/%.15g", m->platform, m->scenario, m->backend, m->mode,
+           m->threads, m->items, m->work_ns);
+}

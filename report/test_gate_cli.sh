@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# poolbench_gate on bad options and unusable input: exit 2 and exactly one
+# line on stderr, naming the file and the line where there is one.
+# usage: test_gate_cli.sh POOLBENCH_GATE
+set -u
+gate=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# A minimal valid run: header, spin reference, one dispatch key, 9 samples.
+header='{"type":"header","platform":"native","schema":1,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":null,"logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}'
+s9='[100,101,102,103,104,105,106,107,108]'
+ref="{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"pingpong\",\"backend\":\"spin_pingpong\",\"mode\":\"default\",\"threads\":2,\"items\":1,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}"
+disp="{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"dispatch\",\"backend\":\"spin\",\"mode\":\"warm\",\"threads\":2,\"items\":2,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}"
+good=$tmp/good.ndjson
+printf '%s\n%s\n%s\n' "$header" "$ref" "$disp" >"$good"
+
+# expect CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN.
+expect() {
+  local code=$1 pattern=$2 err rc lines
+  shift 2
+  err=$(timeout 20 "$gate" "$@" 2>&1 >/dev/null); rc=$?
+  lines=$(printf '%s' "$err" | grep -c '')
+  if [[ $rc -ne $code || $lines -ne 1 ]] || ! grep -qE -- "$pattern" <<<"$err"; then
+    echo "FAIL: gate $* -> exit $rc (want $code), $lines stderr lines, want /$pattern/: $err"
+    fail=1
+  else
+    echo "ok: exit $rc: $err"
+  fi
+}
+
+# Usage errors.
+expect 2 'need a BASELINE'
+expect 2 'need a BASELINE' "$good"
+expect 2 'separate' "$good" "$good" "$good"
+expect 2 'unknown option --bogus' --bogus "$good" "$good"
+expect 2 '--alpha' --alpha 2 "$good" "$good"
+expect 2 '--alpha' --alpha abc "$good" "$good"
+expect 2 '--alpha needs a value' "$good" "$good" --alpha
+expect 2 '--threshold' --threshold -5% "$good" "$good"
+expect 2 '--threshold' --threshold=x "$good" "$good"
+expect 2 'no CURRENT' "$good" --
+expect 2 'no BASELINE' -- "$good"
+"$gate" --help | grep -q '^usage: poolbench_gate' || { echo "FAIL: --help"; fail=1; }
+timeout 20 "$gate" "$good" "$good" >/dev/null || { echo "FAIL: a valid file against itself"; fail=1; }
+
+# Unusable files.
+expect 2 "$tmp/nosuch.ndjson: cannot open" "$tmp/nosuch.ndjson" "$good"
+: >"$tmp/empty.ndjson"
+expect 2 "$tmp/empty.ndjson:1: empty file" "$tmp/empty.ndjson" "$good"
+printf '%s\n%s\n%s' "$header" "$ref" "${disp:0:90}" >"$tmp/truncated.ndjson"
+expect 2 "$tmp/truncated.ndjson:3: truncated line" "$tmp/truncated.ndjson" "$good"
+printf '%s\n%s\n%s\n' "$header" "${ref/\"threads\":2/\"threads\":\"2\"}" "$disp" >"$tmp/type.ndjson"
+expect 2 "$tmp/type.ndjson:2: \"threads\" is a string, expected a number" "$good" "$tmp/type.ndjson"
+printf '%s\n%s\n%s\n' "$header" "$ref" "${disp/\"samples\":*/\"samples\":[100,\"x\"]\}}" >"$tmp/sample.ndjson"
+expect 2 "$tmp/sample.ndjson:3: \"samples\\[1\\]\" is a string" "$good" "$tmp/sample.ndjson"
+printf '%s\n%s\n%s\n' "$header" "$ref" "${disp/,\"median\":104/}" >"$tmp/missing.ndjson"
+expect 2 "$tmp/missing.ndjson:3: measurement lacks \"median\"" "$tmp/missing.ndjson" "$good"
+printf '%s\n%s\n' "$ref" "$disp" >"$tmp/noheader.ndjson"
+expect 2 "$tmp/noheader.ndjson:1: first line is a \"measurement\" record" "$tmp/noheader.ndjson" "$good"
+printf '%s\n%s\n{"type":"measurement",}\n' "$header" "$ref" >"$tmp/badjson.ndjson"
+expect 2 "$tmp/badjson.ndjson:3: invalid JSON" "$tmp/badjson.ndjson" "$good"
+printf '%s\n\n%s\n' "$header" "$ref" >"$tmp/blank.ndjson"
+expect 2 "$tmp/blank.ndjson:2: empty line" "$tmp/blank.ndjson" "$good"
+printf '%s\n' "${header/\"schema\":1/\"schema\":2}" >"$tmp/schema.ndjson"
+expect 2 "$tmp/schema.ndjson:1: schema 2" "$tmp/schema.ndjson" "$good"
+printf '%s\n%s\n%s\n%s\n' "$header" "$ref" "$disp" "$disp" >"$tmp/dup.ndjson"
+expect 2 "$tmp/dup.ndjson:4: duplicate key native/dispatch/spin/warm/2/2/0 \\(first at line 3\\)" "$good" "$tmp/dup.ndjson"
+printf '%s\n' "$header" >"$tmp/headeronly.ndjson"
+expect 2 "no measurement records" "$tmp/headeronly.ndjson" "$good"
+printf '%s\n%s\n' "$header" "${disp//warm/cold}" >"$tmp/other.ndjson"
+expect 2 "no key is in both runs" "$good" "$tmp/other.ndjson"
+mkdir "$tmp/emptydir"
+expect 2 "$tmp/emptydir: no \\*.ndjson" "$tmp/emptydir" "$good"
+
+# A bad config line.
+printf '# ok\nnative/* 0.2\nnative/dispatch/* lots\n' >"$tmp/bad.conf"
+expect 2 "$tmp/bad.conf:3: bad threshold" --config "$tmp/bad.conf" "$good" "$good"
+printf 'native/*\n' >"$tmp/bad2.conf"
+expect 2 "$tmp/bad2.conf:1: .* has no threshold" --config "$tmp/bad2.conf" "$good" "$good"
+
+# Unusable input still leaves a JSON verdict a CI step can read.
+"$gate" --json "$tmp/v.json" "$tmp/empty.ndjson" "$good" 2>/dev/null
+grep -q '"verdict":[[:space:]]*"unusable"' "$tmp/v.json" 2>/dev/null ||
+  { echo "FAIL: no unusable verdict in the JSON file"; fail=1; }
+
+exit $fail

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# poolbench_gate on synthetic runs with known answers: the records are drawn
+# from seeded distributions (2% noise), so every expectation is deterministic.
+# usage: test_gate_synthetic.sh POOLBENCH_GATE
+set -u
+gate=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# gen OUT [--seed S] [--scale F] [--n N] [--shift KEY=F]... [--drop KEY]...
+#   writes one run: header, references, dispatch/grain/idle_cpu records.
+#   KEY is the gate's key; --shift multiplies that key only, --scale all.
+gen() {
+  python3 - "$@" <<'EOF'
+import argparse, json, random, sys
+ap = argparse.ArgumentParser()
+ap.add_argument("out")
+ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--scale", type=float, default=1.0)
+ap.add_argument("--n", type=int, default=9)
+ap.add_argument("--shift", action="append", default=[])
+ap.add_argument("--drop", action="append", default=[])
+ap.add_argument("--platform", default="native")
+a = ap.parse_args()
+rnd = random.Random(a.seed)
+shift = {k: float(v) for k, v in (s.split("=") for s in a.shift)}
+P = a.platform
+recs = [  # scenario, backend, mode, threads, items, work_ns, unit, typical value
+    ("pingpong", "spin_pingpong", "default", 2, 1, 0, "ns", 260),
+    ("pingpong", "futex_pingpong", "default", 2, 1, 0, "ns", 60000),
+    ("dispatch", "serial", "default", 2, 2, 0, "ns", 20),
+    ("dispatch", "spin", "warm", 2, 2, 0, "ns", 350),
+    ("dispatch", "spin", "cold", 2, 2, 0, "ns", 600),
+    ("dispatch", "futex", "warm", 2, 2, 0, "ns", 340),
+    ("dispatch", "futex", "cold", 2, 2, 0, "ns", 550),
+    ("idle_cpu", "spin", "warm", 2, 0, 0, "cores", 0.9),
+]
+for w in (0, 1000, 10000):
+    recs.append(("grain", "serial", "default", 2, 16, w, "ns", 30 + 16 * w))
+    recs.append(("grain", "spin", "warm", 2, 16, w, "ns", 1300 + 8 * w))
+with open(a.out, "w") as f:
+    f.write(json.dumps({"type": "header", "platform": P, "schema": 1,
+        "start_time": "2026-01-01T00:00:00Z", "git_commit": "synthetic", "compiler": None,
+        "timer_step_ns": 20, "kernel_iters_per_ns": 0.75, "min_batch_ns": 200000,
+        "cpu_model": None, "logical_cores": 2, "kernel": None, "governor": None,
+        "options": {"threads": 2, "reps": a.n + 1, "quick": True, "command": "gen"}}) + "\n")
+    for sc, be, mode, t, items, w, unit, v in recs:
+        key = f"{P}/{sc}/{be}/{mode}/{t}/{items}/{w}"
+        if key in a.drop:
+            continue
+        v *= shift.get(key, 1.0) * (a.scale if unit == "ns" else 1.0)
+        s = [v * rnd.lognormvariate(0, 0.02) for _ in range(a.n)]
+        med = sorted(s)[len(s) // 2]
+        f.write(json.dumps({"type": "measurement", "platform": P, "scenario": sc, "backend": be,
+            "mode": mode, "threads": t, "items": items, "work_ns": w, "unit": unit,
+            "median": med, "mad": 0, "min": min(s), "max": max(s), "mean": sum(s) / len(s),
+            "n": a.n, "inner": 100, "spin_rt_units": None, "futex_rt_units": None,
+            "samples": s, "flags": []}) + "\n")
+EOF
+}
+
+# check NAME WANT_EXIT [grep -E patterns the stdout must contain]... -- GATE ARGS...
+check() {
+  local name=$1 want=$2 pats=() out rc
+  shift 2
+  while [[ $1 != -- ]]; do pats+=("$1"); shift; done
+  shift
+  out=$(timeout 20 "$gate" "$@" 2>&1); rc=$?
+  local ok=1
+  [[ $rc -eq $want ]] || ok=0
+  for p in "${pats[@]}"; do grep -qE -- "$p" <<<"$out" || { ok=0; echo "  missing /$p/"; }; done
+  if [[ $ok -eq 1 ]]; then
+    echo "ok: $name (exit $rc)"
+  else
+    echo "FAIL: $name: exit $rc (want $want)"; echo "$out" | sed 's/^/  | /'; fail=1
+  fi
+}
+
+# jq-free JSON probe: KEY's FIELD from a verdict file.
+field() { # FILE KEY FIELD
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(next(k[sys.argv[3]] for k in d["keys"] if k["key"]==sys.argv[2]))' "$@"
+}
+
+K=native/dispatch/spin/warm/2/2/0
+gen "$tmp/base.ndjson" --seed 1
+
+gen "$tmp/same.ndjson" --seed 2
+check "same distribution: clean" 0 'gate: 0 regressions' 'skipped.*native/idle_cpu/spin/warm' \
+  -- "$tmp/base.ndjson" "$tmp/same.ndjson"
+
+gen "$tmp/slow.ndjson" --seed 3 --shift "$K=1.40"
+check "+40% on one key: regression, named" 1 "$K .*REGRESSION" "REGRESSION: $K \+[0-9]+" \
+  -- --json "$tmp/slow.json" --markdown "$tmp/slow.md" "$tmp/base.ndjson" "$tmp/slow.ndjson"
+grep -q "$K" "$tmp/slow.md" && grep -q REGRESSION "$tmp/slow.md" ||
+  { echo "FAIL: the Markdown file lacks the regression"; fail=1; }
+[[ $(field "$tmp/slow.json" "$K" verdict) == regression ]] ||
+  { echo "FAIL: the JSON verdict of $K is not regression"; fail=1; }
+
+gen "$tmp/small.ndjson" --seed 4 --shift "$K=1.08"
+check "+8% (significant, below 15%): clean" 0 "$K .* ok" \
+  -- --json "$tmp/small.json" "$tmp/base.ndjson" "$tmp/small.ndjson"
+python3 -c "import sys; sys.exit(not float('$(field "$tmp/small.json" "$K" p)') < 0.01)" ||
+  { echo "FAIL: +8% should be significant (the threshold, not p, must clear it)"; fail=1; }
+
+gen "$tmp/few.ndjson" --seed 5 --n 5
+check "5 samples: insufficient, not a pass" 2 "insufficient \(9 baseline and 5 current samples" \
+  -- "$tmp/base.ndjson" "$tmp/few.ndjson"
+
+gen "$tmp/slower_machine.ndjson" --seed 6 --scale 1.3
+check "everything x1.3, references too: clean" 0 'gate: 0 regressions' \
+  -- --json "$tmp/scale.json" "$tmp/base.ndjson" "$tmp/slower_machine.ndjson"
+python3 -c "import sys; sys.exit(not float('$(field "$tmp/scale.json" "$K" raw_change)') > 0.2)" ||
+  { echo "FAIL: the raw change should be ~+30% (normalization must be what clears it)"; fail=1; }
+
+gen "$tmp/slower_grain.ndjson" --seed 7 --scale 1.3 --shift native/grain/spin/warm/2/16/10000=1.3
+check "x1.3 machine plus +30% on one grain key: that key only" 1 \
+  'REGRESSION: native/grain/spin/warm/2/16/10000' 'gate: 1 regression,' \
+  -- "$tmp/base.ndjson" "$tmp/slower_grain.ndjson"
+
+gen "$tmp/refjump.ndjson" --seed 8 --shift native/pingpong/spin_pingpong/default/2/1/0=0.75
+check "only the spin reference dropped 25%: clean (raw unchanged)" 0 'gate: 0 regressions' \
+  -- "$tmp/base.ndjson" "$tmp/refjump.ndjson"
+
+gen "$tmp/fast.ndjson" --seed 9 --shift "$K=0.6"
+check "-40%: improvement, exit 0" 0 "$K .*improvement" 'gate: 0 regressions, 1 improvement,' \
+  -- "$tmp/base.ndjson" "$tmp/fast.ndjson"
+
+gen "$tmp/dropped.ndjson" --seed 10 --drop native/dispatch/futex/cold/2/2/0
+check "a key only in the baseline: listed, not failed" 0 \
+  'only in baseline: native/dispatch/futex/cold/2/2/0' -- "$tmp/base.ndjson" "$tmp/dropped.ndjson"
+check "a key only in the current run: listed, not failed" 0 \
+  'only in current: native/dispatch/futex/cold/2/2/0' -- "$tmp/dropped.ndjson" "$tmp/base.ndjson"
+
+printf '# test\nnative/dispatch/*   50%%\nnative/*/*/cold/*  off\n' >"$tmp/gate.conf"
+check "+40% under a 50% rule: clean" 0 "$K .* ok" \
+  -- --config "$tmp/gate.conf" "$tmp/base.ndjson" "$tmp/slow.ndjson"
+gen "$tmp/slow_cold.ndjson" --seed 11 --shift native/dispatch/spin/cold/2/2/0=2
+check "x2 on a key whose last matching rule is off: ignored" 0 \
+  'native/dispatch/spin/cold/2/2/0 .* ignored' \
+  -- --config "$tmp/gate.conf" "$tmp/base.ndjson" "$tmp/slow_cold.ndjson"
+check "--threshold 50% on the command line" 0 'gate: 0 regressions' \
+  -- --threshold 50% "$tmp/base.ndjson" "$tmp/slow.ndjson"
+
+# Several runs per side pool their samples: two runs of 5 samples each are
+# enough together, and a shift in both current runs is found.
+mkdir "$tmp/b2" "$tmp/c2"
+gen "$tmp/b2/native-1.ndjson" --seed 12 --n 5
+gen "$tmp/b2/native-2.ndjson" --seed 13 --n 5
+gen "$tmp/c2/native-1.ndjson" --seed 14 --n 5 --shift "$K=1.5"
+gen "$tmp/c2/native-2.ndjson" --seed 15 --n 5 --shift "$K=1.5"
+check "two runs of 5 samples a side: pooled, regression found" 1 "REGRESSION: $K" \
+  'b2 \(synthetic, 2 runs\) to .*c2 \(synthetic, 2 runs\)' -- "$tmp/b2" "$tmp/c2"
+check "files listed with --" 1 "REGRESSION: $K" \
+  -- "$tmp/b2/native-1.ndjson" "$tmp/b2/native-2.ndjson" -- "$tmp/c2"
+
+# Platforms are part of the key: a node run next to a native one.
+gen "$tmp/node.ndjson" --seed 16 --platform node
+gen "$tmp/node_slow.ndjson" --seed 17 --platform node --shift node/dispatch/spin/warm/2/2/0=1.5
+check "native and node files together" 1 'REGRESSION: node/dispatch/spin/warm/2/2/0' \
+  'gate: 1 regression,' -- "$tmp/base.ndjson" "$tmp/node.ndjson" -- "$tmp/same.ndjson" "$tmp/node_slow.ndjson"
+
+exit $fail
