@@ -16,7 +16,9 @@ trap 'rm -rf "$dir"' EXIT
 run() { timeout 300 node "$driver" --quiet --build "$web" --out "$dir" "$@" 2>"$dir/err.txt"; }
 case $case in
 e2e)
-  run --deadline 240 -- run --quick || { echo "FAIL: driver exit $?"; cat "$dir/err.txt"; exit 1; }
+  run --deadline 240 -- run --quick || {
+    echo "FAIL: driver exit $?"; cat "$dir/err.txt"; grep -v '^\[out\]' "$dir/chrome.log" | tail -5
+    grep '"type":"error"' "$dir/chrome.ndjson"; exit 1; }
   python3 "$here/check_records.py" "$dir/chrome.ndjson" \
     --backends serial,condvar,futex,spin,atomic_wait \
     --scenarios pingpong,dispatch,grain,latency,startup || exit 1
