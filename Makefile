@@ -46,18 +46,18 @@ setup:
 
 build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@cmake --build $(BUILD) -j $(JOBS) -- --no-print-directory
 
 build-node:
 	@$(EMENV) emcmake cmake -S . -B $(BUILD_NODE) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@$(EMENV) cmake --build $(BUILD_NODE) -j $(JOBS)
+	@$(EMENV) cmake --build $(BUILD_NODE) -j $(JOBS) -- --no-print-directory
 
 test: setup
 	@$(MAKE) --no-print-directory build-web test-native test-node test-tsan test-asan
 
 build-web:
 	@$(EMENV) emcmake cmake -S . -B $(BUILD_WEB) -DCMAKE_BUILD_TYPE=Release -DPOOLBENCH_WASM_HOST=browser >/dev/null
-	@$(EMENV) cmake --build $(BUILD_WEB) -j $(JOBS) --target poolbench
+	@$(EMENV) cmake --build $(BUILD_WEB) -j $(JOBS) --target poolbench -- --no-print-directory
 
 test-node: build-node
 	@cd $(BUILD_NODE) && ctest --output-on-failure
