@@ -30,7 +30,7 @@ void work_body(void *ctx, size_t begin, size_t end) {
 }
 
 pool *make_pool(benchmark::State &state, const char *backend, int warm) {
-  pool_options o{0, warm};
+  pool_options o{0, warm, false};
   pool *p = nullptr;
   int rc = pool_create(&p, backend, threads, &o);
   if (rc != POOL_OK) {

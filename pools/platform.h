@@ -21,6 +21,11 @@ void plat_cpu_relax(void);
 uint64_t plat_now_ns(void);
 /* Logical CPUs available to this process. */
 int plat_cpu_count(void);
+/* The CPU the calling thread runs on now (0 where unknown). */
+int plat_current_cpu(void);
+/* Pins the calling thread to one CPU; a no-op where threads cannot be pinned
+ * (Wasm). Returns 0 when pinned. */
+int plat_pin_self(int cpu);
 /* Sleeps the calling thread (never use on a browser main thread). */
 void plat_sleep_ns(uint64_t ns);
 

@@ -31,3 +31,10 @@ void plat_sleep_ns(uint64_t ns) {
   struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
   nanosleep(&ts, NULL);
 }
+
+int plat_current_cpu(void) { return 0; }
+
+int plat_pin_self(int cpu) {
+  (void)cpu; /* Web Workers cannot be pinned */
+  return -1;
+}

@@ -48,3 +48,15 @@ void plat_sleep_ns(uint64_t ns) {
   while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
   }
 }
+
+int plat_current_cpu(void) {
+  int c = sched_getcpu();
+  return c < 0 ? 0 : c;
+}
+
+int plat_pin_self(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : -1;
+}

@@ -45,6 +45,8 @@ struct pool {
   uint64_t spin_ns;
   uint64_t created_ns;
   uint64_t inject_ns; /* test knob: extra busy time per parallel call */
+  int home_cpu;       /* the creating thread's CPU; workers pin after it */
+  bool pin;
   worker *workers;
 
   /* Each hot word on its own line: workers spin on gen, all threads CAS the
@@ -189,6 +191,8 @@ static void set_state(worker *w, pool_worker_state s) {
 static void *worker_main(void *arg) {
   worker *w = arg;
   pool *p = w->pool;
+  int ncpu = plat_cpu_count();
+  if (p->pin && ncpu > 1) plat_pin_self((p->home_cpu + 1 + (int)(w - p->workers)) % ncpu);
   uint32_t seen = atomic_load_explicit(&p->gen, ACQUIRE);
   atomic_store_explicit(&w->ready_ns, plat_now_ns(), RELAXED);
   atomic_fetch_add(&p->ready, 1);
@@ -264,6 +268,8 @@ int pool_create(pool **out, const char *backend, int threads,
   atomic_init(&p->warm, opt && opt->warm >= 0 ? opt->warm != 0 : be->warm_default);
   p->created_ns = plat_now_ns();
   p->inject_ns = injected_delay(be->name);
+  p->pin = !(opt && opt->no_pin);
+  p->home_cpu = plat_current_cpu();
   if (be->state_size && !(p->bstate = calloc(1, be->state_size))) {
     free_pool(p);
     return POOL_ENOMEM;
