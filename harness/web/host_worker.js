@@ -18,7 +18,12 @@ self.onmessage = function (e) {
     printErr: function (t) { post('/log?stream=err', t); },
     onExit: function (code) { self.postMessage({type: 'exit', code: code}); },
     onAbort: function (what) {
-      self.postMessage({type: 'exit', code: 1, error: 'Aborted(' + (what || '') + ')'});
+      // The record first, synchronously: the exit below ends the run, and a
+      // pthread's own error report may not have reached the server yet.
+      var msg = 'Aborted(' + (what || '') + ')';
+      post('/result', JSON.stringify({type: 'error', platform: 'chrome', scenario: 'abort',
+                                      backend: null, mode: null, message: msg}));
+      self.postMessage({type: 'exit', code: 1, error: msg});
     }
   };
   importScripts('poolbench.js');
