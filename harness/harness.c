@@ -165,6 +165,31 @@ int harness_result_from(const double *samples, int n, harness_result *r) {
   return 0;
 }
 
+int harness_result_latencies(const harness *h, double *lat, size_t n, int blocks,
+                             harness_result *r) {
+  size_t per = n / (size_t)blocks;
+  double *medians = malloc((size_t)blocks * sizeof *medians);
+  if (!medians || per == 0) {
+    free(medians);
+    memset(r, 0, sizeof *r);
+    return -1;
+  }
+  for (int k = 0; k < blocks; k++) medians[k] = stats_of(lat + (size_t)k * per, per).median;
+  int rc = harness_result_from(medians, blocks, r);
+  free(medians);
+  if (rc != 0) return rc;
+  stats all = stats_of(lat, n);
+  stats_sort(lat, n);
+  r->median = all.median, r->mad = all.mad, r->min = all.min, r->max = all.max, r->mean = all.mean;
+  r->p50 = stats_quantile_sorted(lat, n, 0.50);
+  r->p90 = stats_quantile_sorted(lat, n, 0.90);
+  r->p99 = stats_quantile_sorted(lat, n, 0.99);
+  r->p999 = stats_quantile_sorted(lat, n, 0.999);
+  /* A call timed alone: quantization hurts below ~10 steps. */
+  r->below_resolution = r->p50 < 10 * h->step_ns;
+  return 0;
+}
+
 void harness_result_free(harness_result *r) {
   free(r->samples);
   r->samples = NULL;

@@ -66,6 +66,11 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *out
 void harness_result_free(harness_result *r);
 /* Builds a result from samples measured by other means (copies them). */
 int harness_result_from(const double *samples, int n, harness_result *out);
+/* A result of single calls timed one by one: the statistics and percentiles
+ * of all n latencies (sorted in place), `samples` the per-block medians of
+ * `blocks` equal blocks of calls, flagged when p50 is within 10 timer steps. */
+int harness_result_latencies(const harness *h, double *lat, size_t n, int blocks,
+                             harness_result *out);
 
 /* Extra numbers a record carries beside the statistics. */
 typedef struct harness_extra {

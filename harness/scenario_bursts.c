@@ -9,7 +9,6 @@
 #include "host.h"
 #include "platform.h"
 #include "scenarios.h"
-#include "stats.h"
 
 #define FRAME_NS 16666667u
 #define CALLS 20
@@ -33,9 +32,8 @@ static int run(harness *h, const target *t, summary_row *row) {
   if (!p) return -1;
   int frames = harness_opts(h)->quick ? 30 : 120; /* 0.5 s or 2 s */
   double *lat = malloc((size_t)frames * CALLS * sizeof *lat);
-  double *per_frame = malloc((size_t)frames * sizeof *per_frame);
-  if (!lat || !per_frame) {
-    free(lat), free(per_frame), scenario_release(p);
+  if (!lat) {
+    scenario_release(p);
     return -1;
   }
   burst_ctx c = {harness_work_iters(h, WORK_NS)};
@@ -49,7 +47,6 @@ static int run(harness *h, const target *t, summary_row *row) {
       pool_parallel_for(p, 0, ITEMS, 1, work, &c);
       lat[f * CALLS + k] = (double)(plat_now_ns() - t0);
     }
-    per_frame[f] = stats_of(lat + f * CALLS, CALLS).median;
     uint64_t burst_end = plat_now_ns();
     int64_t c0 = cpu ? host_cpu_time_ns() : 0;
     uint64_t next = start + (uint64_t)(f + 1) * FRAME_NS;
@@ -61,17 +58,12 @@ static int run(harness *h, const target *t, summary_row *row) {
 
   size_t n = (size_t)frames * CALLS;
   harness_result r;
-  harness_result_from(per_frame, frames, &r);
-  stats all = stats_of(lat, n);
-  stats_sort(lat, n);
-  r.median = all.median, r.mad = all.mad, r.min = all.min, r.max = all.max, r.mean = all.mean;
-  r.p50 = stats_quantile_sorted(lat, n, 0.5);
-  r.below_resolution = r.p50 < 10 * harness_timer_step_ns(h);
+  harness_result_latencies(h, lat, n, frames, &r); /* one block per burst */
   harness_extra ex[] = {
       {"p50", r.p50},
-      {"p90", stats_quantile_sorted(lat, n, 0.9)},
-      {"p99", stats_quantile_sorted(lat, n, 0.99)},
-      {"p999", stats_quantile_sorted(lat, n, 0.999)},
+      {"p90", r.p90},
+      {"p99", r.p99},
+      {"p999", r.p999},
       {"gap_cpu_cores", cpu && gap_wall ? (double)gap_cpu / (double)gap_wall : NAN},
       {"frames", frames},
       {"calls_per_burst", CALLS},
@@ -79,7 +71,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   harness_key k = {"bursts", t->backend, t->mode, t->threads, ITEMS, WORK_NS};
   harness_emit(h, &k, "ns", &r, ex, (int)(sizeof ex / sizeof *ex), NULL, 0);
   harness_result_free(&r);
-  free(lat), free(per_frame);
+  free(lat);
   return 0;
 }
 

@@ -75,6 +75,13 @@ def work_axis(s):
     s += "set xlabel 'work per item W (ns)'"
 
 
+def categories(s, names, font=8, angle=-30):
+    """A categorical x axis: one tic per name at 0, 1, 2, ..."""
+    s += f"set xtics rotate by {angle} font ',{font}'"
+    s += "set xtics (" + ", ".join(f"{q(n)} {i}" for i, n in enumerate(names)) + ")"
+    s += f"set xrange [-0.5:{len(names) - 0.5}]"
+
+
 def by_target(measurements):
     out = {}
     for m in measurements:
@@ -147,9 +154,7 @@ def latency(run, out_dir):
         step = p.header.get("timer_step_ns") or 1
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
         s += "set ylabel 'latency per call (ns)'\nset xlabel ''"
-        s += "set xtics rotate by -30 font ',8'"
-        s += "set xtics (" + ", ".join(f"{q(label(m))} {i}" for i, m in enumerate(ms)) + ")"
-        s += f"set xrange [-0.5:{len(ms) - 0.5}]"
+        categories(s, [label(m) for m in ms])
         s += f"set title {q(p.name)}"
         parts = []
         for k, (field, pt) in enumerate((("p50", 7), ("p90", 5), ("p99", 9), ("p999", 11))):
@@ -208,9 +213,9 @@ def wasm_ratio(run, out_dir):
     for v in views:
         tg = sorted({d[1] for d in data if d[0] == v})
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
-        s += "set ylabel 'wasm / native'\nset xlabel ''\nset xtics rotate by -30 font ',8'"
-        s += "set xtics (" + ", ".join(f"{q(t)} {i}" for i, t in enumerate(tg)) + ")"
-        s += f"set xrange [-0.5:{len(tg) - 0.5}]\nset title {q(v)}"
+        s += "set ylabel 'wasm / native'\nset xlabel ''"
+        categories(s, tg)
+        s += f"set title {q(v)}"
         parts = []
         for k, plat in enumerate(("node", "chrome")):
             pts = [(tg.index(d[1]) + (k - 0.5) * 0.2, d[3]) for d in data if d[0] == v and d[2] == plat]
@@ -255,9 +260,8 @@ def idle(run, out_dir):
         ms = p.find("idle_cpu")
         backends = sorted({m["backend"] for m in ms})
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nunset logscale\nset ylabel 'CPU (% of a core)'\nset xlabel ''"
-        s += "set xtics rotate by -30 font ',8'"
-        s += "set xtics (" + ", ".join(f"{q(b)} {i}" for i, b in enumerate(backends)) + ")"
-        s += f"set xrange [-0.5:{len(backends) - 0.5}]\nset yrange [0:*]\nset title {q(p.name)}"
+        categories(s, backends)
+        s += f"set yrange [0:*]\nset title {q(p.name)}"
         s += "set style fill solid 0.6 border -1\nset boxwidth 0.25"
         parts = []
         for k, mode in enumerate(("warm", "cold", "default")):
@@ -281,9 +285,8 @@ def comparison(pairs, out_dir):
     for plat in plats:
         ks = [(k, o, n) for p, k, o, n in pairs if p == plat and o > 0 and n > 0]
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x\nset ylabel 'new / old'"
-        s += "set xtics rotate by -45 font ',7'"
-        s += "set xtics (" + ", ".join(f"{q(k)} {i}" for i, (k, _, _) in enumerate(ks)) + ")"
-        s += f"set xrange [-0.5:{len(ks) - 0.5}]\nset title {q(plat)}"
+        categories(s, [k for k, _, _ in ks], font=7, angle=-45)
+        s += f"set title {q(plat)}"
         pts = [(i, n / o) for i, (_, o, n) in enumerate(ks)]
         s += (f"plot {s.data(pts)} using 1:2 with points pt 7 ps 1.2 title 'new / old', "
               "1 with lines lc rgb 'black' dashtype 3 title 'unchanged'")
