@@ -23,7 +23,7 @@ BUILD_NODE ?= build-node
 BUILD_WEB ?= build-web
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web bench bench-native bench-node bench-browser report gate baseline gate-rates clean help
+	build-web bench bench-native bench-node bench-browser report gate baseline gate-rates diagnose clean help
 
 all: build
 
@@ -38,6 +38,7 @@ help:
 	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
 	@echo "  make bench        run the whole benchmark suite and the report"
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
+	@echo "  make diagnose     reproduce known threading hazards on every platform, verdict table"
 	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
 	@echo "  make baseline     refresh results/baseline deliberately"
 
@@ -105,6 +106,10 @@ bench: setup
 	@python3 report/report.py $(RUN)
 	@python3 report/targets.py $(RUN) || true
 	@echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"
+
+# The hazard catalogue on native, Node and Chromium: a verdict table.
+diagnose: setup build build-node build-web
+	@bash report/diagnose.sh $(RUN)
 
 # The regression gate: a quick suite compared with results/baseline/
 # (PLATFORMS=native,node selects); `make baseline` refreshes the baseline.

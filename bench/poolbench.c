@@ -9,6 +9,7 @@
 
 #include "faults.h"
 #include "harness.h"
+#include "hazards.h"
 #include "host.h"
 #include "platform.h"
 #include "pool.h"
@@ -18,6 +19,8 @@
 static const char usage[] =
     "usage: poolbench run [options]   measure parallel_for costs, write records\n"
     "       poolbench list            list backends and scenarios\n"
+    "       poolbench diagnose [--hazard h,i] [--threads P] [--deadline S] [--out DIR]\n"
+    "                                 reproduce known threading hazards, one verdict each\n"
     "       poolbench --help\n"
     "\n"
     "run options:\n"
@@ -94,6 +97,97 @@ static int cmd_list(void) {
   return 0;
 }
 
+/* The run's records file (DIR/<platform>.ndjson; DIR defaults to
+ * results/<run-id><sub>), the harness session on it, and the watchdog. */
+static char session_path[600], session_cmdline[1024];
+
+static harness *open_session(harness_options *o, const char *out_dir, const char *sub,
+                             int argc, char **argv, double deadline_s) {
+  char dir[512], err[256];
+  if (out_dir) {
+    snprintf(dir, sizeof dir, "%s", out_dir);
+  } else {
+    char id[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(id, sizeof id, "%Y%m%d-%H%M%S", &tm);
+    snprintf(dir, sizeof dir, "results/%s%s", id, sub);
+  }
+  if (host_mkdirs(dir, err, sizeof err) != 0) {
+    fprintf(stderr, "poolbench: %s\n", err);
+    return NULL;
+  }
+  snprintf(session_path, sizeof session_path, "%s/%s.ndjson", dir, o->platform);
+  session_cmdline[0] = 0;
+  for (int i = 0; i < argc; i++) {
+    strncat(session_cmdline, argv[i], sizeof session_cmdline - strlen(session_cmdline) - 2);
+    if (i + 1 < argc) strncat(session_cmdline, " ", sizeof session_cmdline - strlen(session_cmdline) - 1);
+  }
+  o->out_path = session_path;
+  o->argv_line = session_cmdline;
+  fprintf(stderr, "poolbench: calibrating (timer step, delay kernel)...\n");
+  harness *h = harness_open(o, err, sizeof err);
+  if (!h) {
+    fprintf(stderr, "poolbench: %s\n", err);
+    return NULL;
+  }
+  fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o->platform, o->threads, session_path);
+  if (watchdog_start(h, deadline_s) != 0) {
+    fprintf(stderr, "poolbench: cannot start the watchdog thread\n");
+    harness_close(h);
+    return NULL;
+  }
+  return h;
+}
+
+static bool known_hazard(const char *name) { return hazard_known(name); }
+
+static int cmd_diagnose(int argc, char **argv) {
+  harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS, .quick = true};
+  o.threads = plat_cpu_count() < host_max_threads() ? plat_cpu_count() : host_max_threads();
+  const char *out_dir = NULL, *names[16];
+  int n = 0;
+  double deadline_s = 10;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--hazard") == 0) {
+      n = split_list(a, v, names, 16, known_hazard, "hazard");
+      i++;
+    } else if (strcmp(a, "--threads") == 0) {
+      o.threads = (int)parse_int(a, v, 2, host_max_threads());
+      i++;
+    } else if (strcmp(a, "--deadline") == 0) {
+      deadline_s = (double)parse_int(a, v, 0, 86400);
+      i++;
+    } else if (strcmp(a, "--out") == 0) {
+      if (!v || !*v) bad_usage("%s needs a directory", a);
+      out_dir = v;
+      i++;
+    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(usage, stdout);
+      hazard_list(stdout);
+      return 0;
+    } else {
+      bad_usage("unknown option '%s'", a);
+    }
+  }
+  if (n == 0)
+    for (const char *hz; (hz = hazard_at(n)) != NULL;) names[n++] = hz;
+  harness *h = open_session(&o, out_dir, "/diagnose", argc, argv, deadline_s);
+  if (!h) return 1;
+  int errors = 0;
+  for (int i = 0; i < n; i++) {
+    int rc = hazard_run(h, names[i], o.threads);
+    if (rc < 0) errors++;
+    if (rc > 0) fprintf(stderr, "poolbench: hazard %s does not exist on %s\n", names[i], o.platform);
+  }
+  watchdog_stop();
+  harness_close(h);
+  return errors ? 1 : 0;
+}
+
 static int cmd_run(int argc, char **argv) {
   suite_plan plan = {0};
   plan.threads = plat_cpu_count();
@@ -157,46 +251,14 @@ static int cmd_run(int argc, char **argv) {
   if (o.quick && o.reps == HARNESS_DEFAULT_REPS) o.reps = 10; /* 9 kept: gate minimum */
   o.threads = plan.threads;
 
-  char dir[512], path[600], cmdline[1024] = "";
-  if (out_dir) {
-    snprintf(dir, sizeof dir, "%s", out_dir);
-  } else {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(dir, sizeof dir, "results/%Y%m%d-%H%M%S", &tm);
-  }
-  char err[256];
-  if (host_mkdirs(dir, err, sizeof err) != 0) {
-    fprintf(stderr, "poolbench: %s\n", err);
-    return 1;
-  }
-  snprintf(path, sizeof path, "%s/%s.ndjson", dir, o.platform);
-  for (int i = 0; i < argc; i++) {
-    strncat(cmdline, argv[i], sizeof cmdline - strlen(cmdline) - 2);
-    if (i + 1 < argc) strncat(cmdline, " ", sizeof cmdline - strlen(cmdline) - 1);
-  }
-  o.out_path = path;
-  o.argv_line = cmdline;
-
-  fprintf(stderr, "poolbench: calibrating (timer step, delay kernel)...\n");
-  harness *h = harness_open(&o, err, sizeof err);
-  if (!h) {
-    fprintf(stderr, "poolbench: %s\n", err);
-    return 1;
-  }
-  fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o.platform, plan.threads, path);
-  if (watchdog_start(h, deadline_s) != 0) {
-    fprintf(stderr, "poolbench: cannot start the watchdog thread\n");
-    harness_close(h);
-    return 1;
-  }
+  harness *h = open_session(&o, out_dir, "", argc, argv, deadline_s);
+  if (!h) return 1;
   summary_row rows[SUITE_MAX * 2];
   int nrows = 0;
   int failed = suite_run(h, &plan, rows, &nrows, stderr);
   watchdog_stop();
   suite_print_summary(stdout, h, rows, nrows);
-  printf("records: %s\n", path);
+  printf("records: %s\n", harness_opts(h)->out_path);
   harness_close(h);
   return failed ? 1 : 0;
 }
@@ -210,5 +272,6 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "list") == 0) return cmd_list();
   if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
+  if (strcmp(argv[1], "diagnose") == 0) return cmd_diagnose(argc, argv);
   bad_usage("unknown command '%s'", argv[1]);
 }

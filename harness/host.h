@@ -3,6 +3,7 @@
 #ifndef POOLBENCH_HOST_H
 #define POOLBENCH_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,10 @@ void host_write_stderr(const char *text, size_t len);
  * thread exits from its wait hook, this is the fallback; in Chromium the
  * driver is told to end the run). Does not return. */
 _Noreturn void host_exit_now(int code);
+/* Writes one line with the platform's asynchronous console (Node's
+ * console.log from the calling thread). NULL only asks whether there is one:
+ * returns false where there is none (natively, in the browser host). */
+bool host_console_log(const char *line);
 /* CPU time the whole process used (all threads), ns; -1 if unavailable. */
 int64_t host_cpu_time_ns(void);
 /* Adds the host's environment facts to the run header object. */

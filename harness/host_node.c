@@ -38,6 +38,8 @@ EM_JS(void, js_write_stderr, (const char *text, int len), {
 
 EM_JS(void, js_kill_process, (void), { process.kill(process.pid, 'SIGKILL'); });
 
+EM_JS(void, js_console_log, (const char *line), { console.log(UTF8ToString(line)); });
+
 EM_JS(void, js_sink_close, (int fd), { require('fs').closeSync(fd); });
 
 EM_JS(double, js_cpu_time_us, (void), {
@@ -109,4 +111,9 @@ _Noreturn void host_exit_now(int code) {
   plat_sleep_ns(3000000000u);
   js_kill_process();
   for (;;) plat_sleep_ns(1000000000u);
+}
+
+bool host_console_log(const char *line) {
+  if (line) js_console_log(line);
+  return true;
 }

@@ -146,3 +146,8 @@ void host_write_stderr(const char *text, size_t len) {
 }
 
 _Noreturn void host_exit_now(int code) { _exit(code); }
+
+bool host_console_log(const char *line) {
+  (void)line; /* stdio here is synchronous: nothing to lose */
+  return false;
+}

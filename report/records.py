@@ -125,6 +125,7 @@ class Platform:
     def __init__(self, name, header):
         self.name, self.header = name, header
         self.measurements, self.breakeven, self.timelines, self.errors = [], [], [], []
+        self.hazards = []
 
     def find(self, scenario, **key):
         return [m for m in self.measurements if m["scenario"] == scenario
@@ -156,6 +157,7 @@ def load_run(path, schema=None):
             raise RecordError(f, 1, f"a second file for platform {plat.name}")
         for r in recs[1:]:
             {"measurement": plat.measurements, "breakeven": plat.breakeven,
-             "timeline": plat.timelines, "error": plat.errors}.get(r["type"], []).append(r)
+             "timeline": plat.timelines, "error": plat.errors,
+             "hazard": plat.hazards}.get(r["type"], []).append(r)
         run[plat.name] = plat
     return run

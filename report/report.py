@@ -176,6 +176,14 @@ def main():
         made.append("comparison")
 
     found = findings(run)
+    diag_dir = os.path.join(a.run, "diagnose") if os.path.isdir(a.run) else None
+    hazards = []
+    if diag_dir and os.path.isdir(diag_dir):
+        try:
+            diag = ordered(records.load_run(diag_dir, schema))
+            hazards = [[p, h["hazard"], h["verdict"], h["evidence"]] for p in diag for h in diag[p].hazards]
+        except records.RecordError as e:
+            print(f"report: diagnostics left out: {e}", file=sys.stderr)
     env_head, env = env_rows(run)
     tables = [(name, platform_table(p)) for name, p in run.items()]
     title = f"poolbench report: {os.path.basename(os.path.abspath(a.run))}"
@@ -188,6 +196,8 @@ def main():
         md += ["## Compared with the baseline", "",
                md_table(["platform", "key", "old", "new", "new/old"],
                         [[p, k, ns(o), ns(n), f"{n / o:.2f}"] for p, k, o, n in pairs if o > 0]), ""]
+    if hazards:
+        md += ["## Diagnostics (make diagnose)", "", md_table(["platform", "hazard", "verdict", "evidence"], hazards), ""]
     md += ["## Environment", "", md_table(env_head, env), ""]
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md))
@@ -210,6 +220,8 @@ def main():
         body.append("<h2>Compared with the baseline</h2>" + html_table(
             ["platform", "key", "old", "new", "new/old"],
             [[p, k, ns(o), ns(n), f"{n / o:.2f}"] for p, k, o, n in pairs if o > 0]))
+    if hazards:
+        body.append("<h2>Diagnostics</h2>" + html_table(["platform", "hazard", "verdict", "evidence"], hazards))
     body.append("<h2>Environment</h2>" + html_table(env_head, env))
     page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")

@@ -6,6 +6,7 @@
 #   no_isolation  served without COOP/COEP: the clear error, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
+#   diagnose      the hazard catalogue yields its verdicts (test_diagnose.sh)
 set -u
 case=$1 web=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,5 +46,7 @@ abort)
   echo "ok: exit $rc after $((SECONDS - start)) s, $(wc -l <"$dir/chrome.ndjson") complete lines, error recorded" ;;
 watchdog)
   bash "$here/test_watchdog.sh" chrome node "$driver" --build "$web" --deadline 60 -- ;;
-*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog WEB_BUILD_DIR"; exit 2 ;;
+diagnose)
+  bash "$here/test_diagnose.sh" chrome node "$driver" --quiet --build "$web" --deadline 200 -- ;;
+*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose WEB_BUILD_DIR"; exit 2 ;;
 esac

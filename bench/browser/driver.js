@@ -49,7 +49,7 @@ function parse(argv) {
   if (!o.out) fail(2, '--out DIR is required (see --help)');
   // The program's own --out only names the file in its messages: the server
   // writes where the driver says. Keep the two the same.
-  if (o.args[0] === 'run' && !o.args.includes('--out')) o.args.push('--out', o.out);
+  if (['run', 'diagnose'].includes(o.args[0]) && !o.args.includes('--out')) o.args.push('--out', o.out);
   return o;
 }
 

@@ -1,0 +1,231 @@
+/* The hazard catalogue: known ways threads misbehave (on Wasm above all),
+ * each reproduced in isolation and ended with a verdict record:
+ * "reproduced" (with the measured evidence), "not reproduced" (the platform
+ * behaves) or "error". The watchdog guards every hazard like any job. */
+#include "hazards.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness_internal.h"
+#include "host.h"
+#include "platform.h"
+#include "pool.h"
+#include "stats.h"
+#include "watchdog.h"
+
+#define READY_DEADLINE_NS 10000000000u
+
+static void verdict(harness *h, const char *hazard, const char *v, const char *evidence,
+                    const harness_extra *ex, int nex) {
+  json j;
+  harness_record_begin(h, &j, "hazard");
+  json_str(&j, "hazard", hazard);
+  json_str(&j, "verdict", v);
+  json_str(&j, "evidence", evidence);
+  for (int i = 0; i < nex; i++) json_num(&j, ex[i].name, ex[i].value);
+  harness_write_record(h, &j);
+  printf("%-16s %-15s %s\n", hazard, v, evidence);
+  fflush(stdout);
+}
+
+static void nop(void *ctx, size_t b, size_t e) { (void)ctx, (void)b, (void)e; }
+
+/* 4. Using a pool before its workers are ready: calls run inline (they must
+ * never wait for a thread that has not started). */
+static int before_ready(harness *h, int threads) {
+  enum { REPS = 5 };
+  double ready_us[REPS], inline_calls[REPS], calls[REPS];
+  for (int r = 0; r < REPS; r++) {
+    pool *p = NULL;
+    uint64_t t0 = plat_now_ns();
+    if (pool_create(&p, "futex", threads, NULL) != POOL_OK) {
+      verdict(h, "before_ready", "error", "pool_create failed", NULL, 0);
+      return -1;
+    }
+    uint64_t n = 0;
+    while (pool_ready_threads(p) < threads) {
+      pool_parallel_for(p, 0, 64, 1, nop, NULL);
+      n++;
+      if (plat_now_ns() - t0 > READY_DEADLINE_NS) {
+        pool_destroy(p);
+        verdict(h, "before_ready", "error", "workers not ready after 10 s", NULL, 0);
+        return -1;
+      }
+    }
+    pool_stats_t s;
+    pool_stats(p, &s);
+    ready_us[r] = (double)(plat_now_ns() - t0) / 1e3;
+    inline_calls[r] = (double)s.inline_calls;
+    calls[r] = (double)n;
+    pool_destroy(p);
+  }
+  double ready = stats_of(ready_us, REPS).median, inl = stats_of(inline_calls, REPS).median;
+  char ev[256];
+  snprintf(ev, sizeof ev,
+           "workers ready %.0f us after pool_create (median of %d); %.0f of %.0f calls made "
+           "meanwhile ran inline on the caller, none waited",
+           ready, REPS, inl, stats_of(calls, REPS).median);
+  harness_extra ex[] = {{"ready_us", ready}, {"inline_calls", inl}};
+  verdict(h, "before_ready", inl > 0 ? "reproduced" : "not reproduced", ev, ex, 2);
+  return 0;
+}
+
+/* 5. std::atomic::wait without a futex underneath (Emscripten 3.1.6's libc++
+ * polls and sleeps in growing steps): wake latency after an idle gap, and the
+ * CPU burnt while waiting, next to the futex pool on the same platform. */
+typedef struct wake_probe {
+  pthread_t caller;
+  _Atomic int worker_started;
+  uint64_t seen_ns; /* caller's clock: the only clock that compares */
+} wake_probe;
+
+static void wake_body(void *ctx, size_t b, size_t e) {
+  (void)b, (void)e;
+  wake_probe *w = ctx;
+  if (!pthread_equal(pthread_self(), w->caller)) {
+    atomic_store(&w->worker_started, 1);
+    return;
+  }
+  uint64_t until = plat_now_ns() + 5000000000u;
+  while (!atomic_load(&w->worker_started) && plat_now_ns() < until) plat_cpu_relax();
+  w->seen_ns = atomic_load(&w->worker_started) ? plat_now_ns() : 0;
+}
+
+/* Median wake latency (us) after idle_ms, and CPU share while idle (-1: no
+ * CPU clock). */
+static int measure_wake(const char *backend, int idle_ms, double *wake_us, double *idle_cpu) {
+  enum { REPS = 5 };
+  pool_options o = {.spin_ns = 0, .warm = 0};
+  pool *p = NULL;
+  if (pool_create(&p, backend, 2, &o) != POOL_OK) return -1;
+  uint64_t until = plat_now_ns() + READY_DEADLINE_NS;
+  while (pool_ready_threads(p) < 2 && plat_now_ns() < until) plat_sleep_ns(100000);
+  if (pool_ready_threads(p) < 2) { /* calls would run inline: nothing to wake */
+    pool_destroy(p);
+    return -2;
+  }
+  watchdog_watch(p);
+  double lat[REPS], cpu[REPS];
+  int ok = 0;
+  for (int r = 0; r < REPS; r++) {
+    int64_t c0 = host_cpu_time_ns();
+    uint64_t w0 = plat_now_ns();
+    plat_sleep_ns((uint64_t)idle_ms * 1000000u);
+    int64_t c1 = host_cpu_time_ns();
+    cpu[r] = c0 < 0 ? -1 : (double)(c1 - c0) / (double)(plat_now_ns() - w0);
+    wake_probe w = {.caller = pthread_self()};
+    uint64_t t0 = plat_now_ns();
+    /* Two one-item chunks: the caller keeps the first until the worker
+     * takes the second, so the call measures one real wake-up. */
+    pool_parallel_for(p, 0, 2, 1, wake_body, &w);
+    if (w.seen_ns) lat[ok++] = (double)(w.seen_ns - t0) / 1e3;
+  }
+  watchdog_watch(NULL);
+  pool_destroy(p);
+  if (!ok) return -1;
+  *wake_us = stats_of(lat, (size_t)ok).median;
+  *idle_cpu = stats_of(cpu, REPS).median;
+  return 0;
+}
+
+static int atomic_wait_wake(harness *h) {
+  static const int idle_ms[] = {1, 10, 100};
+  double aw[3], fx[3], awc[3], fxc[3];
+  for (int i = 0; i < 3; i++) {
+    int rc = measure_wake("atomic_wait", idle_ms[i], &aw[i], &awc[i]);
+    if (rc == 0) rc = measure_wake("futex", idle_ms[i], &fx[i], &fxc[i]);
+    if (rc != 0) {
+      verdict(h, "atomic_wait_wake", "error",
+              rc == -2 ? "the pool's worker did not start within 10 s"
+                       : "no worker took its chunk within 5 s in any repetition", NULL, 0);
+      return -1;
+    }
+  }
+  char ev[400];
+  int n = snprintf(ev, sizeof ev,
+                   "wake after 1/10/100 ms idle: atomic_wait %.0f/%.0f/%.0f us, futex %.0f/%.0f/%.0f us",
+                   aw[0], aw[1], aw[2], fx[0], fx[1], fx[2]);
+  if (awc[2] >= 0)
+    snprintf(ev + n, sizeof ev - (size_t)n, "; CPU while waiting 100 ms: atomic_wait %.1f%%, futex %.1f%%",
+             awc[2] * 100, fxc[2] * 100);
+  harness_extra ex[] = {{"atomic_wait_wake_1ms_us", aw[0]}, {"atomic_wait_wake_10ms_us", aw[1]},
+                        {"atomic_wait_wake_100ms_us", aw[2]}, {"futex_wake_1ms_us", fx[0]},
+                        {"futex_wake_10ms_us", fx[1]}, {"futex_wake_100ms_us", fx[2]},
+                        {"atomic_wait_idle_cpu", awc[2] >= 0 ? awc[2] : NAN},
+                        {"futex_idle_cpu", fxc[2] >= 0 ? fxc[2] : NAN}};
+  /* The hazard: waking takes milliseconds (polling with sleeps), far beyond a
+   * futex wake-up on the same platform. */
+  bool slow = aw[2] >= 1000 && aw[2] >= 5 * fx[2];
+  verdict(h, "atomic_wait_wake", slow ? "reproduced" : "not reproduced", ev, ex, 8);
+  return 0;
+}
+
+/* 6. console.log from a worker is asynchronous under Node and lost at exit;
+ * the synchronous sink is not. A pthread writes each line both ways, then the
+ * program exits at once. Only what reached stdout tells the verdict, so the
+ * driver (report/diagnose.py) counts it and writes the verdict record. */
+#define CONSOLE_LINES 200
+
+static harness *console_h;
+
+static void *console_writer(void *arg) {
+  (void)arg;
+  for (int i = 0; i < CONSOLE_LINES; i++) {
+    char line[64];
+    snprintf(line, sizeof line, "poolbench console line %d", i);
+    host_console_log(line);
+    json j;
+    harness_record_begin(console_h, &j, "console_probe");
+    json_int(&j, "line", i);
+    harness_write_record(console_h, &j);
+  }
+  return NULL;
+}
+
+static int console_loss(harness *h) {
+  if (!host_console_log(NULL)) return 1; /* no asynchronous console here */
+  console_h = h;
+  pthread_t th;
+  if (pthread_create(&th, NULL, console_writer, NULL) != 0) return -1;
+  pthread_join(th, NULL);
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  const char *description;
+} catalogue[] = {
+    {"before_ready", "using a pool before its workers are ready: calls run inline"},
+    {"atomic_wait_wake", "std::atomic::wait wake latency and idle CPU vs a futex"},
+    {"console_loss", "console.log from a worker lost at exit vs the synchronous sink (Node)"},
+};
+
+bool hazard_known(const char *name) {
+  for (size_t i = 0; i < sizeof catalogue / sizeof *catalogue; i++)
+    if (strcmp(catalogue[i].name, name) == 0) return true;
+  return false;
+}
+
+void hazard_list(FILE *out) {
+  for (size_t i = 0; i < sizeof catalogue / sizeof *catalogue; i++)
+    fprintf(out, "  %-16s %s\n", catalogue[i].name, catalogue[i].description);
+}
+
+const char *hazard_at(int i) {
+  return i >= 0 && i < (int)(sizeof catalogue / sizeof *catalogue) ? catalogue[i].name : NULL;
+}
+
+/* Returns 0 after a verdict, 1 when the hazard does not exist on this
+ * platform, -1 on error (an "error" verdict was written). */
+int hazard_run(harness *h, const char *name, int threads) {
+  watchdog_job("hazard", name, "default");
+  if (strcmp(name, "before_ready") == 0) return before_ready(h, threads < 2 ? 2 : threads);
+  if (strcmp(name, "atomic_wait_wake") == 0) return atomic_wait_wake(h);
+  if (strcmp(name, "console_loss") == 0) return console_loss(h);
+  return -1;
+}

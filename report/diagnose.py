@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""The hazard catalogue's verdict table, from `poolbench diagnose` records.
+
+usage: diagnose.py DIAGNOSE_DIR [--node-stdout FILE]
+Reads DIAGNOSE_DIR/<platform>.ndjson. With --node-stdout (what the Node run
+printed), decides the console_loss hazard: the lines a pthread wrote with
+console.log that reached stdout vs the same lines through the synchronous
+sink, and appends that verdict to node.ndjson. Prints one row per platform
+and hazard. Exit 2 on unusable input.
+"""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import records  # noqa: E402
+
+
+def console_verdict(node_file, stdout_file):
+    """The console_loss record, or None when the Node run did not probe."""
+    with open(node_file, encoding="utf-8") as f:
+        sent = sum(1 for line in f if '"type":"console_probe"' in line)
+    if not sent:
+        return None
+    with open(stdout_file, encoding="utf-8", errors="replace") as f:
+        seen = sum(1 for line in f if line.startswith("poolbench console line "))
+    lost = sent - seen
+    return {"type": "hazard", "platform": "node", "hazard": "console_loss",
+            "verdict": "reproduced" if lost > 0 else "not reproduced",
+            "evidence": f"a pthread wrote {sent} lines each way, then the program exited: "
+                        f"{seen} of {sent} console.log lines reached stdout, {sent} of {sent} "
+                        f"synchronous-sink lines reached the file",
+            "console_lines": seen, "sink_lines": sent}
+
+
+def main():
+    args = sys.argv[1:]
+    stdout_file = None
+    if "--node-stdout" in args:
+        i = args.index("--node-stdout")
+        if i + 1 >= len(args):
+            print("diagnose: --node-stdout needs a file", file=sys.stderr)
+            return 2
+        stdout_file = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 1 or not os.path.isdir(args[0]):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    d = args[0]
+    node = os.path.join(d, "node.ndjson")
+    if stdout_file and os.path.exists(node):
+        rec = console_verdict(node, stdout_file)
+        if rec:
+            with open(node, "a", encoding="utf-8") as f:
+                f.write(json.dumps(rec, separators=(",", ":")) + "\n")
+    try:
+        run = records.load_run(d)
+    except records.RecordError as e:
+        print(f"diagnose: {e}", file=sys.stderr)
+        return 2
+    rows = [(p, r) for p in run for r in run[p].hazards]
+    if not rows:
+        print(f"diagnose: no hazard verdicts in {d}", file=sys.stderr)
+        return 2
+    print(f"\n{'platform':<8} {'hazard':<17} {'verdict':<15} evidence")
+    for p, r in rows:
+        print(f"{p:<8} {r['hazard']:<17} {r['verdict']:<15} {r['evidence']}")
+    return 1 if any(r["verdict"] == "error" for _, r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

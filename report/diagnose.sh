@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make diagnose: the hazard catalogue on every platform available (native,
+# Node.js, Chromium), records in RUN/diagnose/, then the verdict table.
+# usage: report/diagnose.sh RUN_DIR
+set -u
+cd "$(dirname "$0")/.."
+run=${1:?usage: report/diagnose.sh RUN_DIR}
+out=$run/diagnose
+mkdir -p "$out"
+fail=0
+echo "diagnose: native" >&2
+timeout 300 "${BUILD:-build}/poolbench" diagnose --out "$out" >/dev/null || fail=1
+if [[ -f ${BUILD_NODE:-build-node}/poolbench.js ]]; then
+  echo "diagnose: node" >&2
+  # stdout is kept: the console_loss verdict counts what reached it.
+  timeout 300 node "${BUILD_NODE:-build-node}/poolbench.js" diagnose --out "$out" >"$out/node-stdout.txt" || fail=1
+fi
+if [[ -f ${BUILD_WEB:-build-web}/poolbench.js && -x /usr/bin/chromium ]]; then
+  echo "diagnose: chrome" >&2
+  timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
+    --deadline 240 -- diagnose >/dev/null || fail=1
+fi
+python3 report/diagnose.py "$out" --node-stdout "$out/node-stdout.txt" || fail=1
+echo "diagnose: records in $out/" >&2
+exit $fail
