@@ -19,6 +19,10 @@ if [[ -f ${BUILD_WEB:-build-web}/poolbench.js && -x /usr/bin/chromium ]]; then
   echo "diagnose: chrome" >&2
   timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
     --deadline 240 -- diagnose >/dev/null || fail=1
+  # Blocking on the page's main thread: the same program hosted there.
+  echo "diagnose: chrome, program on the page's main thread" >&2
+  timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
+    --main-thread --deadline 240 -- run --quick --scenario dispatch,latency --backend futex,spin >/dev/null || fail=1
 fi
 python3 report/diagnose.py "$out" --node-stdout "$out/node-stdout.txt" || fail=1
 echo "diagnose: records in $out/" >&2

@@ -7,6 +7,7 @@
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
 #   diagnose      the hazard catalogue yields its verdicts (test_diagnose.sh)
+#   main_thread   the program hosted on the page's main thread: a stall verdict
 set -u
 case=$1 web=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,7 +47,14 @@ abort)
   echo "ok: exit $rc after $((SECONDS - start)) s, $(wc -l <"$dir/chrome.ndjson") complete lines, error recorded" ;;
 watchdog)
   bash "$here/test_watchdog.sh" chrome node "$driver" --build "$web" --deadline 60 -- ;;
+main_thread)
+  run --main-thread --deadline 120 -- run --quick --scenario dispatch --backend futex \
+    || { echo "FAIL: main-thread run exit $?"; cat "$dir/err.txt"; exit 1; }
+  python3 "$here/check_records.py" "$dir/chrome.ndjson" || exit 1
+  grep '"hazard":"main_thread_block"' "$dir/chrome.ndjson" | grep -qE '"verdict":"(not )?reproduced"' \
+    || { echo "FAIL: no main_thread_block verdict"; exit 1; }
+  echo "ok: $(grep -o '"evidence":"[^"]*"' "$dir/chrome.ndjson")" ;;
 diagnose)
   bash "$here/test_diagnose.sh" chrome node "$driver" --quiet --build "$web" --deadline 200 -- ;;
-*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose WEB_BUILD_DIR"; exit 2 ;;
+*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose|main_thread WEB_BUILD_DIR"; exit 2 ;;
 esac

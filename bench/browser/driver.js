@@ -16,6 +16,8 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --chromium PATH    browser binary (default: /usr/bin/chromium)
   --deadline S       give up after S seconds (default: 900)
   --no-isolation     test knob: serve without COOP/COEP (must fail clearly)
+  --main-thread      run the program on the page's main thread, not in a worker
+                     (the hazard: records how long the event loop stalled)
   --quiet            do not echo the program's output
 example: driver.js --out results/x -- run --quick`;
 
@@ -33,6 +35,7 @@ function parse(argv) {
     if (a === '--help' || a === '-h') { console.log(USAGE); process.exit(0); }
     if (a === '--no-isolation') { o.isolated = false; continue; }
     if (a === '--quiet') { o.quiet = true; continue; }
+    if (a === '--main-thread') { o.mainThread = true; continue; }
     if (['--out', '--build', '--chromium', '--deadline'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
@@ -104,7 +107,7 @@ async function main() {
     const page = await browser.newPage();
     page.on('pageerror', (e) => fs.appendFileSync(log, `[page error] ${e.message}\n`));
     const url = `http://127.0.0.1:${srv.port}/index.html?browser=${encodeURIComponent(version)}` +
-                `&args=${encodeURIComponent(JSON.stringify(o.args))}`;
+                `&args=${encodeURIComponent(JSON.stringify(o.args))}` + (o.mainThread ? '&host=main' : '');
     await page.goto(url, {waitUntil: 'load', timeout: 30000});
     const deadline = new Promise((r) => { timer = setTimeout(() => r(null), o.deadline * 1000); });
     const end = await Promise.race([srv.exited, deadline]);

@@ -35,6 +35,12 @@
     finish(2, 'bad args parameter: ' + e.message);
     return;
   }
+  var page = {browser: params.get('browser'), performance_now_step_us: step * 1000,
+              main_thread_atomics_wait: mainWait};
+  if (params.get('host') === 'main') {
+    runOnMainThread(args, page);
+    return;
+  }
   var worker = new Worker('host_worker.js');
   worker.onmessage = function (e) {
     if (e.data && e.data.type === 'exit') finish(e.data.code, e.data.error);
@@ -43,10 +49,47 @@
     e.preventDefault();
     finish(1, 'worker error: ' + e.message);
   };
-  worker.postMessage({
-    args: args,
-    page: {browser: params.get('browser'), performance_now_step_us: step * 1000,
-           main_thread_atomics_wait: mainWait}
-  });
+  worker.postMessage({args: args, page: page});
   status.textContent = 'running ' + args.join(' ');
+
+  // The hazard the worker host avoids: the program on the page's own thread.
+  // Atomics.wait throws here, so every futex wait busy-spins and the event
+  // loop stalls for the whole run. A 10 ms interval timer measures the stall.
+  function runOnMainThread(args, page) {
+    var last = performance.now(), maxGap = 0, started = last;
+    var timer = setInterval(function () {
+      var now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 10);
+    function postSync(path, text) {
+      var x = new XMLHttpRequest();
+      x.open('POST', path, false);
+      x.send(text);
+    }
+    window.Module = {
+      arguments: args,
+      poolbenchPage: page,
+      print: function (t) { postSync('/log?stream=out', t); },
+      printErr: function (t) { postSync('/log?stream=err', t); },
+      onExit: function (code) {
+        var now = performance.now();
+        var stall = Math.max(maxGap, now - last);
+        clearInterval(timer);
+        var msg = 'with the program on the page\'s main thread the event loop stalled ' +
+                  stall.toFixed(0) + ' ms of a ' + (now - started).toFixed(0) +
+                  ' ms run (a 10 ms timer could not fire; Atomics.wait is ' +
+                  (page.main_thread_atomics_wait ? 'allowed' : 'not allowed') +
+                  ' here, so futex waits busy-spin)';
+        postSync('/result', JSON.stringify({
+          type: 'hazard', platform: 'chrome', hazard: 'main_thread_block',
+          verdict: stall > 100 ? 'reproduced' : 'not reproduced', evidence: msg,
+          stall_ms: stall, run_ms: now - started}));
+        finish(code);
+      }
+    };
+    var s = document.createElement('script');
+    s.src = 'poolbench.js';
+    document.body.appendChild(s);
+  }
 })();
