@@ -196,6 +196,39 @@ static int console_loss(harness *h) {
   return 0;
 }
 
+/* 3. printf from a pthread while the main thread waits without a timeout:
+ * under Emscripten a pthread's stdio is proxied to the main thread, which is
+ * blocked, so neither moves. Natively printf just works. When the hazard
+ * bites, the watchdog fires (its record is the evidence; report/diagnose.py
+ * turns it into the verdict) and ends the run. */
+static pool_word printed;
+
+static void *printer(void *arg) {
+  (void)arg;
+  printf("poolbench: a line printed by a pthread\n");
+  fflush(stdout);
+  atomic_store(&printed, 1);
+  plat_futex_wake(&printed, 1);
+  return NULL;
+}
+
+static int printf_deadlock(harness *h) {
+  atomic_store(&printed, 0);
+  pthread_t th;
+  if (pthread_create(&th, NULL, printer, NULL) != 0) {
+    verdict(h, "printf_deadlock", "error", "pthread_create failed", NULL, 0);
+    return -1;
+  }
+  uint64_t t0 = plat_now_ns();
+  while (!atomic_load(&printed)) plat_futex_wait(&printed, 0, UINT64_MAX); /* no timeout */
+  pthread_join(th, NULL);
+  char ev[200];
+  snprintf(ev, sizeof ev, "a pthread's printf completed while the main thread waited without a "
+           "timeout (%.0f us): stdio is not proxied here", (double)(plat_now_ns() - t0) / 1e3);
+  verdict(h, "printf_deadlock", "not reproduced", ev, NULL, 0);
+  return 0;
+}
+
 static const struct {
   const char *name;
   const char *description;
@@ -203,6 +236,8 @@ static const struct {
     {"before_ready", "using a pool before its workers are ready: calls run inline"},
     {"atomic_wait_wake", "std::atomic::wait wake latency and idle CPU vs a futex"},
     {"console_loss", "console.log from a worker lost at exit vs the synchronous sink (Node)"},
+    /* Last: where it bites, the watchdog ends the run. */
+    {"printf_deadlock", "printf from a pthread while the main thread waits with no timeout"},
 };
 
 bool hazard_known(const char *name) {
@@ -227,5 +262,6 @@ int hazard_run(harness *h, const char *name, int threads) {
   if (strcmp(name, "before_ready") == 0) return before_ready(h, threads < 2 ? 2 : threads);
   if (strcmp(name, "atomic_wait_wake") == 0) return atomic_wait_wake(h);
   if (strcmp(name, "console_loss") == 0) return console_loss(h);
+  if (strcmp(name, "printf_deadlock") == 0) return printf_deadlock(h);
   return -1;
 }

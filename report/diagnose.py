@@ -58,6 +58,15 @@ def main():
     except records.RecordError as e:
         print(f"diagnose: {e}", file=sys.stderr)
         return 2
+    for p in run.values():
+        decided = {h["hazard"] for h in p.hazards}
+        for w in p.watchdogs:
+            if w.get("scenario") == "hazard" and w.get("backend") not in decided:
+                # The hazard hung the program; the watchdog's dump is the evidence.
+                p.hazards.append({"hazard": w["backend"], "verdict": "reproduced",
+                                  "evidence": f"no progress for {w['elapsed_s']:.1f} s: the watchdog "
+                                              f"fired (deadline {w['deadline_s']:g} s, caller: "
+                                              f"{w.get('caller') or 'not in a pool'}) and ended the run"})
     rows = [(p, r) for p in run for r in run[p].hazards]
     if not rows:
         print(f"diagnose: no hazard verdicts in {d}", file=sys.stderr)
