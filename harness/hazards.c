@@ -196,6 +196,47 @@ static int console_loss(harness *h) {
   return 0;
 }
 
+/* 1. Blocking right after pthread_create: under Emscripten a thread without a
+ * pre-created worker starts only when the creating thread returns to the
+ * event loop, so waiting for it right away waits forever. The builds here
+ * pre-create workers (not reproduced); build/bench target poolbench_nopool
+ * (Node) pre-creates none. The wait is bounded: 2 s, in 1 ms slices. */
+static pool_word started_flag;
+
+static void *starter(void *arg) {
+  (void)arg;
+  atomic_store(&started_flag, 1);
+  plat_futex_wake(&started_flag, 1);
+  return NULL;
+}
+
+static int late_start(harness *h) {
+  atomic_store(&started_flag, 0);
+  int pool = host_pre_created_threads(); /* before this thread adds one */
+  pthread_t th;
+  uint64_t t0 = plat_now_ns();
+  if (pthread_create(&th, NULL, starter, NULL) != 0) {
+    verdict(h, "late_start", "error", "pthread_create failed", NULL, 0);
+    return -1;
+  }
+  pthread_detach(th); /* never joined: it may never start */
+  while (!atomic_load(&started_flag) && plat_now_ns() - t0 < 2000000000u)
+    plat_futex_wait(&started_flag, 0, 1000000u);
+  double ms = (double)(plat_now_ns() - t0) / 1e6;
+  char ev[200];
+  harness_extra ex[] = {{"waited_ms", ms}, {"pre_created_workers", pool}};
+  if (atomic_load(&started_flag)) {
+    snprintf(ev, sizeof ev, "the new thread ran %.3f ms after pthread_create while its creator "
+             "blocked (%d pre-created workers)", ms, pool);
+    verdict(h, "late_start", "not reproduced", ev, ex, 2);
+  } else {
+    snprintf(ev, sizeof ev, "the new thread had not started after %.0f ms of its creator blocking "
+             "(%d pre-created workers): it waits for the event loop to turn", ms, pool);
+    verdict(h, "late_start", "reproduced", ev, ex, 2);
+  }
+  return 0;
+}
+
 /* 3. printf from a pthread while the main thread waits without a timeout:
  * under Emscripten a pthread's stdio is proxied to the main thread, which is
  * blocked, so neither moves. Natively printf just works. When the hazard
@@ -233,6 +274,7 @@ static const struct {
   const char *name;
   const char *description;
 } catalogue[] = {
+    {"late_start", "blocking right after pthread_create without a pre-created worker"},
     {"before_ready", "using a pool before its workers are ready: calls run inline"},
     {"atomic_wait_wake", "std::atomic::wait wake latency and idle CPU vs a futex"},
     {"console_loss", "console.log from a worker lost at exit vs the synchronous sink (Node)"},
@@ -259,6 +301,7 @@ const char *hazard_at(int i) {
  * platform, -1 on error (an "error" verdict was written). */
 int hazard_run(harness *h, const char *name, int threads) {
   watchdog_job("hazard", name, "default");
+  if (strcmp(name, "late_start") == 0) return late_start(h);
   if (strcmp(name, "before_ready") == 0) return before_ready(h, threads < 2 ? 2 : threads);
   if (strcmp(name, "atomic_wait_wake") == 0) return atomic_wait_wake(h);
   if (strcmp(name, "console_loss") == 0) return console_loss(h);

@@ -20,6 +20,9 @@ void sink_close(void);
 const char *host_platform(void);
 /* The most threads a pool may have here (Wasm: the pre-created workers). */
 int host_max_threads(void);
+/* Threads started ahead of need (Wasm: the pthread pool; natively 0, where
+ * every thread starts at once anyway). */
+int host_pre_created_threads(void);
 /* mkdir -p on the real file system. */
 int host_mkdirs(const char *path, char *err, size_t errlen);
 /* Writes to stderr directly from any thread (no proxying to a main thread

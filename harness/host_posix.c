@@ -81,6 +81,8 @@ const char *host_platform(void) { return "native"; }
 
 int host_max_threads(void) { return POOL_MAX_THREADS; }
 
+int host_pre_created_threads(void) { return 0; }
+
 int host_mkdirs(const char *path, char *err, size_t errlen) {
   char tmp[1024];
   snprintf(tmp, sizeof tmp, "%s", path);

@@ -1,4 +1,5 @@
 /* The parts of host.h that are the same for every Emscripten host. */
+#include <emscripten.h>
 #include <stdio.h>
 
 #include "host.h"
@@ -7,6 +8,14 @@
 
 /* Wasm threads are the pre-created pthread workers: a pool cannot have more. */
 int host_max_threads(void) { return POOLBENCH_WASM_THREADS; }
+
+/* Workers the runtime holds right now, free or running (call on the main
+ * runtime thread): at start, the pre-created pool. */
+EM_JS(int, js_worker_count, (void), {
+  return typeof PThread !== 'undefined' ? PThread.unusedWorkers.length + PThread.runningWorkers.length : 0;
+});
+
+int host_pre_created_threads(void) { return js_worker_count(); }
 
 void host_wasm_probe(json *j) {
   json_int(j, "logical_cores", plat_cpu_count());

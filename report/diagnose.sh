@@ -8,29 +8,34 @@ run=${1:?usage: report/diagnose.sh RUN_DIR}
 out=$run/diagnose
 mkdir -p "$out"
 fail=0
+step_failed() { echo "diagnose: $1 exited $2" >&2; fail=1; }
 echo "diagnose: native" >&2
-timeout 300 "${BUILD:-build}/poolbench" diagnose --out "$out" >/dev/null || fail=1
+timeout 300 "${BUILD:-build}/poolbench" diagnose --out "$out" >/dev/null || step_failed native $?
 # printf_deadlock runs last and alone: where it bites, the watchdog (5 s here)
 # ends the run, with exit 3 or, on Node, a kill: expected, not a failure.
 if [[ -f ${BUILD_NODE:-build-node}/poolbench.js ]]; then
   echo "diagnose: node" >&2
   # stdout is kept: the console_loss verdict counts what reached it.
   timeout 300 node "${BUILD_NODE:-build-node}/poolbench.js" diagnose --out "$out" \
-    --hazard before_ready,atomic_wait_wake,console_loss >"$out/node-stdout.txt" || fail=1
+    --hazard late_start,before_ready,atomic_wait_wake,console_loss >"$out/node-stdout.txt" || step_failed node $?
   timeout 60 node "${BUILD_NODE:-build-node}/poolbench.js" diagnose --out "$out" \
     --hazard printf_deadlock --deadline 5 >/dev/null 2>&1
+  # No pre-created workers (and so no watchdog thread either: it could not start).
+  timeout 60 node "${BUILD_NODE:-build-node}/poolbench_nopool.js" diagnose --out "$out" \
+    --hazard late_start --deadline 0 >/dev/null || step_failed "node (no pre-created workers)" $?
 fi
 if [[ -f ${BUILD_WEB:-build-web}/poolbench.js && -x /usr/bin/chromium ]]; then
   echo "diagnose: chrome" >&2
   timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
-    --deadline 240 -- diagnose --hazard before_ready,atomic_wait_wake >/dev/null || fail=1
+    --deadline 240 -- diagnose --hazard late_start,before_ready,atomic_wait_wake >/dev/null || step_failed chrome $?
   timeout 60 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
     --deadline 30 -- diagnose --hazard printf_deadlock --deadline 5 >/dev/null 2>&1
   # Blocking on the page's main thread: the same program hosted there.
   echo "diagnose: chrome, program on the page's main thread" >&2
   timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
-    --main-thread --deadline 240 -- run --quick --scenario dispatch,latency --backend futex,spin >/dev/null || fail=1
+    --main-thread --deadline 240 -- run --quick --scenario dispatch,latency --backend futex,spin >/dev/null \
+    || step_failed "chrome (main thread)" $?
 fi
-python3 report/diagnose.py "$out" --node-stdout "$out/node-stdout.txt" || fail=1
+python3 report/diagnose.py "$out" --node-stdout "$out/node-stdout.txt" || step_failed "the verdict table" $?
 echo "diagnose: records in $out/" >&2
 exit $fail
