@@ -56,9 +56,11 @@ static void round_trips(void *ctx, uint64_t iters) {
   }
 }
 
+/* The round trip (ns); -1: the partner thread could not be created; -2: the
+ * measurement failed. */
 static double measure(harness *h, bool futex, const char *backend) {
   pingpong *pp = aligned_alloc(64, sizeof(pingpong));
-  if (!pp) return -1;
+  if (!pp) return -2;
   atomic_init(&pp->ping, 0);
   atomic_init(&pp->pong, 0);
   atomic_init(&pp->stop, false);
@@ -70,6 +72,7 @@ static double measure(harness *h, bool futex, const char *backend) {
   }
   harness_key k = {"pingpong", backend, "default", 2, 1, 0};
   double rt = harness_measure_emit(h, &k, round_trips, pp, NULL, 0);
+  if (!(rt > 0)) rt = -2;
   atomic_store(&pp->stop, true);
   post(pp, &pp->ping, atomic_load(&pp->ping) + 1);
   pthread_join(th, NULL);
@@ -82,7 +85,10 @@ static int run(harness *h, const target *t, summary_row *row) {
   double spin = measure(h, false, "spin_pingpong");
   double futex = measure(h, true, "futex_pingpong");
   if (spin <= 0 || futex <= 0) {
-    scenario_error(h, t, "pingpong", "could not start the partner thread");
+    double bad = spin <= 0 ? spin : futex;
+    scenario_error(h, t, "pingpong", "%s round trip: %s", spin <= 0 ? "spin" : "futex",
+                   bad == -1 ? "could not create the partner thread"
+                             : "no valid measurement (partner descheduled or timer stalled)");
     return -1;
   }
   harness_set_references(h, spin, futex);
