@@ -107,12 +107,13 @@ static void wake(pool *p, pool_channel ch, pool_word *word, int n) {
   }
 }
 
-/* Sleeps on word until it differs from expected (or stop), announcing the
- * sleep so wakers know to issue a wake-up. */
 static void (*_Atomic wait_hook)(void);
 
 void pool_set_wait_hook(void (*hook)(void)) { atomic_store(&wait_hook, hook); }
 
+/* Sleeps on word until it differs from expected (or stop), announcing the
+ * sleep so wakers know to issue a wake-up; the caller runs the wait hook
+ * between slices. */
 static void sleep_on(pool *p, pool_channel ch, pool_word *word,
                      uint32_t expected, uint64_t slice_ns) {
   atomic_fetch_add(&p->sleepers[ch], 1);
