@@ -1,7 +1,6 @@
 """The report's plots: each function turns a run's records into one gnuplot
 script (data inline as datablocks) and renders it to SVG and PNG. A plot with
 no data for any platform returns None; panels without data are left out."""
-import math
 import os
 import subprocess
 
@@ -82,6 +81,14 @@ def categories(s, names, font=8, angle=-30):
     s += f"set xrange [-0.5:{len(names) - 0.5}]"
 
 
+def multiplot(n, title):
+    """A script with an n-panel layout under one title."""
+    s = Script()
+    rows, cols = layout(n)
+    s += f"set multiplot layout {rows},{cols} title {q(title)}"
+    return s
+
+
 def by_target(measurements):
     out = {}
     for m in measurements:
@@ -95,9 +102,7 @@ def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
     plats = [p for p in run.values() if p.find("grain")]
     if not plats:
         return None
-    s = Script()
-    rows, cols = layout(len(plats))
-    s += f"set multiplot layout {rows},{cols} title {q(title)}"
+    s = multiplot(len(plats), title)
     for p in plats:
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9"
         work_axis(s)
@@ -146,9 +151,7 @@ def latency(run, out_dir):
     plats = [p for p in run.values() if p.find("latency")]
     if not plats:
         return None
-    s = Script()
-    rows, cols = layout(len(plats))
-    s += f"set multiplot layout {rows},{cols} title 'Single-call dispatch latency percentiles (open markers: limited by the timer step, drawn at the step)'"
+    s = multiplot(len(plats), 'Single-call dispatch latency percentiles (open markers: limited by the timer step, drawn at the step)')
     for p in plats:
         ms = sorted(p.find("latency"), key=label)
         step = p.header.get("timer_step_ns") or 1
@@ -207,9 +210,7 @@ def wasm_ratio(run, out_dir):
     if not data:
         return None
     views = [v for v, *_ in RATIO_VIEWS if any(d[0] == v for d in data)]
-    s = Script()
-    rows, cols = layout(len(views))
-    s += f"set multiplot layout {rows},{cols} title 'Wasm / native ratio of medians, same run (> 1: slower than native)'"
+    s = multiplot(len(views), 'Wasm / native ratio of medians, same run (> 1: slower than native)')
     for v in views:
         tg = sorted({d[1] for d in data if d[0] == v})
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
@@ -232,9 +233,7 @@ def startup(run, out_dir):
     plats = [p for p in run.values() if p.timelines]
     if not plats:
         return None
-    s = Script()
-    rows, cols = layout(len(plats))
-    s += f"set multiplot layout {rows},{cols} title 'Thread start-up: each worker ready, time since pool_create (median of repetitions)'"
+    s = multiplot(len(plats), 'Thread start-up: each worker ready, time since pool_create (median of repetitions)')
     for p in plats:
         tl = p.timelines
         s += "set key inside bottom right font ',7' box opaque\nunset logscale y\nset logscale x"
@@ -253,9 +252,7 @@ def idle(run, out_dir):
     plats = [p for p in run.values() if p.find("idle_cpu")]
     if not plats:
         return None
-    s = Script()
-    rows, cols = layout(len(plats))
-    s += f"set multiplot layout {rows},{cols} title 'CPU burnt while the pool sits idle (share of one core), warm vs cold'"
+    s = multiplot(len(plats), 'CPU burnt while the pool sits idle (share of one core), warm vs cold')
     for p in plats:
         ms = p.find("idle_cpu")
         backends = sorted({m["backend"] for m in ms})
@@ -279,9 +276,7 @@ def comparison(pairs, out_dir):
     if not pairs:
         return None
     plats = sorted({p for p, *_ in pairs})
-    s = Script()
-    rows, cols = layout(len(plats))
-    s += f"set multiplot layout {rows},{cols} title 'This run vs the baseline run: new / old median (> 1: slower now)'"
+    s = multiplot(len(plats), 'This run vs the baseline run: new / old median (> 1: slower now)')
     for plat in plats:
         ks = [(k, o, n) for p, k, o, n in pairs if p == plat and o > 0 and n > 0]
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x\nset ylabel 'new / old'"
@@ -294,6 +289,3 @@ def comparison(pairs, out_dir):
     s += "unset multiplot"
     return render(s, out_dir, "comparison", "comparison")
 
-
-def finite(x):
-    return isinstance(x, (int, float)) and math.isfinite(x)
