@@ -6,44 +6,32 @@ usage: platforms.py RUN_DIR
 Reads RUN_DIR/native.ndjson and RUN_DIR/{node,chrome}.ndjson (whichever
 exist). Exit 2 on a missing or malformed file, naming it and the line.
 """
-import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import records  # noqa: E402
+from findings import ns  # noqa: E402
 
 WASM = ["node", "chrome"]
 
 
-def load(path):
-    """{key: record} of the measurement records of one file."""
-    out = {}
-    with open(path, encoding="utf-8") as f:
-        for no, line in enumerate(f, 1):
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                sys.exit(f"platforms: {path}:{no}: not a JSON record ({e.msg})")
-            if not isinstance(rec, dict):
-                sys.exit(f"platforms: {path}:{no}: not a JSON object")
-            if rec.get("type") != "measurement":
-                continue
-            try:
-                key = (rec["scenario"], rec["backend"], rec["mode"], rec["threads"],
-                       rec["items"], rec["work_ns"])
-                float(rec["median"])
-            except (KeyError, TypeError, ValueError) as e:
-                sys.exit(f"platforms: {path}:{no}: measurement lacks a key field ({e})")
-            out[key] = rec
-    return out
+KEY = records.KEY_FIELDS
+
+
+def load(path, schema):
+    """{key: record} of the measurement records of one file (schema-checked
+    by the project's reader; exit 2 naming file and line on bad input)."""
+    try:
+        recs, _ = records.read_file(path, schema)
+    except records.RecordError as e:
+        print(f"platforms: {e}", file=sys.stderr)
+        sys.exit(2)
+    return {tuple(r[k] for k in KEY): r for r in recs if r.get("type") == "measurement"}
 
 
 def fmt(v, unit):
-    if unit == "cores":
-        return f"{v * 100:.1f}%"
-    if v < 1e3:
-        return f"{v:.0f} ns"
-    if v < 1e6:
-        return f"{v / 1e3:.2f} us"
-    return f"{v / 1e6:.2f} ms"
+    return f"{v * 100:.1f}%" if unit == "cores" else ns(v)
 
 
 def main():
@@ -56,8 +44,9 @@ def main():
         print(f"platforms: {native_path} not found: run make bench-native first (same RUN=)",
               file=sys.stderr)
         return 2
-    native = load(native_path)
-    wasm = {p: load(os.path.join(run, p + ".ndjson")) for p in WASM
+    schema = records.load_schema()
+    native = load(native_path, schema)
+    wasm = {p: load(os.path.join(run, p + ".ndjson"), schema) for p in WASM
             if os.path.exists(os.path.join(run, p + ".ndjson"))}
     if not wasm:
         print(f"platforms: no node.ndjson or chrome.ndjson in {run}", file=sys.stderr)
