@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: two real quick runs, the second with an injected slowdown far
-# beyond any noise (POOLBENCH_INJECT_DELAY_NS = 20 us per parallel call, vs
-# dispatches of ~0.3-1 us): the gate must exit 1 and name the slowed keys,
+# beyond any noise (POOLBENCH_INJECT_DELAY_NS = 200 us per parallel call, vs
+# dispatches of ~0.3 us warm and 0.5-60 us cold: a cold call sometimes pays a
+# whole cross-CPU wake-up): the gate must exit 1 and name the slowed keys,
 # and leave the references (which no pool runs) alone.
 # usage: test_gate_e2e.sh POOLBENCH_GATE POOLBENCH
 set -u
@@ -13,7 +14,7 @@ run=(--quick --scenario dispatch --backend spin,futex --threads 2)
 
 timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/base" >/dev/null 2>"$tmp/base.err" ||
   { echo "FAIL: baseline run"; cat "$tmp/base.err"; exit 1; }
-POOLBENCH_INJECT_DELAY_NS=20000 timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/slow" \
+POOLBENCH_INJECT_DELAY_NS=200000 timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/slow" \
   >/dev/null 2>"$tmp/slow.err" || { echo "FAIL: slowed run"; cat "$tmp/slow.err"; exit 1; }
 
 timeout 30 "$gate" --json "$tmp/v.json" "$tmp/base" "$tmp/slow" >"$tmp/out" 2>&1
