@@ -21,9 +21,17 @@ GBENCH_FLAGS := $(if $(QUICK),--benchmark_min_time=0.002 --benchmark_repetitions
 EMENV := NODE_PATH=/usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
 BUILD_NODE ?= build-node
 BUILD_WEB ?= build-web
+BUILD_PYODIDE ?= build-pyodide
+PYODIDE_FLAGS := $(if $(QUICK),--quick)
+# The Pyodide side module: the project's C kernel and statistics, no -pthread
+# (Pyodide's memory is not shared). -sWASM_BIGINT: Pyodide's libc passes
+# 64-bit integers as BigInt; without it 3.1.6 legalizes them and the module
+# fails to link ("llround ... imported function does not match the expected type").
+PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/kernel.c harness/stats.c
+PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Ipools -Iharness
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web bench bench-native bench-node bench-browser report gate baseline gate-rates diagnose clean help
+	build-web build-pyodide bench bench-native bench-node bench-browser bench-pyodide report gate baseline gate-rates diagnose clean help
 
 all: build
 
@@ -36,6 +44,7 @@ help:
 	@echo "                    (RUN=dir, QUICK=1, THREADS=P)"
 	@echo "  make bench-node   the same pools and scenarios as WebAssembly pthreads under Node.js"
 	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
+	@echo "  make bench-pyodide the Python scenarios in Pyodide, under Node.js and in Chromium"
 	@echo "  make bench        run the whole benchmark suite and the report"
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
 	@echo "  make diagnose     reproduce known threading hazards on every platform, verdict table"
@@ -54,11 +63,25 @@ build-node:
 	@$(EMENV) cmake --build $(BUILD_NODE) -j $(JOBS) -- --no-print-directory
 
 test: setup
-	@$(MAKE) --no-print-directory build-web test-native test-node test-tsan test-asan
+	@$(MAKE) --no-print-directory build-web build-pyodide test-native test-node test-tsan test-asan
 
 build-web:
 	@$(EMENV) emcmake cmake -S . -B $(BUILD_WEB) -DCMAKE_BUILD_TYPE=Release -DPOOLBENCH_WASM_HOST=browser >/dev/null
 	@$(EMENV) cmake --build $(BUILD_WEB) -j $(JOBS) --target poolbench -- --no-print-directory
+
+build-pyodide: $(BUILD_PYODIDE)/poolbench_side.so $(BUILD_PYODIDE)/poolbench_side_pthread.so
+	@true
+
+$(BUILD_PYODIDE)/poolbench_side.so: $(PYODIDE_SIDE_SRC) harness/harness_internal.h harness/stats.h pools/platform.h
+	@mkdir -p $(BUILD_PYODIDE)
+	@$(EMENV) emcc $(PYODIDE_SIDE_FLAGS) $(PYODIDE_SIDE_SRC) -o $@
+	@$(EMENV) emcc --version | head -1 | sed -E 's/.*\) ([0-9][^ ]*).*/emcc \1/' >$(BUILD_PYODIDE)/side_compiler.txt
+
+# The same module with -pthread: only for the probe, which records that it
+# cannot load into Pyodide.
+$(BUILD_PYODIDE)/poolbench_side_pthread.so: $(PYODIDE_SIDE_SRC) harness/harness_internal.h harness/stats.h pools/platform.h
+	@mkdir -p $(BUILD_PYODIDE)
+	@$(EMENV) emcc $(PYODIDE_SIDE_FLAGS) -pthread -Wno-experimental $(PYODIDE_SIDE_SRC) -o $@
 
 test-node: build-node
 	@cd $(BUILD_NODE) && ctest --output-on-failure
@@ -94,6 +117,11 @@ bench-browser: setup build-web
 	@node bench/browser/driver.js --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
 	@python3 report/platforms.py $(RUN)
 
+bench-pyodide: setup build-pyodide
+	@node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out $(RUN) $(PYODIDE_FLAGS)
+	@node bench/browser/driver.js --pyodide --build $(BUILD_PYODIDE) --out $(RUN) -- $(PYODIDE_FLAGS)
+	@python3 report/python_panel.py $(RUN)
+
 # The report of a run: RUN=results/<run> (default: the newest), BASELINE=
 # an older run for old-vs-new columns and ratio plots.
 report:
@@ -102,13 +130,13 @@ report:
 	  python3 report/report.py "$$run" $(if $(BASELINE),--baseline $(BASELINE))
 
 bench: setup
-	@$(MAKE) --no-print-directory bench-native bench-node bench-browser RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
+	@$(MAKE) --no-print-directory bench-native bench-node bench-browser bench-pyodide RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
 	@python3 report/report.py $(RUN)
 	@python3 report/targets.py $(RUN) || true
 	@echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"
 
-# The hazard catalogue on native, Node and Chromium: a verdict table.
-diagnose: setup build build-node build-web
+# The hazard catalogue on native, Node, Chromium and Pyodide: a verdict table.
+diagnose: setup build build-node build-web build-pyodide
 	@bash report/diagnose.sh $(RUN)
 
 # The regression gate: a quick suite compared with results/baseline/
@@ -126,4 +154,4 @@ gate-rates: setup build
 	@python3 bench/gate_rates $(if $(K),--k $(K))
 
 clean:
-	rm -rf build build-node build-web build-tsan build-asan
+	rm -rf build build-node build-web build-pyodide build-tsan build-asan

@@ -6,6 +6,9 @@
   py_to_pool.<pool>  one ctypes call into pool_parallel_for of a C pool whose
                      body is the C kernel
   pool_to_py.<pool>  a C pool calling a Python callback (CFUNCTYPE) per chunk
+and, shared with Pyodide (bench/pycalls.py): the per-call cost of a Python
+call, a ctypes call and a C->Python callback, and the serial sweep
+(py_serial, py_per_item).
 
 Timing, repetitions, statistics and records come from the same C harness as
 the native runs (libpoolbench.so): Python only supplies the timed batch.
@@ -19,7 +22,9 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-WORK_NS = [0, 100, 300, 1000, 3000, 10000, 30000, 100000]
+import pycalls
+
+WORK_NS = pycalls.WORK_NS
 POOLS = ["futex", "spin", "condvar", "atomic_wait", "openmp", "tbb"]
 
 BATCH = C.CFUNCTYPE(None, C.c_void_p, C.c_uint64)
@@ -64,8 +69,6 @@ def load(path):
     lib.harness_result_free.argtypes = [C.POINTER(Result)]
     lib.harness_work_iters.restype = C.c_uint64
     lib.harness_work_iters.argtypes = [C.c_void_p, C.c_double]
-    lib.harness_spin_iters.argtypes = [C.c_uint64]
-    lib.harness_spin_iters.restype = None
     lib.harness_spin_rt_ns.restype = C.c_double
     lib.harness_spin_rt_ns.argtypes = [C.c_void_p]
     lib.harness_futex_rt_ns.restype = C.c_double
@@ -79,7 +82,7 @@ def load(path):
     lib.pool_backend_describe.restype = C.c_char_p
     lib.pool_backend_describe.argtypes = [C.c_char_p]
     lib.pool_strerror.restype = C.c_char_p
-    return lib
+    return pycalls.bind(lib)
 
 
 class Runner:
@@ -149,14 +152,12 @@ class Runner:
         self.rows.append(row)
 
     def run_serial_reference(self):
-        n = 8 * self.P
-        for w in WORK_NS:
-            it = self.iters(w) * n
-            spin = self.lib.harness_spin_iters
-            self.serial[w] = self.measure(
-                "grain", "py_serial", n, w, lambda: spin(it),
-                lambda m: [("overhead_ns", 0), ("ideal_ns", m), ("speedup", 1),
-                           ("overhead_spin_rt_units", 0), ("overhead_futex_rt_units", 0)])
+        units = lambda o: (o / self.spin_rt(), o / self.futex_rt())
+        self.serial = pycalls.serial_sweep(self.lib, self.measure, self.iters, 8 * self.P,
+                                           WORK_NS, units)
+
+    def calls(self):
+        pycalls.call_scenarios(self.lib, self.measure)
 
     def py_threads(self):
         ex = ThreadPoolExecutor(self.P)
@@ -238,6 +239,7 @@ def main():
     r = Runner(lib, h, a.threads)
     jobs = [("references", lambda: lib.poolbench_references(h)),
             ("serial reference", r.run_serial_reference),
+            ("calls", r.calls),
             ("py_threads", r.py_threads)]
     jobs += [(f"py_to_pool.{n}", lambda n=n: r.py_to_pool(n)) for n in pools]
     jobs += [(f"pool_to_py.{n}", lambda n=n: r.pool_to_py(n)) for n in pools]

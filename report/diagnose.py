@@ -71,9 +71,9 @@ def main():
     if not rows:
         print(f"diagnose: no hazard verdicts in {d}", file=sys.stderr)
         return 2
-    print(f"\n{'platform':<8} {'hazard':<17} {'verdict':<15} evidence")
+    print(f"\n{'platform':<14} {'hazard':<17} {'verdict':<15} evidence")
     for p, r in rows:
-        print(f"{p:<8} {r['hazard']:<17} {r['verdict']:<15} {r['evidence']}")
+        print(f"{p:<14} {r['hazard']:<17} {r['verdict']:<15} {r['evidence']}")
     return 1 if any(r["verdict"] == "error" for _, r in rows) else 0
 
 

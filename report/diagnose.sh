@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make diagnose: the hazard catalogue on every platform available (native,
-# Node.js, Chromium), records in RUN/diagnose/, then the verdict table.
+# Node.js, Chromium, Pyodide in both), records in RUN/diagnose/, then the
+# verdict table.
 # usage: report/diagnose.sh RUN_DIR
 set -u
 cd "$(dirname "$0")/.."
@@ -35,6 +36,16 @@ if [[ -f ${BUILD_WEB:-build-web}/poolbench.js && -x /usr/bin/chromium ]]; then
   timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
     --main-thread --deadline 240 -- run --quick --scenario dispatch,latency --backend futex,spin >/dev/null \
     || step_failed "chrome (main thread)" $?
+fi
+# Python on Wasm (Pyodide): can it start a thread, load a -pthread side module?
+if [[ -f ${BUILD_PYODIDE:-build-pyodide}/poolbench_side.so && -f node_modules/pyodide/pyodide.mjs ]]; then
+  echo "diagnose: pyodide (node, chrome)" >&2
+  timeout 120 node bench/pyodide/node_host.mjs --build "${BUILD_PYODIDE:-build-pyodide}" --out "$out" \
+    --probe-only --deadline 90 2>/dev/null || step_failed "pyodide-node" $?
+  if [[ -x /usr/bin/chromium ]]; then
+    timeout 150 node bench/browser/driver.js --quiet --pyodide --build "${BUILD_PYODIDE:-build-pyodide}" \
+      --out "$out" --deadline 120 -- --probe-only >/dev/null 2>&1 || step_failed "pyodide-chrome" $?
+  fi
 fi
 python3 report/diagnose.py "$out" --node-stdout "$out/node-stdout.txt" || step_failed "the verdict table" $?
 echo "diagnose: records in $out/" >&2

@@ -125,7 +125,7 @@ class Platform:
     def __init__(self, name, header):
         self.name, self.header = name, header
         self.measurements, self.breakeven, self.timelines, self.errors = [], [], [], []
-        self.hazards, self.watchdogs = [], []
+        self.hazards, self.watchdogs, self.probes = [], [], []
 
     def find(self, scenario, **key):
         return [m for m in self.measurements if m["scenario"] == scenario
@@ -158,6 +158,7 @@ def load_run(path, schema=None):
         for r in recs[1:]:
             {"measurement": plat.measurements, "breakeven": plat.breakeven,
              "timeline": plat.timelines, "error": plat.errors,
-             "hazard": plat.hazards, "watchdog": plat.watchdogs}.get(r["type"], []).append(r)
+             "hazard": plat.hazards, "watchdog": plat.watchdogs,
+             "pyodide_probe": plat.probes}.get(r["type"], []).append(r)
         run[plat.name] = plat
     return run

@@ -18,9 +18,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plots  # noqa: E402
 import records  # noqa: E402
+import python_panel  # noqa: E402
 from findings import findings, ns  # noqa: E402
 
-PLATFORM_ORDER = ["native", "python", "node", "chrome"]
+PLATFORM_ORDER = ["native", "python", "node", "chrome", "pyodide-node", "pyodide-chrome"]
 ENV_SKIP = {"type", "schema", "options"}
 
 
@@ -184,6 +185,7 @@ def main():
             hazards = [[p, h["hazard"], h["verdict"], h["evidence"]] for p in diag for h in diag[p].hazards]
         except records.RecordError as e:
             print(f"report: diagnostics left out: {e}", file=sys.stderr)
+    py_tables = python_panel.tables(run)
     env_head, env = env_rows(run)
     tables = [(name, platform_table(p)) for name, p in run.items()]
     title = f"poolbench report: {os.path.basename(os.path.abspath(a.run))}"
@@ -196,6 +198,10 @@ def main():
         md += ["## Compared with the baseline", "",
                md_table(["platform", "key", "old", "new", "new/old"],
                         [[p, k, ns(o), ns(n), f"{n / o:.2f}"] for p, k, o, n in pairs if o > 0]), ""]
+    if py_tables:
+        md += ["## Python: native CPython vs Pyodide", ""]
+        for t, head, rows in py_tables:
+            md += [f"### {t}", "", md_table(head, rows), ""]
     if hazards:
         md += ["## Diagnostics (make diagnose)", "", md_table(["platform", "hazard", "verdict", "evidence"], hazards), ""]
     md += ["## Environment", "", md_table(env_head, env), ""]
@@ -220,6 +226,9 @@ def main():
         body.append("<h2>Compared with the baseline</h2>" + html_table(
             ["platform", "key", "old", "new", "new/old"],
             [[p, k, ns(o), ns(n), f"{n / o:.2f}"] for p, k, o, n in pairs if o > 0]))
+    if py_tables:
+        body.append("<h2>Python: native CPython vs Pyodide</h2>" + "".join(
+            f"<h3>{html.escape(t)}</h3>" + html_table(head, rows) for t, head, rows in py_tables))
     if hazards:
         body.append("<h2>Diagnostics</h2>" + html_table(["platform", "hazard", "verdict", "evidence"], hazards))
     body.append("<h2>Environment</h2>" + html_table(env_head, env))

@@ -10,9 +10,13 @@ const path = require('path');
 const {startServer} = require('./server');
 
 const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
+       driver.js --pyodide --out DIR [options] [-- PYODIDE_OPTIONS...]
   --out DIR          run directory: DIR/chrome.ndjson (records), DIR/chrome.log
                      (default: the program's own --out)
-  --build DIR        the browser build (default: build-web)
+  --build DIR        the browser build (default: build-web; --pyodide: build-pyodide)
+  --pyodide          run the Python scenarios in Pyodide in a Web Worker
+                     (records DIR/pyodide-chrome.ndjson); options after --:
+                     --quick, --reps N, --probe-only, --side FILE
   --chromium PATH    browser binary (default: /usr/bin/chromium)
   --deadline S       give up after S seconds (default: 900)
   --no-isolation     test knob: serve without COOP/COEP (must fail clearly)
@@ -27,7 +31,7 @@ function fail(code, msg) {
 }
 
 function parse(argv) {
-  const o = {build: 'build-web', chromium: '/usr/bin/chromium', deadline: 900, isolated: true,
+  const o = {build: null, chromium: '/usr/bin/chromium', deadline: 900, isolated: true,
              quiet: false, out: null, args: []};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
@@ -36,6 +40,7 @@ function parse(argv) {
     if (a === '--no-isolation') { o.isolated = false; continue; }
     if (a === '--quiet') { o.quiet = true; continue; }
     if (a === '--main-thread') { o.mainThread = true; continue; }
+    if (a === '--pyodide') { o.pyodide = true; continue; }
     if (['--out', '--build', '--chromium', '--deadline'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
@@ -46,6 +51,11 @@ function parse(argv) {
   }
   o.deadline = Number(o.deadline);
   if (!(o.deadline > 0)) fail(2, '--deadline must be a positive number of seconds');
+  o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
+  if (o.pyodide) {
+    if (!o.out) fail(2, '--out DIR is required (see --help)');
+    return o;
+  }
   if (!o.args.length) fail(2, 'no poolbench arguments after -- (e.g. -- run --quick)');
   const progOut = o.args.indexOf('--out');
   if (!o.out && progOut >= 0 && o.args[progOut + 1]) o.out = o.args[progOut + 1];
@@ -61,9 +71,25 @@ async function main() {
   if (!fs.existsSync(o.chromium)) {
     fail(2, `no browser at ${o.chromium}: run scripts/setup.sh (installs chromium) or pass --chromium`);
   }
-  const web = path.join(__dirname, '..', '..', 'harness', 'web');
-  if (!fs.existsSync(path.join(o.build, 'poolbench.js'))) {
-    fail(2, `${o.build}/poolbench.js missing: build it with make build-web`);
+  const root = path.join(__dirname, '..', '..');
+  const web = path.join(root, 'harness', 'web');
+  const program = o.pyodide ? 'poolbench_side.so' : 'poolbench.js';
+  if (!fs.existsSync(path.join(o.build, program))) {
+    fail(2, `${o.build}/${program} missing: build it with make ${o.pyodide ? 'build-pyodide' : 'build-web'}`);
+  }
+  // Pyodide's page also needs the Python files, the shared runner and Pyodide itself.
+  const roots = [web, path.resolve(o.build)];
+  let side = null;
+  if (o.pyodide) {
+    roots.push(path.join(root, 'bench', 'pyodide'), path.join(root, 'bench'),
+               path.join(root, 'node_modules', 'pyodide'));
+    const i = o.args.indexOf('--side');
+    if (i >= 0 && o.args[i + 1]) {
+      side = path.resolve(o.args[i + 1]);
+      if (!fs.existsSync(side)) fail(2, `--side ${side}: no such file`);
+      roots.push(path.dirname(side));
+      o.args[i + 1] = path.basename(side);
+    }
   }
   let puppeteer;
   try {
@@ -72,8 +98,9 @@ async function main() {
     fail(2, 'puppeteer-core missing: run scripts/setup.sh (npm ci)');
   }
   fs.mkdirSync(o.out, {recursive: true});
-  const records = path.join(o.out, 'chrome.ndjson');
-  const log = path.join(o.out, 'chrome.log');
+  const platform = o.pyodide ? 'pyodide-chrome' : 'chrome';
+  const records = path.join(o.out, `${platform}.ndjson`);
+  const log = path.join(o.out, `${platform}.log`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
   let browser = null, srv = null, timer = null;
 
@@ -94,7 +121,7 @@ async function main() {
   }
 
   try {
-    srv = await startServer({roots: [web, path.resolve(o.build)], records, log,
+    srv = await startServer({roots, records, log,
                              isolated: o.isolated, quiet: o.quiet});
     browser = await puppeteer.launch({
       executablePath: o.chromium,
@@ -106,13 +133,22 @@ async function main() {
     const version = await browser.version();
     const page = await browser.newPage();
     page.on('pageerror', (e) => fs.appendFileSync(log, `[page error] ${e.message}\n`));
-    const url = `http://127.0.0.1:${srv.port}/index.html?browser=${encodeURIComponent(version)}` +
-                `&args=${encodeURIComponent(JSON.stringify(o.args))}` + (o.mainThread ? '&host=main' : '');
+    let url = `http://127.0.0.1:${srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
+              `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
+              (o.mainThread ? '&host=main' : '');
+    if (o.pyodide) url += pyodideParams(o.build);
+    const started = Date.now();
     await page.goto(url, {waitUntil: 'load', timeout: 30000});
     const deadline = new Promise((r) => { timer = setTimeout(() => r(null), o.deadline * 1000); });
     const end = await Promise.race([srv.exited, deadline]);
     if (!end) {
       const status = await page.$eval('#status', (e) => e.textContent).catch(() => '?');
+      // Pyodide has no watchdog of its own (one thread): say what it was doing.
+      if (o.pyodide && fs.existsSync(records) && fs.statSync(records).size > 0) {
+        fs.appendFileSync(records, JSON.stringify({
+          type: 'watchdog', platform, scenario: status, backend: 'pyodide', mode: 'default',
+          deadline_s: o.deadline, elapsed_s: (Date.now() - started) / 1000, caller: null}) + '\n');
+      }
       await cleanup();
       fail(3, `deadline of ${o.deadline} s exceeded (page: ${status}); records so far in ${records}`);
     }
@@ -123,6 +159,20 @@ async function main() {
     await cleanup();
     fail(1, String(e && e.message || e).split('\n')[0]);
   }
+}
+
+// What the Pyodide page puts in its header record: the commit, the side
+// module's compiler (stamped by make build-pyodide) and this command.
+function pyodideParams(build) {
+  let commit = 'unknown';
+  try {
+    commit = require('child_process').execFileSync('git', ['-C', path.join(__dirname, '..', '..'),
+      'rev-parse', '--short=12', 'HEAD'], {stdio: ['ignore', 'pipe', 'ignore']}).toString().trim();
+  } catch (e) { /* not a git checkout */ }
+  const stamp = path.join(build, 'side_compiler.txt');
+  const compiler = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : 'unknown';
+  return `&commit=${encodeURIComponent(commit)}&side_compiler=${encodeURIComponent(compiler)}` +
+         `&command=${encodeURIComponent(process.argv.slice(1).join(' '))}`;
 }
 
 main();

@@ -12,6 +12,8 @@ const path = require('path');
 const MIME = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.py': 'text/x-python; charset=utf-8',
   '.wasm': 'application/wasm',
   '.json': 'application/json',
   '.css': 'text/css',

@@ -1,0 +1,39 @@
+// The dedicated worker that runs Pyodide for pyodide.html: fetches the
+// Python files and side modules from the server, runs them, writes every
+// record with a synchronous POST (kept if the tab dies), and replies.
+import {loadPyodide} from './pyodide.mjs';
+import {FILES, runPyodide} from './run_pyodide.mjs';
+
+function postSync(url, body) {
+  const x = new XMLHttpRequest();
+  x.open('POST', url, false);
+  x.send(body);
+}
+
+async function fetchFiles(context) {
+  const files = {};
+  for (const name of [...Object.keys(FILES), ...(context.side ? [context.side] : [])]) {
+    const r = await fetch('/' + name);
+    if (!r.ok) throw new Error(`${name}: HTTP ${r.status} (build it with make build-pyodide)`);
+    files[name] = new Uint8Array(await r.arrayBuffer());
+  }
+  return files;
+}
+
+self.onmessage = async (e) => {
+  const {context} = e.data;
+  let result;
+  try {
+    result = await runPyodide({
+      loadPyodide, indexURL: new URL('/', location.href).href, files: await fetchFiles(context),
+      sink: (line) => postSync('/result', line),
+      progress: (text) => self.postMessage({type: 'progress', text}),
+      log: (line) => self.postMessage({type: 'log', line}),
+      context,
+    });
+  } catch (err) {
+    const lines = String(err && err.message || err).trim().split('\n');
+    result = {code: 1, message: lines[lines.length - 1]};
+  }
+  self.postMessage({type: 'exit', ...result});
+};

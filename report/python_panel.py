@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""The Python panel of a run: native CPython (threads, C pools called from
+Python, serial) beside Pyodide under Node.js and in Chromium (serial: no
+threads), per call and per grain, plus Pyodide's capability probe.
+
+usage: python_panel.py RUN_DIR
+Reads RUN_DIR/{python,pyodide-node,pyodide-chrome}.ndjson (whichever exist).
+Exit 2 when none exists or one is malformed (naming the file and line).
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import records  # noqa: E402
+from findings import ns  # noqa: E402
+
+PLATFORMS = ["python", "pyodide-node", "pyodide-chrome"]
+CALLS = [("Python call", "python_call"), ("ctypes call into C", "ctypes_call"),
+         ("C -> Python callback", "callback")]
+GRAIN_W = [0, 1000, 10000, 100000]
+# Per grain: what a user would reach for, natively and in Pyodide.
+GRAIN_ROWS = [("python", "py_threads", "ThreadPoolExecutor, a C call per chunk"),
+              ("python", "py_to_pool.spin", "one C call into a spin pool"),
+              ("python", "py_to_pool.tbb", "one C call into oneTBB"),
+              ("python", "py_serial", "one C call, serial"),
+              ("python", "py_per_item", "a C call per item, serial"),
+              ("pyodide-node", "py_serial", "one C call, serial"),
+              ("pyodide-node", "py_per_item", "a C call per item, serial"),
+              ("pyodide-chrome", "py_serial", "one C call, serial"),
+              ("pyodide-chrome", "py_per_item", "a C call per item, serial")]
+PROBE_FIELDS = ["load_ms", "python_threads", "pthread_side_module", "jspi", "can_run_sync",
+                "abi_mismatches"]
+
+
+def load(run_dir, schema=None):
+    """{platform: records.Platform} of the Python platforms present in a run."""
+    schema = schema or records.load_schema()
+    out = {}
+    for p in PLATFORMS:
+        path = os.path.join(run_dir, p + ".ndjson")
+        if os.path.exists(path):
+            out.update(records.load_run(path, schema))
+    return out
+
+
+def tables(run):
+    """[(title, header, rows)] of the panel; run: {platform: Platform}."""
+    plats = [p for p in PLATFORMS if p in run]
+    if not plats:
+        return []
+    out = []
+    rows = []
+    for label, backend in CALLS:
+        row = [label]
+        for p in plats:
+            m = run[p].find("call", backend=backend)
+            row.append(ns(m[0]["per_item_ns"]) if m else "-")
+        rows.append(row)
+    out.append(("Per call (median)", ["operation"] + plats, rows))
+    rows = []
+    for plat, backend, what in GRAIN_ROWS:
+        if plat not in run:
+            continue
+        cells = []
+        for w in GRAIN_W:
+            m = run[plat].find("grain", backend=backend, work_ns=w)
+            cells.append(ns(m[0]["median"]) if m else "-")
+        if any(c != "-" for c in cells):
+            items = run[plat].find("grain", backend=backend)
+            n = items[0]["items"] if items else "?"
+            rows.append([plat, backend, what] + cells)
+    out.append((f"Grain sweep: time per parallel_for of N = {n} items (median)",
+                ["platform", "backend", "how"] + [f"W={ns(w)}" for w in GRAIN_W], rows))
+    probes = [(p, run[p].probes[0]) for p in plats if run[p].probes]
+    if probes:
+        rows = [[f] + [fmt_probe(pr.get(f)) for _, pr in probes] for f in PROBE_FIELDS]
+        out.append(("Pyodide capability probe", ["probe"] + [p for p, _ in probes], rows))
+    return out
+
+
+def fmt_probe(v):
+    if isinstance(v, float):
+        return f"{v:.0f}"
+    if isinstance(v, list):
+        return "; ".join(v) or "none"
+    return str(v)
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip(), file=sys.stderr if len(sys.argv) != 2 else sys.stdout)
+        return 2 if len(sys.argv) != 2 else 0
+    try:
+        run = load(sys.argv[1])
+    except records.RecordError as e:
+        print(f"python_panel: {e}", file=sys.stderr)
+        return 2
+    if not run:
+        print(f"python_panel: no python/pyodide records in {sys.argv[1]}", file=sys.stderr)
+        return 2
+    for title, head, rows in tables(run):
+        widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+        print(f"\n{title}")
+        for r in [head] + rows:
+            print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
