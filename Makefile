@@ -67,7 +67,7 @@ test: setup
 
 build-web:
 	@$(EMENV) emcmake cmake -S . -B $(BUILD_WEB) -DCMAKE_BUILD_TYPE=Release -DPOOLBENCH_WASM_HOST=browser >/dev/null
-	@$(EMENV) cmake --build $(BUILD_WEB) -j $(JOBS) --target poolbench -- --no-print-directory
+	@$(EMENV) cmake --build $(BUILD_WEB) -j $(JOBS) --target poolbench poolbench_nopool -- --no-print-directory
 
 build-pyodide: $(BUILD_PYODIDE)/poolbench_side.so $(BUILD_PYODIDE)/poolbench_side_pthread.so
 	@true

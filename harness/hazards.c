@@ -200,7 +200,7 @@ static int console_loss(harness *h) {
  * pre-created worker starts only when the creating thread returns to the
  * event loop, so waiting for it right away waits forever. The builds here
  * pre-create workers (not reproduced); build/bench target poolbench_nopool
- * (Node) pre-creates none. The wait is bounded: 2 s, in 1 ms slices. */
+ * (Node and Chromium) pre-creates none. The wait is bounded: 2 s, in 1 ms slices. */
 static pool_word started_flag;
 
 static void *starter(void *arg) {

@@ -37,7 +37,8 @@ _Noreturn void host_exit_now(int code);
  * console.log from the calling thread). NULL only asks whether there is one:
  * returns false where there is none (natively, in the browser host). */
 bool host_console_log(const char *line);
-/* CPU time the whole process used (all threads), ns; -1 if unavailable. */
+/* CPU time the whole process used (all threads, each exact up to now), ns;
+ * -1 if unavailable. */
 int64_t host_cpu_time_ns(void);
 /* Adds the host's environment facts to the run header object. */
 void host_probe(json *j);

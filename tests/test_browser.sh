@@ -8,6 +8,8 @@
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
 #   diagnose      the hazard catalogue yields its verdicts (test_diagnose.sh)
 #   main_thread   the program hosted on the page's main thread: a stall verdict
+#   late_start    the build without pre-created workers: the new thread has
+#                 not started while its creator blocks (reproduced)
 set -u
 case=$1 web=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,5 +62,14 @@ main_thread)
   echo "ok: $(grep -o '"evidence":"[^"]*"' "$dir/chrome.ndjson")" ;;
 diagnose)
   bash "$here/test_diagnose.sh" chrome node "$driver" --quiet --build "$web" --deadline 200 -- ;;
-*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose|main_thread WEB_BUILD_DIR"; exit 2 ;;
+late_start)
+  [[ -f $web/poolbench_nopool.js ]] || { echo "FAIL: $web/poolbench_nopool.js missing (make build-web)"; exit 1; }
+  run --program poolbench_nopool.js --deadline 60 -- diagnose --hazard late_start --deadline 0 \
+    || { echo "FAIL: driver exit $?"; cat "$dir/err.txt"; exit 1; }
+  python3 "$here/check_records.py" "$dir/chrome.ndjson" >/dev/null || exit 1
+  grep '"hazard":"late_start"' "$dir/chrome.ndjson" | grep -q '"verdict":"reproduced"' \
+    || { echo "FAIL: late_start not reproduced without pre-created workers:"
+         grep '"hazard"' "$dir/chrome.ndjson"; exit 1; }
+  echo "ok: $(grep -o '"evidence":"[^"]*"' "$dir/chrome.ndjson")" ;;
+*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose|main_thread|late_start WEB_BUILD_DIR"; exit 2 ;;
 esac

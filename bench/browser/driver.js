@@ -20,6 +20,8 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --chromium PATH    browser binary (default: /usr/bin/chromium)
   --deadline S       give up after S seconds (default: 900)
   --no-isolation     test knob: serve without COOP/COEP (must fail clearly)
+  --program FILE     the build's script to run (default: poolbench.js;
+                     poolbench_nopool.js has no pre-created workers)
   --main-thread      run the program on the page's main thread, not in a worker
                      (the hazard: records how long the event loop stalled)
   --quiet            do not echo the program's output
@@ -31,7 +33,7 @@ function fail(code, msg) {
 }
 
 function parse(argv) {
-  const o = {build: null, chromium: '/usr/bin/chromium', deadline: 900, isolated: true,
+  const o = {build: null, program: 'poolbench.js', chromium: '/usr/bin/chromium', deadline: 900, isolated: true,
              quiet: false, out: null, args: []};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
@@ -41,7 +43,7 @@ function parse(argv) {
     if (a === '--quiet') { o.quiet = true; continue; }
     if (a === '--main-thread') { o.mainThread = true; continue; }
     if (a === '--pyodide') { o.pyodide = true; continue; }
-    if (['--out', '--build', '--chromium', '--deadline'].includes(a)) {
+    if (['--out', '--build', '--chromium', '--deadline', '--program'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
       i++;
@@ -73,7 +75,8 @@ async function main() {
   }
   const root = path.join(__dirname, '..', '..');
   const web = path.join(root, 'harness', 'web');
-  const program = o.pyodide ? 'poolbench_side.so' : 'poolbench.js';
+  const program = o.pyodide ? 'poolbench_side.so' : o.program;
+  if (!/^[\w-]+\.js$/.test(program) && !o.pyodide) fail(2, `--program must name a .js file of the build, got '${program}'`);
   if (!fs.existsSync(path.join(o.build, program))) {
     fail(2, `${o.build}/${program} missing: build it with make ${o.pyodide ? 'build-pyodide' : 'build-web'}`);
   }
@@ -135,7 +138,7 @@ async function main() {
     page.on('pageerror', (e) => fs.appendFileSync(log, `[page error] ${e.message}\n`));
     let url = `http://127.0.0.1:${srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
               `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
-              (o.mainThread ? '&host=main' : '');
+              (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}`;
     if (o.pyodide) url += pyodideParams(o.build);
     const started = Date.now();
     await page.goto(url, {waitUntil: 'load', timeout: 30000});

@@ -12,7 +12,7 @@ self.onmessage = function (e) {
   self.Module = {
     arguments: msg.args,
     // Inside a worker the runtime would take this script's URL for pthreads.
-    mainScriptUrlOrBlob: new URL('poolbench.js', self.location.href).href,
+    mainScriptUrlOrBlob: new URL(msg.program, self.location.href).href,
     poolbenchPage: msg.page,
     print: function (t) { post('/log?stream=out', t); },
     printErr: function (t) { post('/log?stream=err', t); },
@@ -26,5 +26,5 @@ self.onmessage = function (e) {
       self.postMessage({type: 'exit', code: 1, error: msg});
     }
   };
-  importScripts('poolbench.js');
+  importScripts(msg.program);
 };

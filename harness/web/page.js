@@ -37,6 +37,13 @@
   }
   var page = {browser: params.get('browser'), performance_now_step_us: step * 1000,
               main_thread_atomics_wait: mainWait};
+  // Which build of the program: poolbench.js, or poolbench_nopool.js (no
+  // pre-created workers, for the late_start hazard).
+  var program = params.get('program') || 'poolbench.js';
+  if (!/^[\w-]+\.js$/.test(program)) {
+    finish(2, 'bad program parameter: ' + program);
+    return;
+  }
   if (params.get('host') === 'main') {
     runOnMainThread(args, page);
     return;
@@ -49,7 +56,7 @@
     e.preventDefault();
     finish(1, 'worker error: ' + e.message);
   };
-  worker.postMessage({args: args, page: page});
+  worker.postMessage({args: args, page: page, program: program});
   status.textContent = 'running ' + args.join(' ');
 
   // The hazard the worker host avoids: the program on the page's own thread.
@@ -89,7 +96,7 @@
       }
     };
     var s = document.createElement('script');
-    s.src = 'poolbench.js';
+    s.src = program;
     document.body.appendChild(s);
   }
 })();
