@@ -129,11 +129,16 @@ report:
 	  [[ -d $$run ]] || { echo "make report: no run to report (make bench first, or RUN=results/<run>)" >&2; exit 2; }; \
 	  python3 report/report.py "$$run" $(if $(BASELINE),--baseline $(BASELINE))
 
+# Every stage runs even when one fails (the report covers what ran); the exit
+# status then names the failed stages.
 bench: setup
-	@$(MAKE) --no-print-directory bench-native bench-node bench-browser bench-pyodide RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS)
-	@python3 report/report.py $(RUN)
-	@python3 report/targets.py $(RUN) || true
-	@echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"
+	@failed=; for stage in bench-native bench-node bench-browser bench-pyodide; do \
+	  $(MAKE) --no-print-directory $$stage RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS) || failed="$$failed $$stage"; \
+	done; \
+	python3 report/report.py $(RUN) || failed="$$failed report"; \
+	python3 report/targets.py $(RUN) || true; \
+	echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"; \
+	if [[ -n $$failed ]]; then echo "make bench: failed:$$failed (their output above says why)" >&2; exit 1; fi
 
 # The hazard catalogue on native, Node, Chromium and Pyodide: a verdict table.
 diagnose: setup build build-node build-web build-pyodide

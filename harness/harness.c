@@ -128,6 +128,11 @@ static double elapsed(harness_batch fn, void *ctx, uint64_t iters) {
 
 int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) {
   memset(r, 0, sizeof *r);
+  /* One untimed operation first: it pays one-off costs (a partner thread
+   * still starting, page faults, a Wasm tier-up) that would otherwise make a
+   * single operation look like a full batch (seen: a first ping-pong round
+   * trip of 8 ms in Chromium left batches of 1 below the 5 us timer step). */
+  fn(ctx, 1);
   /* Size the batch: at least min_batch_ns (>= 1000x the timer step). */
   uint64_t iters = 1;
   double t = elapsed(fn, ctx, iters);
