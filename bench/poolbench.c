@@ -92,8 +92,12 @@ static int cmd_list(void) {
   for (int i = 0; i < pool_backend_count(); i++)
     printf("  %-12s %s\n", pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
   printf("scenarios:\n");
-  for (int i = 0; i < scenario_count(); i++)
-    printf("  %-12s %s\n", scenario_at(i)->name, scenario_at(i)->description);
+  for (int i = 0; i < scenario_count(); i++) {
+    const scenario *sc = scenario_at(i);
+    bool any = !sc->per_target; /* only those some backend of this build can run */
+    for (int b = 0; b < pool_backend_count() && !any; b++) any = sc->applies(pool_backend_at(b));
+    if (any) printf("  %-12s %s\n", sc->name, sc->description);
+  }
   return 0;
 }
 

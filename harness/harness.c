@@ -247,6 +247,7 @@ double harness_measure_emit(harness *h, const harness_key *k, harness_batch fn,
 
 double harness_iters_per_ns(const harness *h) { return h->iters_per_ns; }
 double harness_timer_step_ns(const harness *h) { return h->step_ns; }
+double harness_min_batch_ns(const harness *h) { return h->min_batch_ns; }
 void harness_set_references(harness *h, double spin, double futex) {
   h->spin_rt_ns = spin;
   h->futex_rt_ns = futex;

@@ -98,6 +98,7 @@ double harness_iters_per_ns(const harness *h);
  * like the Google Benchmark binary): 0 on success, else err says why. */
 int harness_calibrate(double *iters_per_ns, char *err, size_t errlen);
 double harness_timer_step_ns(const harness *h);
+double harness_min_batch_ns(const harness *h); /* the shortest timed batch */
 
 /* Same-run physical references (set by the pingpong scenario). */
 void harness_set_references(harness *h, double spin_rt_ns, double futex_rt_ns);

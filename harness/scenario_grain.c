@@ -3,9 +3,11 @@
  * serial time / parallel time; break-even W = the smallest W with speedup >= 1
  * (EPCC syncbench's scheme). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness_internal.h"
+#include "platform.h"
 #include "scenarios.h"
 
 static const double work_ns[] = {0, 100, 300, 1000, 3000, 10000, 30000, 100000};
@@ -109,4 +111,106 @@ const scenario scenario_grain = {
     .per_target = true,
     .applies = applies_all,
     .run = run,
+};
+
+/* grain_ab: the same sweep for one of our pools, measured interleaved with
+ * the serial reference and the pools users would otherwise pick (openmp,
+ * tbb): repetition by repetition each arm in turn, so load that drifts during
+ * a run (the other vCPU busy for a while) hits every arm alike. The plain
+ * sweep measures targets minutes apart; in one run its spin-vs-tbb gaps at
+ * W >= 10 us were such drift (spin's MAD 22 us, tbb's 0.3 us). Samples are
+ * in repetition order, so records of one W can be compared pairwise. */
+#define AB_ARMS 4
+#define AB_SETTLE_NS 20000000u /* lets the last arm's threads stop spinning */
+
+static const char *const ab_refs[] = {"openmp", "tbb"};
+
+/* For spin, the pool the comparison is about (warm only: ab_run skips cold),
+ * where openmp and tbb exist. One target, so the reference arms' records are
+ * not repeated under the same key. */
+static bool ab_applies(const char *backend) {
+  return strcmp(backend, "spin") == 0 && pool_backend_describe(ab_refs[0]) &&
+         pool_backend_describe(ab_refs[1]);
+}
+
+/* One repetition of one arm: `calls` untimed calls (they wake whatever slept
+ * through the settle and bring the arm back to its back-to-back state), then
+ * `calls` timed ones. ns per call. */
+static double ab_sample(grain_ctx *g, uint64_t calls) {
+  void (*batch)(void *, uint64_t) = g->p ? parallel_batch : serial_batch;
+  batch(g, calls);
+  uint64_t t0 = plat_now_ns();
+  batch(g, calls);
+  return (double)(plat_now_ns() - t0) / (double)calls;
+}
+
+static int ab_run(harness *h, const target *t, summary_row *row) {
+  (void)row;
+  if (strcmp(t->mode, "warm") != 0) return 0;
+  size_t items = (size_t)8 * (size_t)t->threads;
+  size_t per_thread = (items + (size_t)t->threads - 1) / (size_t)t->threads;
+  target arms[AB_ARMS] = {{"serial", "default", t->threads}, *t,
+                          {ab_refs[0], "default", t->threads}, {ab_refs[1], "default", t->threads}};
+  pool *pools[AB_ARMS] = {NULL};
+  for (int a = 1; a < AB_ARMS; a++) {
+    if (!(pools[a] = scenario_pool(h, &arms[a], "grain_ab"))) {
+      for (int b = 1; b < a; b++) scenario_release(pools[b]);
+      return -1;
+    }
+  }
+  int reps = harness_opts(h)->reps;
+  double *samples[AB_ARMS] = {NULL};
+  for (int a = 0; a < AB_ARMS; a++) {
+    if (!(samples[a] = malloc((size_t)reps * sizeof **samples))) {
+      scenario_error(h, t, "grain_ab", "out of memory");
+      for (int b = 0; b < AB_ARMS; b++) free(samples[b]);
+      for (int b = 1; b < AB_ARMS; b++) scenario_release(pools[b]);
+      return -1;
+    }
+  }
+  double min_batch = harness_min_batch_ns(h);
+  for (size_t w = 0; w < NWORK; w++) {
+    grain_ctx g[AB_ARMS];
+    uint64_t calls[AB_ARMS];
+    for (int a = 0; a < AB_ARMS; a++) {
+      g[a] = (grain_ctx){pools[a], h, items, harness_work_iters(h, work_ns[w])};
+      double one = ab_sample(&g[a], 1); /* sizes the batch: >= min_batch_ns */
+      calls[a] = one >= min_batch ? 1 : (uint64_t)ceil(min_batch / (one > 1 ? one : 1));
+    }
+    for (int r = 0; r < reps; r++) {
+      for (int a = 0; a < AB_ARMS; a++) {
+        plat_sleep_ns(AB_SETTLE_NS);
+        samples[a][r] = ab_sample(&g[a], calls[a]);
+      }
+    }
+    harness_result res[AB_ARMS];
+    for (int a = 0; a < AB_ARMS; a++) /* the first repetition is warm-up */
+      harness_result_from(samples[a] + 1, reps - 1, &res[a]);
+    double serial = res[0].median, ideal = serial * (double)per_thread / (double)items;
+    for (int a = 0; a < AB_ARMS; a++) {
+      double ideal_a = a == 0 ? serial : ideal, overhead = res[a].median - ideal_a;
+      res[a].inner = calls[a];
+      harness_extra ex[] = {
+          {"overhead_ns", overhead},
+          {"ideal_ns", ideal_a},
+          {"speedup", serial / res[a].median},
+          {"overhead_spin_rt_units", overhead / harness_spin_rt_ns(h)},
+          {"overhead_futex_rt_units", overhead / harness_futex_rt_ns(h)},
+      };
+      harness_key k = {"grain_ab", arms[a].backend, arms[a].mode, t->threads, items, work_ns[w]};
+      harness_emit(h, &k, "ns", &res[a], ex, 5, NULL, 0);
+      harness_result_free(&res[a]);
+    }
+  }
+  for (int a = 0; a < AB_ARMS; a++) free(samples[a]);
+  for (int a = 1; a < AB_ARMS; a++) scenario_release(pools[a]);
+  return 0;
+}
+
+const scenario scenario_grain_ab = {
+    .name = "grain_ab",
+    .description = "the grain sweep of a pool interleaved with serial, openmp and tbb, repetition by repetition (natively)",
+    .per_target = true,
+    .applies = ab_applies,
+    .run = ab_run,
 };

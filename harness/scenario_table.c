@@ -5,12 +5,12 @@
 
 extern const scenario scenario_pingpong, scenario_dispatch, scenario_grain,
     scenario_latency, scenario_startup, scenario_idle_cpu, scenario_bursts,
-    scenario_many_items;
+    scenario_many_items, scenario_grain_ab;
 
 static const scenario *const table[] = {
     &scenario_pingpong, &scenario_dispatch, &scenario_grain,
     &scenario_latency,  &scenario_startup,  &scenario_idle_cpu,
-    &scenario_bursts,   &scenario_many_items,
+    &scenario_bursts,   &scenario_many_items, &scenario_grain_ab,
 };
 
 int scenario_count(void) { return (int)(sizeof table / sizeof *table); }

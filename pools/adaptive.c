@@ -36,7 +36,7 @@ static void *partner(void *arg) {
   calib *c = a->c;
   /* On another CPU, as the pool's pinned workers are: the wake-up that
    * matters crosses CPUs (on one CPU it is several times cheaper). */
-  if (a->cpu >= 0) plat_pin_self(a->cpu);
+  if (a->cpu >= 0) plat_pin_thread(pthread_self(), a->cpu);
   for (uint32_t i = 1; i <= ROUND_TRIPS; i++) {
     while (atomic_load(&c->ping) < i) plat_futex_wait(&c->ping, i - 1, SLICE_NS);
     atomic_store(&c->pong, i);

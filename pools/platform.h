@@ -4,6 +4,8 @@
 #ifndef POOLBENCH_PLATFORM_H
 #define POOLBENCH_PLATFORM_H
 
+#include <pthread.h>
+
 #include "pool_word.h"
 
 #ifdef __cplusplus
@@ -23,9 +25,9 @@ uint64_t plat_now_ns(void);
 int plat_cpu_count(void);
 /* The CPU the calling thread runs on now (0 where unknown). */
 int plat_current_cpu(void);
-/* Pins the calling thread to one CPU; a no-op where threads cannot be pinned
- * (Wasm). Returns 0 when pinned. */
-int plat_pin_self(int cpu);
+/* Pins a thread of this process to one CPU; a no-op where threads cannot be
+ * pinned (Wasm). Returns 0 when pinned. */
+int plat_pin_thread(pthread_t thread, int cpu);
 /* Sleeps the calling thread (never use on a browser main thread). */
 void plat_sleep_ns(uint64_t ns);
 

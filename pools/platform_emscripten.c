@@ -43,7 +43,7 @@ void plat_sleep_ns(uint64_t ns) {
 
 int plat_current_cpu(void) { return 0; }
 
-int plat_pin_self(int cpu) {
-  (void)cpu; /* Web Workers cannot be pinned */
+int plat_pin_thread(pthread_t thread, int cpu) {
+  (void)thread, (void)cpu; /* Web Workers cannot be pinned */
   return -1;
 }

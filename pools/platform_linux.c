@@ -54,9 +54,9 @@ int plat_current_cpu(void) {
   return c < 0 ? 0 : c;
 }
 
-int plat_pin_self(int cpu) {
+int plat_pin_thread(pthread_t thread, int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
-  return sched_setaffinity(0, sizeof set, &set) == 0 ? 0 : -1;
+  return pthread_setaffinity_np(thread, sizeof set, &set) == 0 ? 0 : -1;
 }

@@ -47,10 +47,11 @@ typedef struct pool_options {
   uint64_t spin_ns;
   /* Start warm (spinning) or cold (sleeping); -1 keeps the backend's default. */
   int warm;
-  /* Natively each worker is pinned to its own CPU, the ones after the
-   * creating thread's: otherwise the kernel often wakes a worker onto the
-   * caller's CPU, where it waits behind the caller for a whole burst of calls
-   * while the other CPU idles. true leaves placement to the kernel. */
+  /* Natively each worker is pinned to its own CPU, the ones after the CPU
+   * the caller runs on (re-pinned when the caller moves): otherwise the
+   * kernel often wakes a worker onto the caller's CPU, where it waits behind
+   * the caller for a whole burst of calls while the other CPU idles. true
+   * leaves placement to the kernel. */
   bool no_pin;
 } pool_options;
 

@@ -6,6 +6,7 @@ PASS / MISS. Ratios within one run only (the machines are shared and noisy).
 usage: targets.py RUN_DIR [--markdown]
 Exit 0 when every checked target passes, 1 on a MISS, 2 on unusable input.
 """
+import math
 import os
 import sys
 
@@ -29,6 +30,32 @@ def check(rows, plat, target, value, ref, ok, detail=""):
     rows.append((plat, target, value, ref, "PASS" if ok else "MISS", detail))
 
 
+def sign_test_p(wins, n):
+    """One-sided sign test: the chance of >= wins of n under a fair coin."""
+    return sum(math.comb(n, k) for k in range(wins, n + 1)) / 2 ** n
+
+
+def check_interleaved(rows, name, p, ab):
+    """Target 2 from grain_ab: per W, spin against openmp and tbb repetition
+    by repetition (paired samples); above only if spin was slower in enough
+    repetitions that a fair coin would do it less than 5% of the time."""
+    bad, ties = [], []
+    for w, s in sorted(ab.items()):
+        for ref in ("openmp", "tbb"):
+            r = p.find("grain_ab", backend=ref, work_ns=w)
+            if not r or len(r[0]["samples"]) != len(s["samples"]):
+                continue
+            pairs = list(zip(s["samples"], r[0]["samples"]))
+            slower = sum(a > b for a, b in pairs)
+            if slower * 2 <= len(pairs):
+                continue
+            what = f"W={w:g} vs {ref}: slower in {slower}/{len(pairs)}"
+            (bad if sign_test_p(slower, len(pairs)) < 0.05 else ties).append(what)
+    check(rows, name, "2. spin grain overhead <= openmp and tbb at every W (interleaved)",
+          f"{len(bad)} W above, {len(ties)} tied", "openmp, tbb (grain_ab)", not bad,
+          "; ".join(bad[:3]) or ("not significant: " + "; ".join(ties[:3]) if ties else ""))
+
+
 def evaluate(run):
     rows = []
     nat = run.get("native")
@@ -46,7 +73,10 @@ def evaluate(run):
             check(rows, name, "1. spin warm dispatch <= 3x spin round trip", f"{ns(d['median'])} = {r:.2f}x",
                   ns(spin_rt), r <= 3)
         spin_grain = {m["work_ns"]: m for m in p.find("grain", backend="spin", mode="warm")}
-        if name == "native" and spin_grain:
+        ab = {m["work_ns"]: m for m in p.find("grain_ab", backend="spin", mode="warm")}
+        if name == "native" and ab:
+            check_interleaved(rows, name, p, ab)
+        elif name == "native" and spin_grain:
             bad, ties = [], []
             for ref in ("openmp", "tbb"):
                 for m in p.find("grain", backend=ref):
