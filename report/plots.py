@@ -147,6 +147,26 @@ def speedup(run, out_dir):
                         "speedup (serial time / parallel time)", False, lambda m: m.get("speedup", 0), breakeven)
 
 
+def python(run, out_dir):
+    """Python's ways to run N items of W: native threads, one call into a C
+    pool, serial, and Pyodide (serial only: it has no threads)."""
+    import python_panel  # the panel's rows: one list for its table and this plot
+    parts, s = [], Script()
+    for plat, backend, how in python_panel.GRAIN_ROWS:
+        ms = run[plat].find("grain", backend=backend) if plat in run else []
+        if ms:
+            pts = sorted((work_x(m["work_ns"]), m["median"]) for m in ms)
+            dash = " dashtype 2" if plat.startswith("pyodide") else ""
+            parts.append(f"{s.data(pts)} using 1:2 with linespoints{dash} title {q(f'{plat}: {backend} ({how})')}")
+    if not any(p in run for p in python_panel.PLATFORMS[1:]) or not parts:
+        return None
+    s += "set key inside top left font ',8' box opaque samplen 2 spacing 0.9"
+    work_axis(s)
+    s += "set logscale y\nset ylabel 'time per call over N = 8P items (ns)'"
+    s += "plot " + ", \\\n  ".join(parts)
+    return render(s, out_dir, "python", "Python: native CPython (threads, C pools, serial) vs Pyodide (serial), per W")
+
+
 def latency(run, out_dir):
     plats = [p for p in run.values() if p.find("latency")]
     if not plats:

@@ -146,6 +146,7 @@ PLOT_NOTES = {
     "startup": "When each worker became ready after pool_create.",
     "idle_cpu": "CPU burnt per wall second by an idle pool after a call (warm pools spin for their idle budget).",
     "comparison": "New median / old median for every key present in both runs.",
+    "python": "Time per call over N = 8P items from Python, log-log: native threads and C pools vs serial, and Pyodide, which has no threads.",
 }
 
 
@@ -168,7 +169,8 @@ def main():
 
     print(f"report: {', '.join(f'{k} ({len(p.measurements)} measurements)' for k, p in run.items())}", file=sys.stderr)
     made = []
-    for fn in (plots.overhead, plots.speedup, plots.latency, plots.wasm_ratio, plots.startup, plots.idle):
+    for fn in (plots.overhead, plots.speedup, plots.latency, plots.wasm_ratio, plots.startup, plots.idle,
+               plots.python):
         name = fn(run, pdir)
         if name:
             made.append(name)

@@ -32,7 +32,7 @@ files)
   python3 "$report" "$dir" >"$dir/out.txt" 2>&1 || { cat "$dir/out.txt"; fail "report exited $?"; }
   r=$dir/report
   for f in index.html summary.md; do [[ -s $r/$f ]] || fail "$f missing"; done
-  for p in overhead speedup latency wasm_ratio startup idle_cpu; do
+  for p in overhead speedup latency wasm_ratio startup idle_cpu python; do
     for ext in svg png; do [[ -s $r/plots/$p.$ext ]] || fail "plots/$p.$ext missing"; done
   done
   svg_has "$r/plots/overhead.svg" spin/warm futex/cold openmp "spin round trip" native node chrome python
@@ -41,10 +41,20 @@ files)
   svg_has "$r/plots/wasm_ratio.svg" node chrome dispatch
   svg_has "$r/plots/startup.svg" spin/warm "worker ready"
   svg_has "$r/plots/idle_cpu.svg" warm cold
+  svg_has "$r/plots/python.svg" "python: py_threads" "python: py_to_pool.spin" "pyodide-node: py_per_item" "pyodide-chrome: py_serial"
+  python3 - "$r/summary.md" <<'PY' || exit 1
+import sys
+md = open(sys.argv[1]).read()
+assert "## Python: native CPython vs Pyodide" in md, "FAIL: no Python section"
+row = [l for l in md.splitlines() if l.startswith("| ctypes call into C |")]
+assert row and len(row[0].split("|")) == 6 and all(c.strip() not in ("", "-") for c in row[0].split("|")[2:5]), \
+    f"FAIL: the ctypes row lacks a platform: {row}"
+assert "| python_threads | RuntimeError: can't start new thread |" in md, "FAIL: no capability probe"
+PY
   grep -q '## Findings' "$r/summary.md" || fail "summary.md has no findings"
   grep -q 'cheapest empty' "$r/summary.md" || fail "no dispatch finding"
   grep -q 'cross_origin_isolated' "$r/summary.md" || fail "environment table lacks the browser probe"
-  echo "ok: every report file, SVGs valid with their series" ;;
+  echo "ok: every report file, SVGs valid with their series, the Python panel" ;;
 one_platform)
   cp "$fixture/native.ndjson" "$dir/"
   python3 "$report" "$dir" >/dev/null 2>&1 || fail "report of a native-only run failed"
