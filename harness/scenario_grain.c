@@ -61,6 +61,20 @@ static double reference(harness *h, int threads, size_t w) {
   return ref.ns[w];
 }
 
+/* The grain fields of a measurement with median `median`: its overhead over
+ * `ideal` in ns and in the same run's round trips, and its speedup over
+ * `serial`. Fills GRAIN_EXTRAS entries of ex. */
+#define GRAIN_EXTRAS 5
+static void grain_extras(const harness *h, double median, double ideal, double serial,
+                         harness_extra *ex) {
+  double overhead = median - ideal;
+  ex[0] = (harness_extra){"overhead_ns", overhead};
+  ex[1] = (harness_extra){"ideal_ns", ideal};
+  ex[2] = (harness_extra){"speedup", serial / median};
+  ex[3] = (harness_extra){"overhead_spin_rt_units", overhead / harness_spin_rt_ns(h)};
+  ex[4] = (harness_extra){"overhead_futex_rt_units", overhead / harness_futex_rt_ns(h)};
+}
+
 static int run(harness *h, const target *t, summary_row *row) {
   size_t items = (size_t)8 * (size_t)t->threads;
   size_t per_thread = (items + (size_t)t->threads - 1) / (size_t)t->threads;
@@ -79,17 +93,10 @@ static int run(harness *h, const target *t, summary_row *row) {
     harness_result r;
     if (harness_measure(h, parallel_batch, &g, &r) != 0) break;
     pool_stats(p, &b);
-    double ideal = serial * (double)per_thread / (double)items;
-    double overhead = r.median - ideal;
     double speedup = serial / r.median;
-    harness_extra ex[5 + SCENARIO_POOL_EXTRAS] = {
-        {"overhead_ns", overhead},
-        {"ideal_ns", ideal},
-        {"speedup", speedup},
-        {"overhead_spin_rt_units", overhead / harness_spin_rt_ns(h)},
-        {"overhead_futex_rt_units", overhead / harness_futex_rt_ns(h)},
-    };
-    int n = 5 + scenario_pool_extras(p, &a, &b, ex + 5);
+    harness_extra ex[GRAIN_EXTRAS + SCENARIO_POOL_EXTRAS];
+    grain_extras(h, r.median, serial * (double)per_thread / (double)items, serial, ex);
+    int n = GRAIN_EXTRAS + scenario_pool_extras(p, &a, &b, ex + GRAIN_EXTRAS);
     harness_key k = {"grain", t->backend, t->mode, t->threads, items, work_ns[w]};
     harness_emit(h, &k, "ns", &r, ex, n, NULL, 0);
     harness_result_free(&r);
@@ -188,17 +195,11 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
       harness_result_from(samples[a] + 1, reps - 1, &res[a]);
     double serial = res[0].median, ideal = serial * (double)per_thread / (double)items;
     for (int a = 0; a < AB_ARMS; a++) {
-      double ideal_a = a == 0 ? serial : ideal, overhead = res[a].median - ideal_a;
       res[a].inner = calls[a];
-      harness_extra ex[] = {
-          {"overhead_ns", overhead},
-          {"ideal_ns", ideal_a},
-          {"speedup", serial / res[a].median},
-          {"overhead_spin_rt_units", overhead / harness_spin_rt_ns(h)},
-          {"overhead_futex_rt_units", overhead / harness_futex_rt_ns(h)},
-      };
+      harness_extra ex[GRAIN_EXTRAS];
+      grain_extras(h, res[a].median, a == 0 ? serial : ideal, serial, ex);
       harness_key k = {"grain_ab", arms[a].backend, arms[a].mode, t->threads, items, work_ns[w]};
-      harness_emit(h, &k, "ns", &res[a], ex, 5, NULL, 0);
+      harness_emit(h, &k, "ns", &res[a], ex, GRAIN_EXTRAS, NULL, 0);
       harness_result_free(&res[a]);
     }
   }
