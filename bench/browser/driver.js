@@ -76,19 +76,18 @@ async function main() {
   const root = path.join(__dirname, '..', '..');
   const web = path.join(root, 'harness', 'web');
   const program = o.pyodide ? 'poolbench_side.so' : o.program;
-  if (!/^[\w-]+\.js$/.test(program) && !o.pyodide) fail(2, `--program must name a .js file of the build, got '${program}'`);
+  if (!o.pyodide && !/^[\w-]+\.js$/.test(program)) fail(2, `--program must name a .js file of the build, got '${program}'`);
   if (!fs.existsSync(path.join(o.build, program))) {
     fail(2, `${o.build}/${program} missing: build it with make ${o.pyodide ? 'build-pyodide' : 'build-web'}`);
   }
   // Pyodide's page also needs the Python files, the shared runner and Pyodide itself.
   const roots = [web, path.resolve(o.build)];
-  let side = null;
   if (o.pyodide) {
     roots.push(path.join(root, 'bench', 'pyodide'), path.join(root, 'bench'),
                path.join(root, 'node_modules', 'pyodide'));
     const i = o.args.indexOf('--side');
     if (i >= 0 && o.args[i + 1]) {
-      side = path.resolve(o.args[i + 1]);
+      const side = path.resolve(o.args[i + 1]);
       if (!fs.existsSync(side)) fail(2, `--side ${side}: no such file`);
       roots.push(path.dirname(side));
       o.args[i + 1] = path.basename(side);
