@@ -8,6 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const {startServer} = require('./server');
+const {settle} = require('./settle');
 
 const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
        driver.js --pyodide --out DIR [options] [-- PYODIDE_OPTIONS...]
@@ -24,6 +25,9 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
                      poolbench_nopool.js has no pre-created workers)
   --main-thread      run the program on the page's main thread, not in a worker
                      (the hazard: records how long the event loop stalled)
+  --settle S         before the page opens, wait up to S seconds for the
+                     machine to go quiet after Chromium's start (default: 5;
+                     0: do not wait)
   --quiet            do not echo the program's output
 example: driver.js --out results/x -- run --quick`;
 
@@ -33,7 +37,7 @@ function fail(code, msg) {
 }
 
 function parse(argv) {
-  const o = {build: null, program: 'poolbench.js', chromium: '/usr/bin/chromium', deadline: 900, isolated: true,
+  const o = {build: null, program: 'poolbench.js', chromium: '/usr/bin/chromium', deadline: 900, settle: 5, isolated: true,
              quiet: false, out: null, args: []};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
@@ -43,7 +47,7 @@ function parse(argv) {
     if (a === '--quiet') { o.quiet = true; continue; }
     if (a === '--main-thread') { o.mainThread = true; continue; }
     if (a === '--pyodide') { o.pyodide = true; continue; }
-    if (['--out', '--build', '--chromium', '--deadline', '--program'].includes(a)) {
+    if (['--out', '--build', '--chromium', '--deadline', '--program', '--settle'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
       i++;
@@ -53,6 +57,8 @@ function parse(argv) {
   }
   o.deadline = Number(o.deadline);
   if (!(o.deadline > 0)) fail(2, '--deadline must be a positive number of seconds');
+  o.settle = Number(o.settle);
+  if (!(o.settle >= 0 && o.settle <= 60)) fail(2, '--settle must be 0..60 seconds');
   o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
   if (o.pyodide) {
     if (!o.out) fail(2, '--out DIR is required (see --help)');
@@ -135,6 +141,13 @@ async function main() {
     const version = await browser.version();
     const page = await browser.newPage();
     page.on('pageerror', (e) => fs.appendFileSync(log, `[page error] ${e.message}\n`));
+    if (o.settle > 0) {
+      const q = await settle({maxMs: o.settle * 1000});
+      const busy = q.busy === null ? 'unknown' : `${q.busy.toFixed(2)} CPUs busy`;
+      const line = `waited ${(q.waitedMs / 1000).toFixed(1)} s for the machine to settle after Chromium's start (${busy})`;
+      fs.appendFileSync(log, `[driver] ${line}\n`);
+      if (!o.quiet) process.stderr.write(`bench-browser: ${line}\n`);
+    }
     let url = `http://127.0.0.1:${srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
               `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
               (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}`;
