@@ -2,7 +2,8 @@
 # End-to-end tests of the Chromium run (bench/browser/driver.js).
 # usage: test_browser.sh CASE WEB_BUILD_DIR
 #   e2e           a --quick run: schema-valid chrome.ndjson, cross-origin
-#                 isolated, every wasm backend present
+#                 isolated, every wasm backend present, the settle wait logged;
+#                 a bad --settle is a usage error
 #   no_isolation  served without COOP/COEP: the clear error, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
@@ -30,7 +31,12 @@ e2e)
     || { echo "FAIL: header does not say cross_origin_isolated: true"; exit 1; }
   grep -q below_timer_resolution "$dir/chrome.ndjson" \
     || { echo "FAIL: no latency figure flagged below the 5 us timer step"; exit 1; }
-  echo "ok: chrome.ndjson valid, isolated, all wasm backends" ;;
+  grep -q '^\[driver\] waited .* to settle' "$dir/chrome.log" \
+    || { echo "FAIL: chrome.log does not say how long the driver waited for the machine to settle"; exit 1; }
+  msg=$(node "$driver" --settle soon -- run --quick 2>&1); rc=$?
+  [[ $rc == 2 && $msg == *"--settle must be"* && $(wc -l <<<"$msg") == 1 ]] \
+    || { echo "FAIL: --settle soon: exit $rc, '$msg' (want exit 2 and one line)"; exit 1; }
+  echo "ok: chrome.ndjson valid, isolated, all wasm backends, settled first" ;;
 no_isolation)
   start=$SECONDS
   run --no-isolation --deadline 60 -- run --quick; rc=$?

@@ -1,11 +1,33 @@
 /* The calibrated delay kernel: a positive iteration count that grows with W.
  * (Whether W ns really takes W ns is a benchmark question, not a unit test:
- * the machine is shared.) */
+ * the machine is shared.) And harness_measure re-sizes a batch that was
+ * sized during a slow spell. */
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "harness.h"
+
+/* The first calls take 2 x min_batch each whatever their size (a partner
+ * not yet running), later ones ~1 us per iteration. */
+typedef struct {
+  int calls;
+  double slow_ns;
+} spell;
+
+static void slow_then_fast(void *ctx, uint64_t iters) {
+  spell *s = ctx;
+  if (s->calls++ < 3) {
+    struct timespec ts = {0, (long)s->slow_ns};
+    nanosleep(&ts, NULL);
+    return;
+  }
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do clock_gettime(CLOCK_MONOTONIC, &t);
+  while ((double)(t.tv_sec - t0.tv_sec) * 1e9 + (double)(t.tv_nsec - t0.tv_nsec) < 1000.0 * (double)iters);
+}
 
 int main(void) {
   test_deadline(60);
@@ -28,6 +50,14 @@ int main(void) {
           (unsigned long long)it, (unsigned long long)prev);
     prev = it;
   }
+
+  spell sp = {0, 2 * harness_min_batch_ns(h)};
+  harness_result r;
+  CHECK(harness_measure(h, slow_then_fast, &sp, &r) == 0, "harness_measure failed");
+  CHECK((double)r.inner * r.median >= harness_min_batch_ns(h) / 4,
+        "batch sized in the slow spell was kept: %llu iterations of %g ns, min batch %g ns",
+        (unsigned long long)r.inner, r.median, harness_min_batch_ns(h));
+  harness_result_free(&r);
   harness_close(h);
   unlink(path);
   printf("ok kernel\n");
