@@ -49,6 +49,7 @@ help:
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
 	@echo "  make diagnose     reproduce known threading hazards on every platform, verdict table"
 	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
+	@echo "                    (BASE=<commit>: vs that commit, both measured now)"
 	@echo "  make baseline     refresh results/baseline deliberately"
 
 setup:
@@ -146,9 +147,11 @@ diagnose: setup build build-node build-web build-pyodide
 
 # The regression gate: a quick suite compared with results/baseline/
 # (PLATFORMS=native,node selects); `make baseline` refreshes the baseline.
+# BASE=<commit>: measure that commit's suite now, alternating with this one
+# (the gate refuses a baseline measured on another machine).
 PLATFORMS ?= native,node
 gate: setup build build-node
-	@bash report/gate_run.sh --platforms $(PLATFORMS)
+	@bash report/gate_run.sh --platforms $(PLATFORMS) $(if $(BASE),--base $(BASE))
 
 baseline: setup build build-node
 	@bash report/gate_run.sh --platforms $(PLATFORMS) --refresh-baseline

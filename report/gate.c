@@ -95,6 +95,8 @@ static void usage(FILE *to) {
     "                   last matching line wins (see report/gate.conf)\n"
     "  --markdown FILE  also write the comparison as Markdown (a CI comment)\n"
     "  --json FILE      also write the verdicts as JSON (results/README.md)\n"
+    "  --any-machine    compare even when the two sides' headers name different\n"
+    "                   machines (CPU model or logical cores): a warning, not exit 2\n"
     "  -q, --quiet      list only keys whose verdict is not \"ok\" or \"reference\"\n"
     "  -h, --help       this text\n"
     "\n"
@@ -114,7 +116,7 @@ typedef struct {
 typedef struct {
   double alpha, threshold;
   const char *config, *markdown, *json;
-  int quiet;
+  int quiet, any_machine;
   char **base, **cur;
   size_t n_base, n_cur;
   rule *rules;
@@ -181,6 +183,10 @@ static void parse_options(int argc, char **argv) {
     if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       usage(stdout);
       exit(0);
+    }
+    if (strcmp(a, "--any-machine") == 0) {
+      opt.any_machine = 1;
+      continue;
     }
     if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
       opt.quiet = 1;
@@ -967,6 +973,38 @@ static void write_error_outputs(const char *msg) {
   }
 }
 
+/* "AMD EPYC, 2 logical cores", or NULL when the header does not say. */
+static const char *machine_of(const record_file *f, char *buf, size_t len) {
+  if (!f->cpu_model) return NULL;
+  snprintf(buf, len, "%s, %ld logical cores", f->cpu_model, f->logical_cores);
+  return buf;
+}
+
+/* Figures from two machines differ by more than any threshold (measured: a
+ * baseline from one 2-vCPU VM flagged 11 keys at +55% to +315% on another,
+ * OpenMP's among them, with no code change). So a gate across machines is
+ * refused unless asked for; the Wasm platforms' headers name no CPU and are
+ * judged by the native files of the same side. */
+static void check_same_machine(void) {
+  char a[300], b[300];
+  for (size_t i = 0; i < base.n_files; i++) {
+    const char *ma = machine_of(&base.files[i], a, sizeof a);
+    if (!ma) continue;
+    for (size_t j = 0; j < cur.n_files; j++) {
+      const char *mb = machine_of(&cur.files[j], b, sizeof b);
+      if (!mb || strcmp(ma, mb) == 0) continue;
+      if (!opt.any_machine)
+        unusable("%s was measured on %s, %s on %s: figures from different machines do not "
+                 "compare; measure both sides on one machine (make gate BASE=<commit>, or make "
+                 "baseline on this machine) or pass --any-machine",
+                 base.files[i].path, ma, cur.files[j].path, mb);
+      fprintf(stderr, "%s: warning: %s was measured on %s, %s on %s (--any-machine)\n", prog,
+              base.files[i].path, ma, cur.files[j].path, mb);
+      return;
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   parse_options(argc, argv);
   if (opt.config) read_config(opt.config);
@@ -974,6 +1012,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < opt.n_cur; i++) add_path(&cur, opt.cur[i]);
   index_side(&base);
   index_side(&cur);
+  check_same_machine();
   compare_all();
   for (size_t i = 0; i < n_rows; i++) count[rows[i].v]++;
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 usage() {
   cat <<'EOF'
 usage: report/gate_run.sh [--platforms native,node] [--refresh-baseline]
-                          [--runs N] [--baseline DIR] [--out DIR]
+                          [--runs N] [--baseline DIR] [--base REV] [--out DIR]
 
 Runs the gate's suite (poolbench run --scenario dispatch,grain --threads 2
 --reps 21, N times per platform: about 4 s a run) into a fresh
@@ -17,7 +17,12 @@ results/gate-<time>/ (<platform>-<i>.ndjson), then
     poolbench_gate --config report/gate.conf; writes gate.md and gate.json
     next to the records; exits with the gate's code (0 clean, 1 regression,
     2 unusable input or undecided);
-  with --refresh-baseline: replaces the baseline's runs of these platforms.
+  with --refresh-baseline: replaces the baseline's runs of these platforms;
+  with --base REV: builds commit REV in build-base/ (a git worktree) and runs
+    its suite and this checkout's alternately, run by run, on this machine,
+    then compares REV (baseline) with this checkout: the way to gate on a
+    machine the committed baseline was not measured on (the gate refuses
+    to compare two machines).
 Several runs per side because on a shared machine most of the variance is
 between runs; the gate pools them (see report/gate.c).
 
@@ -25,6 +30,7 @@ between runs; the gate pools them (see report/gate.c).
   --runs N          runs per platform and side (default 5; the baseline's
                     count may differ)
   --baseline DIR    the baseline (default results/baseline)
+  --base REV        measure the baseline now, from commit REV (see above)
   --out DIR         where this run's records go (default results/gate-<time>)
 Environment: BUILD (default build), BUILD_NODE (default build-node);
 POOLBENCH_INJECT_DELAY_NS/POOLBENCH_INJECT_BACKEND reach the runs (tests).
@@ -38,12 +44,14 @@ refresh=0
 runs=5
 baseline=results/baseline
 out=
+base_rev=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --platforms) [[ $# -ge 2 ]] || die "--platforms needs a value"; platforms=$2; shift 2 ;;
     --runs) [[ $# -ge 2 && $2 =~ ^[1-9][0-9]*$ ]] || die "--runs needs a positive integer"; runs=$2; shift 2 ;;
     --baseline) [[ $# -ge 2 ]] || die "--baseline needs a directory"; baseline=${2%/}; shift 2 ;;
     --out) [[ $# -ge 2 ]] || die "--out needs a directory"; out=${2%/}; shift 2 ;;
+    --base) [[ $# -ge 2 && -n $2 ]] || die "--base needs a commit"; base_rev=$2; shift 2 ;;
     --refresh-baseline) refresh=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
@@ -65,7 +73,25 @@ for p in "${plats[@]}"; do
 done
 gate=$build/poolbench_gate
 [[ $refresh -eq 1 || -x $gate ]] || die "$gate is missing: run make build"
-if [[ $refresh -eq 0 ]]; then
+[[ -z $base_rev || $refresh -eq 0 ]] || die "--base and --refresh-baseline exclude each other"
+
+# The baseline's build: commit REV checked out in build-base/src (reused when
+# it is already there), built by its own Makefile.
+if [[ -n $base_rev ]]; then
+  sha=$(git rev-parse --verify --quiet "$base_rev^{commit}") || die "--base $base_rev: not a commit of this repository"
+  wt=build-base/src
+  if [[ $(git -C "$wt" rev-parse HEAD 2>/dev/null) != "$sha" ]]; then
+    git worktree remove --force "$wt" >/dev/null 2>&1; rm -rf "$wt"; git worktree prune
+    git worktree add --detach "$wt" "$sha" >/dev/null 2>&1 || die "cannot check out $base_rev in $wt"
+  fi
+  targets=(build)
+  [[ ,$platforms, == *,node,* ]] && targets+=(build-node)
+  echo "gate_run: building the baseline $base_rev (${sha:0:12}) in $wt ..." >&2
+  make -C "$wt" --no-print-directory "${targets[@]}" >"$wt.build.log" 2>&1 ||
+    die "building $base_rev failed (log: $wt.build.log)"
+  baseline=
+fi
+if [[ $refresh -eq 0 && -z $base_rev ]]; then
   [[ -d $baseline ]] || die "$baseline/ is missing: run make baseline"
   for p in "${plats[@]}"; do
     compgen -G "$baseline/$p-*.ndjson" >/dev/null ||
@@ -79,22 +105,28 @@ mkdir -p "$out" || die "cannot create $out"
 
 # One run: its own directory (the CLI names the file after the platform),
 # then renamed to <platform>-<i>.ndjson. A run gets 5 minutes at most.
-run_one() { # PLATFORM I
-  local p=$1 i=$2 dir="$out/.run-$1-$2" cmd
-  if [[ $p == native ]]; then cmd=("$build/poolbench"); else cmd=(node "$build_node/poolbench.js"); fi
+run_one() { # PLATFORM I DEST_DIR NATIVE_BUILD NODE_BUILD
+  local p=$1 i=$2 to=$3 dir="$3/.run-$1-$2" cmd
+  if [[ $p == native ]]; then cmd=("$4/poolbench"); else cmd=(node "$5/poolbench.js"); fi
   rm -rf "$dir"
-  if ! timeout 300 "${cmd[@]}" "${suite[@]}" --out "$dir" >"$out/$p-$i.log" 2>&1; then
-    die "the $p run $i failed or timed out (log: $out/$p-$i.log)"
+  if ! timeout 300 "${cmd[@]}" "${suite[@]}" --out "$dir" >"$to/$p-$i.log" 2>&1; then
+    die "the $p run $i failed or timed out (log: $to/$p-$i.log)"
   fi
-  [[ -s $dir/$p.ndjson ]] || die "the $p run $i wrote no $dir/$p.ndjson (log: $out/$p-$i.log)"
-  mv "$dir/$p.ndjson" "$out/$p-$i.ndjson" && rm -rf "$dir"
+  [[ -s $dir/$p.ndjson ]] || die "the $p run $i wrote no $dir/$p.ndjson (log: $to/$p-$i.log)"
+  mv "$dir/$p.ndjson" "$to/$p-$i.ndjson" && rm -rf "$dir"
 }
 
+# With --base, the two builds take turns, so drifting machine load hits both.
+[[ -z $base_rev ]] || { baseline=$out/base; mkdir -p "$baseline" || die "cannot create $baseline"; }
 start=$SECONDS
 for p in "${plats[@]}"; do
   for ((i = 1; i <= runs; i++)); do
+    if [[ -n $base_rev ]]; then
+      echo "gate_run: $p run $i/$runs of $base_rev ..." >&2
+      run_one "$p" "$i" "$baseline" "$wt/build" "$wt/build-node"
+    fi
     echo "gate_run: $p run $i/$runs ..." >&2
-    run_one "$p" "$i"
+    run_one "$p" "$i" "$out" "$build" "$build_node"
   done
 done
 echo "gate_run: records in $out/ ($((SECONDS - start)) s)" >&2

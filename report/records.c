@@ -103,6 +103,9 @@ static int parse_header(const ctx *c, const cJSON *o, record_file *f) {
   if ((v = cJSON_GetObjectItemCaseSensitive(o, "cpu_model")) && cJSON_IsString(v) &&
       !(f->cpu_model = dup(v->valuestring)))
     return fail(c, "out of memory");
+  if ((v = cJSON_GetObjectItemCaseSensitive(o, "logical_cores")) && cJSON_IsNumber(v) &&
+      v->valuedouble >= 1 && v->valuedouble < 1e6)
+    f->logical_cores = (long)v->valuedouble;
   const cJSON *opt = cJSON_GetObjectItemCaseSensitive(o, "options");
   f->quick = -1;
   if (cJSON_IsObject(opt)) {

@@ -32,6 +32,7 @@ typedef struct {
   /* header */
   char *platform, *git_commit, *start_time, *cpu_model; /* cpu_model may be NULL */
   long schema, threads; /* threads: options.threads, 0 when absent */
+  long logical_cores;   /* 0 when absent */
   int quick;            /* options.quick, -1 when absent */
   /* records */
   measurement *m;

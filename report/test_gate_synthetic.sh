@@ -22,6 +22,7 @@ ap.add_argument("--n", type=int, default=9)
 ap.add_argument("--shift", action="append", default=[])
 ap.add_argument("--drop", action="append", default=[])
 ap.add_argument("--platform", default="native")
+ap.add_argument("--cpu", default=None)
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 shift = {k: float(v) for k, v in (s.split("=") for s in a.shift)}
@@ -43,7 +44,7 @@ with open(a.out, "w") as f:
     f.write(json.dumps({"type": "header", "platform": P, "schema": 1,
         "start_time": "2026-01-01T00:00:00Z", "git_commit": "synthetic", "compiler": None,
         "timer_step_ns": 20, "kernel_iters_per_ns": 0.75, "min_batch_ns": 200000,
-        "cpu_model": None, "logical_cores": 2, "kernel": None, "governor": None,
+        "cpu_model": a.cpu, "logical_cores": 2, "kernel": None, "governor": None,
         "options": {"threads": 2, "reps": a.n + 1, "quick": True, "command": "gen"}}) + "\n")
     for sc, be, mode, t, items, w, unit, v in recs:
         key = f"{P}/{sc}/{be}/{mode}/{t}/{items}/{w}"
@@ -132,6 +133,15 @@ check "a key only in the baseline: listed, not failed" 0 \
   'only in baseline: native/dispatch/futex/cold/2/2/0' -- "$tmp/base.ndjson" "$tmp/dropped.ndjson"
 check "a key only in the current run: listed, not failed" 0 \
   'only in current: native/dispatch/futex/cold/2/2/0' -- "$tmp/dropped.ndjson" "$tmp/base.ndjson"
+
+gen "$tmp/cpu_a.ndjson" --seed 12 --cpu "CPU A"
+gen "$tmp/cpu_b.ndjson" --seed 13 --cpu "CPU B"
+check "runs from two machines: refused, exit 2" 2 'cpu_a.ndjson was measured on CPU A, 2 logical cores, .*cpu_b.ndjson on CPU B.*different machines' \
+  -- "$tmp/cpu_a.ndjson" "$tmp/cpu_b.ndjson"
+check "runs from two machines with --any-machine: a warning, then compared" 0 'warning: .*CPU A.*CPU B' 'gate: 0 regressions' \
+  -- --any-machine "$tmp/cpu_a.ndjson" "$tmp/cpu_b.ndjson"
+gen "$tmp/cpu_a2.ndjson" --seed 14 --cpu "CPU A"
+check "two runs on one machine: compared" 0 'gate: 0 regressions' -- "$tmp/cpu_a.ndjson" "$tmp/cpu_a2.ndjson"
 
 printf '# test\nnative/dispatch/*   50%%\nnative/*/*/cold/*  off\n' >"$tmp/gate.conf"
 check "+40% under a 50% rule: clean" 0 "$K .* ok" \
