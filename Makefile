@@ -162,4 +162,5 @@ gate-rates: setup build
 	@python3 bench/gate_rates $(if $(K),--k $(K))
 
 clean:
-	rm -rf build build-node build-web build-pyodide build-tsan build-asan
+	rm -rf build build-node build-web build-pyodide build-tsan build-asan build-base
+	git worktree prune

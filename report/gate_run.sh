@@ -87,7 +87,9 @@ if [[ -n $base_rev ]]; then
   targets=(build)
   [[ ,$platforms, == *,node,* ]] && targets+=(build-node)
   echo "gate_run: building the baseline $base_rev (${sha:0:12}) in $wt ..." >&2
-  make -C "$wt" --no-print-directory "${targets[@]}" >"$wt.build.log" 2>&1 ||
+  # Its own build directories, whatever BUILD/BUILD_NODE say for this checkout.
+  env -u BUILD -u BUILD_NODE make -C "$wt" --no-print-directory BUILD=build BUILD_NODE=build-node \
+    "${targets[@]}" >"$wt.build.log" 2>&1 ||
     die "building $base_rev failed (log: $wt.build.log)"
   baseline=
 fi
