@@ -24,7 +24,13 @@ static void work(void *ctx, size_t b, size_t e) {
   for (size_t i = b; i < e; i++) harness_spin_iters(c->iters);
 }
 
-static bool applies(const char *backend) { return strcmp(backend, "serial") != 0; }
+/* Every backend, serial too: its row is the frame without a pool, and its
+ * gap CPU the host's own floor (Node's threads, our clock reads), which the
+ * pools' gap CPU is judged above. */
+static bool applies(const char *backend) {
+  (void)backend;
+  return true;
+}
 
 static int run(harness *h, const target *t, summary_row *row) {
   (void)row;
