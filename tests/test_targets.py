@@ -55,10 +55,14 @@ def main():
         # the pool burns 0.5% of spin's 13% -> PASS.
         row = cpu_row(make_run(os.path.join(tmp, "floor"), 0.025, 0.15, 0.02))
         assert " PASS " in row, f"FAIL: the host floor was not taken off: {row}"
-        assert "host floor" in row and "2.00%" in row, f"FAIL: the floor is not shown: {row}"
+        assert "host floor" in row and "2.00% taken off" in row, f"FAIL: the floor is not shown: {row}"
         # A pool that really burns stays a MISS with the floor taken off.
         row = cpu_row(make_run(os.path.join(tmp, "burn"), 0.05, 0.15, 0.02))
         assert " MISS " in row, f"FAIL: a 3% burn above the floor passed: {row}"
+        # A floor above a pool's own figure (a transient in the serial row)
+        # takes off no more than that pool burnt.
+        row = cpu_row(make_run(os.path.join(tmp, "transient"), 0.008, 0.13, 0.12))
+        assert "0.80% taken off" in row, f"FAIL: more than the pool's own CPU taken off: {row}"
         # Without a serial row nothing is taken off, and the row says so.
         row = cpu_row(make_run(os.path.join(tmp, "nofloor"), 0.025, 0.15, None))
         assert " MISS " in row and "no serial row" in row, f"FAIL: no-floor case: {row}"
