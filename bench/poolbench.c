@@ -35,6 +35,8 @@ static const char usage[] =
     "                    idle mode of the pools that have one (default: both)\n"
     "  --reps R          outer repetitions, the first discarded, >= 3 (default 11)\n"
     "  --quick           fewer repetitions and shorter batches (a smoke run)\n"
+    "  --no-pin          natively, do not pin pool workers to CPUs: the kernel\n"
+    "                    places them, as it must under WebAssembly (no affinity)\n"
     "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/)\n"
     "  --deadline S      watchdog: a job (one scenario on one target) running longer\n"
     "                    than S seconds is stuck: dump every thread's state, exit 3\n"
@@ -226,6 +228,8 @@ static int cmd_run(int argc, char **argv) {
       plan.warm = plan.cold = true;
     } else if (strcmp(a, "--quick") == 0) {
       o.quick = true;
+    } else if (strcmp(a, "--no-pin") == 0) {
+      o.no_pin = true;
     } else if (strcmp(a, "--out") == 0) {
       if (!v || !*v) bad_usage("%s needs a directory", a);
       out_dir = v;

@@ -87,6 +87,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   json_int(&j, "threads", o->threads);
   json_int(&j, "reps", h->o.reps);
   json_bool(&j, "quick", o->quick);
+  json_bool(&j, "no_pin", o->no_pin);
   json_str(&j, "command", o->argv_line);
   json_obj_end(&j);
   harness_write_record(h, &j);

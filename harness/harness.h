@@ -27,6 +27,7 @@ typedef struct harness_options {
   int threads;           /* P, counting the caller */
   int reps;              /* outer repetitions, incl. the discarded first */
   bool quick;            /* fewer reps, shorter batches, fewer latency calls */
+  bool no_pin;           /* natively, leave thread placement to the kernel as Wasm must */
   double min_batch_ns;   /* lower bound for one timed batch; 0: automatic */
   const char *argv_line; /* the command line, recorded in the header */
 } harness_options;

@@ -38,8 +38,9 @@ void scenario_record_begin(harness *h, json *j, const char *type,
 }
 
 pool *scenario_pool(harness *h, const target *t, const char *scenario) {
-  pool_options o = {.spin_ns = 0, .warm = strcmp(t->mode, "default") == 0 ? -1
-                                          : strcmp(t->mode, "warm") == 0};
+  pool_options o = {.spin_ns = 0,
+                    .warm = strcmp(t->mode, "default") == 0 ? -1 : strcmp(t->mode, "warm") == 0,
+                    .no_pin = harness_opts(h)->no_pin};
   pool *p = NULL;
   int rc = pool_create(&p, t->backend, t->threads, &o);
   if (rc != POOL_OK) {

@@ -973,10 +973,13 @@ static void write_error_outputs(const char *msg) {
   }
 }
 
-/* "AMD EPYC, 2 logical cores", or NULL when the header does not say. */
+/* "AMD EPYC, 2 logical cores", or NULL when the header does not say. Workers
+ * left unpinned (--no-pin) run as on another machine: the kernel's placement
+ * changes bursts from parallel to serial speed on the 2-vCPU VMs. */
 static const char *machine_of(const record_file *f, char *buf, size_t len) {
   if (!f->cpu_model) return NULL;
-  snprintf(buf, len, "%s, %ld logical cores", f->cpu_model, f->logical_cores);
+  snprintf(buf, len, "%s, %ld logical cores%s", f->cpu_model, f->logical_cores,
+           f->no_pin == 1 ? ", workers unpinned" : "");
   return buf;
 }
 

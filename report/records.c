@@ -107,13 +107,15 @@ static int parse_header(const ctx *c, const cJSON *o, record_file *f) {
       v->valuedouble >= 1 && v->valuedouble < 1e6)
     f->logical_cores = (long)v->valuedouble;
   const cJSON *opt = cJSON_GetObjectItemCaseSensitive(o, "options");
-  f->quick = -1;
+  f->quick = f->no_pin = -1;
   if (cJSON_IsObject(opt)) {
     if ((v = cJSON_GetObjectItemCaseSensitive(opt, "threads")) && cJSON_IsNumber(v) &&
         v->valuedouble >= 0 && v->valuedouble < 1e6)
       f->threads = (long)v->valuedouble;
     if ((v = cJSON_GetObjectItemCaseSensitive(opt, "quick")) && cJSON_IsBool(v))
       f->quick = cJSON_IsTrue(v);
+    if ((v = cJSON_GetObjectItemCaseSensitive(opt, "no_pin")) && cJSON_IsBool(v))
+      f->no_pin = cJSON_IsTrue(v);
   }
   return 0;
 }

@@ -34,6 +34,7 @@ typedef struct {
   long schema, threads; /* threads: options.threads, 0 when absent */
   long logical_cores;   /* 0 when absent */
   int quick;            /* options.quick, -1 when absent */
+  int no_pin;           /* options.no_pin, -1 when absent */
   /* records */
   measurement *m;
   size_t n_m;

@@ -23,6 +23,7 @@ ap.add_argument("--shift", action="append", default=[])
 ap.add_argument("--drop", action="append", default=[])
 ap.add_argument("--platform", default="native")
 ap.add_argument("--cpu", default=None)
+ap.add_argument("--no-pin", action="store_true")
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 shift = {k: float(v) for k, v in (s.split("=") for s in a.shift)}
@@ -45,7 +46,7 @@ with open(a.out, "w") as f:
         "start_time": "2026-01-01T00:00:00Z", "git_commit": "synthetic", "compiler": None,
         "timer_step_ns": 20, "kernel_iters_per_ns": 0.75, "min_batch_ns": 200000,
         "cpu_model": a.cpu, "logical_cores": 2, "kernel": None, "governor": None,
-        "options": {"threads": 2, "reps": a.n + 1, "quick": True, "command": "gen"}}) + "\n")
+        "options": {"threads": 2, "reps": a.n + 1, "quick": True, "no_pin": a.no_pin, "command": "gen"}}) + "\n")
     for sc, be, mode, t, items, w, unit, v in recs:
         key = f"{P}/{sc}/{be}/{mode}/{t}/{items}/{w}"
         if key in a.drop:
@@ -142,6 +143,9 @@ check "runs from two machines with --any-machine: a warning, then compared" 0 'w
   -- --any-machine "$tmp/cpu_a.ndjson" "$tmp/cpu_b.ndjson"
 gen "$tmp/cpu_a2.ndjson" --seed 14 --cpu "CPU A"
 check "two runs on one machine: compared" 0 'gate: 0 regressions' -- "$tmp/cpu_a.ndjson" "$tmp/cpu_a2.ndjson"
+gen "$tmp/cpu_a_nopin.ndjson" --seed 15 --cpu "CPU A" --no-pin
+check "pinned against unpinned workers (--no-pin): refused, exit 2" 2 'CPU A, 2 logical cores, .*CPU A, 2 logical cores, workers unpinned.*different machines' \
+  -- "$tmp/cpu_a.ndjson" "$tmp/cpu_a_nopin.ndjson"
 
 printf '# test\nnative/dispatch/*   50%%\nnative/*/*/cold/*  off\n' >"$tmp/gate.conf"
 check "+40% under a 50% rule: clean" 0 "$K .* ok" \

@@ -31,5 +31,15 @@ expect_usage run --out
 expect_usage run --test-fault nosuch
 expect_usage run --bogus
 "${cmd[@]}" --help | grep -q 'usage: poolbench run' || { echo "FAIL: --help"; fail=1; }
+# --no-pin reaches the run's header (a pinned run records false).
+out=$(mktemp -d)
+for pin in "" --no-pin; do
+  "${cmd[@]}" run --quick --backend serial --scenario dispatch --deadline 60 $pin --out "$out/r$pin" >/dev/null 2>&1 ||
+    { echo "FAIL: run $pin exited $?"; fail=1; }
+  want=$([[ -n $pin ]] && echo true || echo false)
+  head -n 1 "$out/r$pin"/*.ndjson | grep -q "\"no_pin\":$want" ||
+    { echo "FAIL: run $pin: header lacks \"no_pin\":$want"; fail=1; }
+done
+rm -rf "$out"
 "${cmd[@]}" list | grep -q '^  spin' || { echo "FAIL: list"; fail=1; }
 exit $fail
