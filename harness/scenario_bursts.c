@@ -46,6 +46,8 @@ static int run(harness *h, const target *t, summary_row *row) {
   bool cpu = host_cpu_time_ns() >= 0;
   int64_t gap_cpu = 0;
   uint64_t gap_wall = 0;
+  pool_stats_t a, b;
+  pool_stats(p, &a);
   uint64_t start = plat_now_ns();
   for (int f = 0; f < frames; f++) {
     for (int k = 0; k < CALLS; k++) {
@@ -60,12 +62,14 @@ static int run(harness *h, const target *t, summary_row *row) {
     if (cpu) gap_cpu += host_cpu_time_ns() - c0;
     gap_wall += plat_now_ns() - burst_end;
   }
-  scenario_release(p);
+  pool_stats(p, &b);
 
   size_t n = (size_t)frames * CALLS;
   harness_result r;
   harness_result_latencies(h, lat, n, frames, &r); /* one block per burst */
-  harness_extra ex[] = {
+  /* With the pool's own counts (wake-ups per call, the caller's share of the
+   * items): what a tail was made of. */
+  harness_extra ex[7 + SCENARIO_POOL_EXTRAS] = {
       {"p50", r.p50},
       {"p90", r.p90},
       {"p99", r.p99},
@@ -74,8 +78,10 @@ static int run(harness *h, const target *t, summary_row *row) {
       {"frames", frames},
       {"calls_per_burst", CALLS},
   };
+  int nex = 7 + scenario_pool_extras(p, &a, &b, ex + 7);
+  scenario_release(p);
   harness_key k = {"bursts", t->backend, t->mode, t->threads, ITEMS, WORK_NS};
-  harness_emit(h, &k, "ns", &r, ex, (int)(sizeof ex / sizeof *ex), NULL, 0);
+  harness_emit(h, &k, "ns", &r, ex, nex, NULL, 0);
   harness_result_free(&r);
   free(lat);
   return 0;

@@ -5,7 +5,8 @@
  * One call, step by step:
  *   1. The submitter takes `busy` (else: nested or concurrent -> inline).
  *   2. It writes the job, then the claim word {generation, chunks left}, then
- *      bumps `gen`; it wakes workers only if some announced they sleep.
+ *      bumps `gen`; it wakes workers only if some announced a sleep that no
+ *      earlier call woke yet.
  *   3. Every thread (caller included) claims chunks by CAS on the claim word.
  *      A claim fails once the generation moved on, so a late worker can never
  *      take a chunk of a later job; the job is read only after a claim, when
@@ -56,6 +57,7 @@ struct pool {
   alignas(CACHE_LINE) _Atomic uint64_t claim; /* gen << 32 | chunks left */
   alignas(CACHE_LINE) pool_word done;
   alignas(CACHE_LINE) _Atomic int sleepers[2]; /* per pool_channel */
+  _Atomic uint32_t sleeps[2]; /* sleeps announced so far, per pool_channel */
   _Atomic bool warm;
   _Atomic bool stop;
   _Atomic int ready; /* workers that reached their loop */
@@ -72,6 +74,7 @@ struct pool {
   _Atomic uint64_t par_calls, par_items, par_caller_items;
   _Atomic uint64_t inl_calls, inl_items;
   _Atomic uint64_t wakes;
+  uint32_t woken_sleeps;    /* sleeps[POOL_CH_WORK] when the caller woke them all */
 };
 
 #define RELAXED memory_order_relaxed
@@ -118,6 +121,7 @@ void pool_set_wait_hook(void (*hook)(void)) { atomic_store(&wait_hook, hook); }
 static void sleep_on(pool *p, pool_channel ch, pool_word *word,
                      uint32_t expected, uint64_t slice_ns) {
   atomic_fetch_add(&p->sleepers[ch], 1);
+  atomic_fetch_add(&p->sleeps[ch], 1);
   while (atomic_load(word) == expected && !atomic_load_explicit(&p->stop, RELAXED)) {
     p->be->wait(p->bstate, ch, word, expected, slice_ns);
     void (*hook)(void) = ch == POOL_CH_DONE ? atomic_load_explicit(&wait_hook, RELAXED) : NULL;
@@ -208,6 +212,21 @@ static void wait_done(pool *p, uint32_t n) {
 
 static void set_state(worker *w, pool_worker_state s) {
   atomic_store_explicit(&w->state, (uint32_t)s, RELAXED);
+}
+
+/* Wakes sleeping workers for the job just published, unless every sleep
+ * announced so far was already woken: a woken worker counts as a sleeper
+ * until it runs, which after its vCPU halted is ~90 us, so calls in that
+ * window used to repeat a futex wake that found nobody (~4 per burst of 20).
+ * A sleep announced after the last wake bumped `sleeps` before it checked
+ * `gen` (both seq_cst, like the generation store and this load), so either
+ * this wake sees it or that sleeper sees the new generation. */
+static void wake_workers(pool *p, int helpers) {
+  uint32_t sleeps = atomic_load(&p->sleeps[POOL_CH_WORK]);
+  int sleepers = atomic_load(&p->sleepers[POOL_CH_WORK]);
+  if (sleepers <= 0 || sleeps == p->woken_sleeps) return;
+  wake(p, POOL_CH_WORK, &p->gen, helpers);
+  if (helpers >= sleepers) p->woken_sleeps = sleeps; /* else some still sleep */
 }
 
 static void *worker_main(void *arg) {
@@ -385,7 +404,7 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
     atomic_store_explicit(&p->claim, (uint64_t)g << 32 | (uint32_t)nchunks, RELEASE);
     atomic_store(&p->gen, g);
     int helpers = (int)nchunks - 1 < p->nworkers ? (int)nchunks - 1 : p->nworkers;
-    wake(p, POOL_CH_WORK, &p->gen, helpers);
+    wake_workers(p, helpers);
 
     atomic_store_explicit(&p->caller, POOL_CALLER_RUNNING, RELAXED);
     caller_items = run_chunks(p, g);

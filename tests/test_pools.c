@@ -303,6 +303,21 @@ static void case_participation(void) {
   pool_stats(p, &s);
   CHECK(s.caller_items == 1, "%s: caller ran %llu of 2 items", backend,
         (unsigned long long)s.caller_items);
+  /* Every call after the worker went back to sleep must wake it again: the
+   * caller skips only wakes already issued for the same sleep, never a new
+   * one (a skipped one would leave the worker asleep for its whole slice). */
+  int calls = pool_backend_has_workers(backend) ? 50 : 0;
+  for (int i = 0; i < calls; i++) {
+    CHECK(await_state(p, POOL_WORKER_SLEEPING), "%s: worker not asleep before call %d", backend, i);
+    plat_sleep_ns(2000000); /* past the state store, into the futex wait */
+    rendezvous q = {0};
+    CHECK(pool_parallel_for(p, 0, 2, 1, rendezvous_body, &q) == POOL_OK, "%s", backend);
+    CHECK(!atomic_load(&q.timed_out), "%s: sleeping worker missed call %d", backend, i);
+  }
+  pool_stats_t s2;
+  pool_stats(p, &s2);
+  CHECK(s2.wakes - s.wakes >= (uint64_t)calls, "%s: %llu wake-ups for %d calls to a sleeping worker",
+        backend, (unsigned long long)(s2.wakes - s.wakes), calls);
   pool_destroy(p);
   /* Wake-up accounting and modes belong to the pools with our worker core;
    * the references (OpenMP, oneTBB) manage their threads themselves. */
