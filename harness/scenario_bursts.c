@@ -9,6 +9,7 @@
 #include "host.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "stats.h"
 
 #define FRAME_NS 16666667u
 #define CALLS 20
@@ -64,12 +65,22 @@ static int run(harness *h, const target *t, summary_row *row) {
   }
   pool_stats(p, &b);
 
+  /* Each burst's first call finds the workers asleep (the gap outlasts any
+   * warm budget but spin's): its median is what waking the pool costs. */
+  double *first = malloc((size_t)frames * sizeof *first);
+  double first_ns = NAN;
+  if (first) {
+    for (int f = 0; f < frames; f++) first[f] = lat[f * CALLS];
+    stats_sort(first, (size_t)frames);
+    first_ns = stats_quantile_sorted(first, (size_t)frames, 0.5);
+    free(first);
+  }
   size_t n = (size_t)frames * CALLS;
   harness_result r;
   harness_result_latencies(h, lat, n, frames, &r); /* one block per burst */
   /* With the pool's own counts (wake-ups per call, the caller's share of the
    * items): what a tail was made of. */
-  harness_extra ex[7 + SCENARIO_POOL_EXTRAS] = {
+  harness_extra ex[8 + SCENARIO_POOL_EXTRAS] = {
       {"p50", r.p50},
       {"p90", r.p90},
       {"p99", r.p99},
@@ -77,8 +88,9 @@ static int run(harness *h, const target *t, summary_row *row) {
       {"gap_cpu_cores", cpu && gap_wall ? (double)gap_cpu / (double)gap_wall : NAN},
       {"frames", frames},
       {"calls_per_burst", CALLS},
+      {"first_call_ns", first_ns},
   };
-  int nex = 7 + scenario_pool_extras(p, &a, &b, ex + 7);
+  int nex = 8 + scenario_pool_extras(p, &a, &b, ex + 8);
   scenario_release(p);
   harness_key k = {"bursts", t->backend, t->mode, t->threads, ITEMS, WORK_NS};
   harness_emit(h, &k, "ns", &r, ex, nex, NULL, 0);

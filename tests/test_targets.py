@@ -20,19 +20,20 @@ def run_targets(*args):
 
 
 def make_run(d, adaptive, spin, serial):
-    """The fixture's native records with the bursts gap CPU set (serial None: no serial row)."""
+    """The fixture's native records with the bursts gap CPU set (serial None: its serial row dropped)."""
     out = []
     with open(FIXTURE) as f:
         lines = [json.loads(x) for x in f if x.strip()]
     for r in lines:
-        if r.get("scenario") == "bursts" and r.get("mode") == "warm":
-            if r["backend"] == "adaptive":
+        if r.get("scenario") == "bursts":
+            if r["backend"] == "serial":
+                if serial is None:
+                    continue  # the run without a serial row
+                r["gap_cpu_cores"] = serial
+            if r["backend"] == "adaptive" and r["mode"] == "warm":
                 r["gap_cpu_cores"] = adaptive
-            if r["backend"] == "spin":
+            if r["backend"] == "spin" and r["mode"] == "warm":
                 r["gap_cpu_cores"] = spin
-                if serial is not None:
-                    s = dict(r, backend="serial", mode="default", gap_cpu_cores=serial)
-                    out.append(s)
         out.append(r)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "native.ndjson"), "w") as f:
