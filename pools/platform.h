@@ -19,6 +19,9 @@ int plat_futex_wait(pool_word *addr, uint32_t expected, uint64_t timeout_ns);
 void plat_futex_wake(pool_word *addr, int n);
 /* A hint for busy-wait loops (x86 pause, arm yield, nothing on Wasm). */
 void plat_cpu_relax(void);
+/* Offers this thread's CPU to another runnable thread (sched_yield); nothing
+ * on Wasm, which has no way to yield. */
+void plat_yield(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t plat_now_ns(void);
 /* Logical CPUs available to this process. */

@@ -19,6 +19,8 @@ void plat_futex_wake(pool_word *addr, int n) {
 
 void plat_cpu_relax(void) {}
 
+void plat_yield(void) {}
+
 uint64_t plat_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -30,6 +30,8 @@ void plat_cpu_relax(void) {
 #endif
 }
 
+void plat_yield(void) { sched_yield(); }
+
 uint64_t plat_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
