@@ -35,7 +35,7 @@ typedef struct pool_backend {
   void (*wait)(void *state, pool_channel ch, pool_word *word,
                uint32_t expected, uint64_t timeout_ns);
   /* Wakes up to n threads blocked in wait on ch. Called only when some thread
-   * announced it sleeps, so a backend need not track sleepers itself. */
+   * announced a sleep not yet woken, so a backend need not track sleepers. */
   void (*wake)(void *state, pool_channel ch, pool_word *word, int n);
   /* A whole parallel_for on the backend's own runtime, with the caller taking
    * part; adds the items the caller ran to *caller_items. */
