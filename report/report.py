@@ -51,6 +51,7 @@ COLUMNS = [("dispatch", "dispatch", {}, "median"),
            ("startup", "startup", {}, "median"),
            ("idle CPU", "idle_cpu", {}, "median"),
            ("bursts p99", "bursts", {}, "p99"),
+           ("bursts 1st call", "bursts", {}, "first_call_ns"),
            ("10^5 items", "many_items", {}, "median")]
 
 
