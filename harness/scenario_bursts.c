@@ -4,7 +4,6 @@
  * the CPU burnt per wall second in the gaps between bursts. */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "host.h"
 #include "platform.h"
@@ -23,14 +22,6 @@ typedef struct burst_ctx {
 static void work(void *ctx, size_t b, size_t e) {
   const burst_ctx *c = ctx;
   for (size_t i = b; i < e; i++) harness_spin_iters(c->iters);
-}
-
-/* Every backend, serial too: its row is the frame without a pool, and its
- * gap CPU the host's own floor (Node's threads, our clock reads), which the
- * pools' gap CPU is judged above. */
-static bool applies(const char *backend) {
-  (void)backend;
-  return true;
 }
 
 static int run(harness *h, const target *t, summary_row *row) {
@@ -71,8 +62,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   double first_ns = NAN;
   if (first) {
     for (int f = 0; f < frames; f++) first[f] = lat[f * CALLS];
-    stats_sort(first, (size_t)frames);
-    first_ns = stats_quantile_sorted(first, (size_t)frames, 0.5);
+    first_ns = stats_of(first, (size_t)frames).median;
     free(first);
   }
   size_t n = (size_t)frames * CALLS;
@@ -103,6 +93,9 @@ const scenario scenario_bursts = {
     .name = "bursts",
     .description = "every 16.7 ms a burst of 20 calls (16 items x 1 us): in-burst latency, CPU between bursts",
     .per_target = true,
-    .applies = applies,
+    /* serial too: its row is the frame without a pool, and its gap CPU the
+     * host's own floor (Node's threads, our clock reads) that the pools' gap
+     * CPU is judged above. */
+    .applies = applies_all,
     .run = run,
 };
