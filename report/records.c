@@ -25,6 +25,10 @@ static int fail(const ctx *c, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(c->err + k, RECORDS_ERR_LEN - (size_t)k, fmt, ap);
   va_end(ap);
+  /* The message may quote the input (a record's "type", a platform): keep it
+   * on one line whatever control characters the file holds. */
+  for (char *p = c->err; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
   return -1;
 }
 
