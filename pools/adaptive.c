@@ -89,6 +89,7 @@ const pool_backend pool_backend_adaptive = {
     .name = "adaptive",
     .description = "warm, spins for one measured futex wake-up (half a round trip: 2-competitive), then sleeps",
     .warm_default = true,
+    .solo_when_starved = true,
     .spin_budget_ns = adaptive_budget,
     .wait = pool_futex_wait,
     .wake = pool_futex_wake,

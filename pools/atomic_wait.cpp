@@ -30,4 +30,5 @@ extern "C" const pool_backend pool_backend_atomic_wait = {
     aw_wait,
     aw_wake,
     nullptr,
+    false,
 };

@@ -41,6 +41,9 @@ typedef struct pool_backend {
    * part; adds the items the caller ran to *caller_items. */
   int (*run)(void *state, int threads, size_t begin, size_t end, size_t grain,
              pool_body body, void *ctx, uint64_t *caller_items);
+  /* When warm, stop waking sleeping workers for a while after a woken one
+   * ran in the caller's place (see learn_solo in pool_core.c). */
+  bool solo_when_starved;
 } pool_backend;
 
 /* The platform futex as a backend's wait/wake (futex and spin share them). */

@@ -31,6 +31,11 @@ int plat_current_cpu(void);
 /* Pins a thread of this process to one CPU; a no-op where threads cannot be
  * pinned (Wasm). Returns 0 when pinned. */
 int plat_pin_thread(pthread_t thread, int cpu);
+/* Puts the calling thread in the lowest scheduling class (Linux SCHED_IDLE):
+ * any other runnable thread on its CPU preempts it. Returns 0 when done, -1
+ * where no such class exists (Wasm). Tests use it to make a woken worker run
+ * in its caller's place on purpose. */
+int plat_idle_priority(void);
 /* Sleeps the calling thread (never use on a browser main thread). */
 void plat_sleep_ns(uint64_t ns);
 

@@ -45,6 +45,8 @@ void plat_sleep_ns(uint64_t ns) {
 
 int plat_current_cpu(void) { return 0; }
 
+int plat_idle_priority(void) { return -1; /* Web Workers have no classes */ }
+
 int plat_pin_thread(pthread_t thread, int cpu) {
   (void)thread, (void)cpu; /* Web Workers cannot be pinned */
   return -1;

@@ -56,6 +56,11 @@ int plat_current_cpu(void) {
   return c < 0 ? 0 : c;
 }
 
+int plat_idle_priority(void) {
+  struct sched_param sp = {0};
+  return pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) == 0 ? 0 : -1;
+}
+
 int plat_pin_thread(pthread_t thread, int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);

@@ -49,5 +49,5 @@ int tbb_run(void *state, int, size_t begin, size_t end, size_t grain,
 
 extern "C" const pool_backend pool_backend_tbb = {
     "tbb", "reference: oneTBB parallel_for in a task arena (native only)",
-    false, sizeof(tbb_state), nullptr, tbb_init, tbb_fini, nullptr, nullptr, tbb_run,
+    false, sizeof(tbb_state), nullptr, tbb_init, tbb_fini, nullptr, nullptr, tbb_run, false,
 };
