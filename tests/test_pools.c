@@ -384,9 +384,8 @@ static void case_shared_cpu(void) {
 
 /* ---- solo: a worker woken onto its caller's CPU runs in the caller's place
  * (Wasm has no affinity; hosts that pack vCPUs place it there). Reproduced
- * natively by sharing one CPU and giving the caller the idle class. A pool
- * that goes solo (adaptive) then stops waking the worker for short calls but
- * still wakes it for a long one; the others keep waking it. ---- */
+ * natively by sharing one CPU and giving the caller the idle class. adaptive
+ * then goes solo: no wake-up for short calls, still one for a long call. ---- */
 static void busy_body(void *ctx, size_t b, size_t e) {
   uint64_t ns = *(const uint64_t *)ctx * (e - b), t0 = plat_now_ns();
   while (plat_now_ns() - t0 < ns) {
@@ -397,6 +396,7 @@ typedef struct starved_call {
   pool *p;
   int idle;              /* plat_idle_priority's result */
   uint64_t caller_items; /* of the call's 8 */
+  uint64_t done_ns;      /* when the call returned */
 } starved_call;
 
 static void *call_idle_class(void *arg) {
@@ -406,63 +406,85 @@ static void *call_idle_class(void *arg) {
   pool_stats_t a, b;
   pool_stats(s->p, &a);
   CHECK(pool_parallel_for(s->p, 0, 8, 1, busy_body, &item_ns) == POOL_OK, "%s", backend);
+  s->done_ns = plat_now_ns();
   pool_stats(s->p, &b);
   s->caller_items = b.caller_items - a.caller_items;
   return NULL;
 }
 
-static void case_solo(void) {
-  if (!pool_backend_has_workers(backend)) return;
-  if (plat_pin_thread(pthread_self(), plat_current_cpu()) != 0) return; /* cannot share a CPU on purpose */
-  bool solo = strcmp(backend, "adaptive") == 0;
+/* Calls that must fall inside the first solo window (4 ms) start within 3 ms
+ * of the starved call, or the attempt says nothing (a loaded machine). */
+#define SOLO_WITHIN_NS 3000000u
+
+/* One attempt on a fresh pool: 1 checked, 0 says nothing (no starved call in
+ * 5 tries, or the next calls came too late), -1 no idle class here. */
+static int solo_attempt(void) {
   pool_options o = {.warm = 1, .no_pin = true}; /* the worker inherits the caller's one CPU */
   pool *p = NULL;
   CHECK(pool_create(&p, backend, 2, &o) == POOL_OK, "%s", backend);
   test_phase("solo: a caller starved by the worker it woke", p);
   await_ready(p);
-  starved_call s = {p, 0, 8};
+  starved_call s = {p, 0, 8, 0};
   for (int i = 0; i < 5 && s.caller_items * 4 >= 8; i++) {
     CHECK(await_state(p, POOL_WORKER_SLEEPING), "%s: worker not asleep", backend);
     plat_sleep_ns(2000000); /* past the state store, into the futex wait */
     pthread_t t;
     CHECK(pthread_create(&t, NULL, call_idle_class, &s) == 0, "%s: pthread_create", backend);
     pthread_join(t, NULL);
-    if (s.idle != 0) { /* no idle class here */
+    if (s.idle != 0) {
       pool_destroy(p);
-      return;
+      return -1;
     }
   }
-  CHECK(s.caller_items * 4 < 8, "%s: an idle-class caller sharing the worker's CPU still ran %llu "
-        "of 8 items in 5 calls: the woken worker never ran in its place", backend,
-        (unsigned long long)s.caller_items);
+  if (s.caller_items * 4 >= 8) { /* the woken worker never ran in the caller's place */
+    pool_destroy(p);
+    return 0;
+  }
 
   test_phase("solo: a short call right after", p);
   CHECK(await_state(p, POOL_WORKER_SLEEPING), "%s: worker not asleep", backend);
-  plat_sleep_ns(500000); /* into the futex wait, well inside the first solo window (4 ms) */
+  plat_sleep_ns(500000); /* into the futex wait */
   uint64_t item_ns = 20000;
   pool_stats_t a, b;
   pool_stats(p, &a);
+  uint64_t t0 = plat_now_ns();
   CHECK(pool_parallel_for(p, 0, 8, 1, busy_body, &item_ns) == POOL_OK, "%s", backend);
   pool_stats(p, &b);
-  if (solo)
-    CHECK(b.wakes == a.wakes && b.caller_items - a.caller_items == 8,
-          "%s: after a starved call, a short call issued %llu wake-ups and ran %llu of 8 items "
-          "on the caller (want 0 and 8: solo)", backend, (unsigned long long)(b.wakes - a.wakes),
-          (unsigned long long)(b.caller_items - a.caller_items));
-  else
-    CHECK(b.wakes > a.wakes, "%s: a call to a sleeping worker issued no wake-up", backend);
-
-  if (solo) { /* the others' worker was just woken, so it may join unasked */
-    test_phase("solo: a long call", p);
-    item_ns = 1000000; /* 8 ms in all, past the 1 ms a solo call runs alone */
-    pool_stats(p, &a);
-    CHECK(pool_parallel_for(p, 0, 8, 1, busy_body, &item_ns) == POOL_OK, "%s", backend);
-    pool_stats(p, &b);
-    CHECK(b.wakes > a.wakes, "%s: a long solo call never woke the sleeping worker", backend);
-    CHECK(b.caller_items - a.caller_items < 8, "%s: the woken worker ran none of a long call's items",
-          backend);
+  if (t0 - s.done_ns > SOLO_WITHIN_NS) {
+    pool_destroy(p);
+    return 0;
   }
+  CHECK(b.wakes == a.wakes && b.caller_items - a.caller_items == 8,
+        "%s: after a starved call, a short call issued %llu wake-ups and ran %llu of 8 items "
+        "on the caller (want 0 and 8: solo)", backend, (unsigned long long)(b.wakes - a.wakes),
+        (unsigned long long)(b.caller_items - a.caller_items));
+
+  test_phase("solo: a long call", p);
+  item_ns = 1000000; /* 8 ms in all, past the 1 ms a solo call runs alone */
+  pool_stats(p, &a);
+  t0 = plat_now_ns();
+  CHECK(pool_parallel_for(p, 0, 8, 1, busy_body, &item_ns) == POOL_OK, "%s", backend);
+  pool_stats(p, &b);
+  if (t0 - s.done_ns > SOLO_WITHIN_NS) {
+    pool_destroy(p);
+    return 0;
+  }
+  CHECK(b.wakes > a.wakes, "%s: a long solo call never woke the sleeping worker", backend);
+  CHECK(b.caller_items - a.caller_items < 8, "%s: the woken worker ran none of a long call's items",
+        backend);
   pool_destroy(p);
+  return 1;
+}
+
+static void case_solo(void) {
+  /* The other pools keep waking (pools.participation checks that). */
+  if (strcmp(backend, "adaptive") != 0) return;
+  if (plat_pin_thread(pthread_self(), plat_current_cpu()) != 0) return; /* cannot share a CPU on purpose */
+  int r = 0;
+  for (int i = 0; i < 5 && r == 0; i++) r = solo_attempt();
+  CHECK(r != 0, "%s: 5 attempts said nothing: an idle-class caller sharing the worker's CPU was "
+        "never starved by the worker it woke, or the next call came later than %.0f ms (a loaded "
+        "machine?)", backend, SOLO_WITHIN_NS / 1e6);
 }
 
 static void case_bad_input(void) {
