@@ -11,9 +11,8 @@
  *
  * Solo: where the kernel puts a woken worker on the caller's CPU (no affinity
  * under Wasm, hosts that pack vCPUs), waking it only swaps who runs the
- * chunks and adds two context switches (bursts of 16 x 1 us calls: 0.35
- * wake-ups per call, p90 35-46 us against serial's 15-20 us). pool_core.c
- * spots such a call and stops waking for a while (learn_solo). */
+ * chunks and adds two context switches. pool_core.c spots such a call and
+ * stops waking for a while (learn_solo, with the figures). */
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>

@@ -268,6 +268,7 @@ static bool solo_now(const pool *p) {
  * 16 x 1 us calls: 0.35 wake-ups per call, p90 35-46 us against serial's
  * 15-20 us. Starved = the caller ran under half its fair share. */
 static void learn_solo(pool *p, uint64_t caller_items, size_t items) {
+  if (!p->be->solo_when_starved || !atomic_load_explicit(&p->warm, RELAXED)) return;
   if (caller_items * 2 * (uint64_t)p->threads < items) {
     uint64_t w = p->solo_window_ns ? 2 * p->solo_window_ns : SOLO_MIN_NS;
     p->solo_window_ns = w < SOLO_MAX_NS ? w : SOLO_MAX_NS;
@@ -463,8 +464,7 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
         wake_workers(p, helpers);
     }
     caller_items += run_chunks(p, g, 0);
-    if (woke && p->be->solo_when_starved && atomic_load_explicit(&p->warm, RELAXED))
-      learn_solo(p, caller_items, items);
+    if (woke) learn_solo(p, caller_items, items);
     atomic_store_explicit(&p->caller, POOL_CALLER_WAITING, RELAXED);
     wait_done(p, (uint32_t)nchunks);
     atomic_store_explicit(&p->caller, POOL_CALLER_IDLE, RELAXED);
