@@ -1,38 +1,78 @@
-"""Reading poolbench records (NDJSON) in Python: the schema in
-results/README.md, validation with file:line errors, and a run's records
-grouped by platform. Used by the report and by tests/check_records.py."""
+#!/usr/bin/env python3
+"""Reading poolbench records (NDJSON) in Python: the contract and schema in
+results/README.md, validation with one-line FILE:LINE errors, and a run's
+records grouped by platform. Used by the report, targets, platforms,
+tests/check_records.py and, as `records.py stream`, by the browser run's
+server for every line posted to it.
+
+usage: records.py check FILE...             exit 0 if every file keeps the contract, else 2
+       records.py stream --platform P FILE  validate lines from stdin for FILE: one
+                                            answer line each, `ok` or `error FILE:LINE: what`
+"""
 import json
+import math
 import os
 import re
+import sys
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "README.md")
 KEY_FIELDS = ("scenario", "backend", "mode", "threads", "items", "work_ns")
+NAME_FIELDS = ("type", "platform", "scenario", "backend", "mode", "unit")
+NON_NEGATIVE = ("work_ns", "median")
 
 
 class RecordError(Exception):
     """A file that cannot be used; str() is the one-line message."""
 
     def __init__(self, path, line, what):
+        # The message may quote the input: keep it on one line whatever it holds.
+        what = re.sub(r"[\x00-\x1f\x7f]", "?", str(what))
         super().__init__(f"{path}:{line}: {what}" if line else f"{path}: {what}")
 
 
+class Contract:
+    """The limits and the per-type field tables of results/README.md."""
+
+    def __init__(self, limits, types):
+        self.schema = int(limits["schema"])
+        self.max_line_bytes = int(limits["max_line_bytes"])
+        self.max_depth = int(limits["max_depth"])
+        self.max_abs_number = float(limits["max_abs_number"])
+        self.min_threads = int(limits["min_threads"])
+        self.max_threads = int(limits["max_threads"])
+        self.name = re.compile(limits["name_pattern"])
+        self.types = types
+
+
 def load_schema(path=README):
-    """{record type: [(field, type, nullable, when)]} from the README tables."""
-    schema, current = {}, None
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("## "):  # a section: a record type's table, or not
-                m = re.match(r"^## `(\w+)`", line)
-                current = schema.setdefault(m.group(1), []) if m else None
-                continue
-            m = re.match(r"^\| `(\w+)` \| ([\w<>?]+) \| ([^|]+) \|", line)
-            if m and current is not None:
-                typ = m.group(2)
-                when = [w.strip() for w in m.group(3).split(",")]
-                current.append((m.group(1), typ.rstrip("?"), typ.endswith("?"), when))
-    if not schema:
+    """The Contract read from the README: its limit table and, per record
+    type, [(field, type, nullable, when)] from the type's table."""
+    types, limits, current = {}, {}, None
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise RecordError(path, 0, f"cannot read the schema: {e.strerror}")
+    for line in text.splitlines():
+        if line.startswith("## "):  # a section: a record type's table, or not
+            m = re.match(r"^## `(\w+)`", line)
+            current = types.setdefault(m.group(1), []) if m else None
+            continue
+        m = re.match(r"^\| `(\w+)` \| `?([^|`]+?)`? \|$", line)
+        if m:
+            limits[m.group(1)] = m.group(2)
+            continue
+        m = re.match(r"^\| `(\w+)` \| ([\w<>?]+) \| ([^|]+) \|", line)
+        if m and current is not None:
+            typ = m.group(2)
+            when = [w.strip() for w in m.group(3).split(",")]
+            current.append((m.group(1), typ.rstrip("?"), typ.endswith("?"), when))
+    if not types:
         raise RecordError(path, 0, "no schema tables found")
-    return schema
+    try:
+        return Contract(limits, types)
+    except (KeyError, ValueError, re.error) as e:
+        raise RecordError(path, 0, f"the contract's limit table is incomplete ({e})")
 
 
 def type_ok(value, typ):
@@ -62,13 +102,23 @@ def _applies(when, rec):
     return False
 
 
-def problems(rec, schema):
-    """What is wrong with one parsed record against the schema ([] if nothing)."""
-    if not isinstance(rec, dict) or rec.get("type") not in schema:
-        kind = rec.get("type") if isinstance(rec, dict) else type(rec).__name__
-        return [f"not a poolbench record (type {kind!r})"]
+def problems(rec, contract):
+    """What is wrong with one parsed record against the schema tables and the
+    name and range rules ([] if nothing)."""
+    if not isinstance(rec, dict) or not isinstance(rec.get("type"), str):
+        return ["not a poolbench record (no \"type\")"]
+    if rec["type"] not in contract.types:
+        return [f"unknown record type {rec['type']!r:.40}"]
     out = []
-    for field, typ, nullable, when in schema[rec["type"]]:
+    for field in NAME_FIELDS:
+        v = rec.get(field)
+        if isinstance(v, str) and not contract.name.match(v):
+            out.append(f"'{field}' {v!r:.40} is not a name ({contract.name.pattern})")
+    flags = rec.get("flags")
+    if isinstance(flags, list):
+        out += [f"flag {v!r:.40} is not a name" for v in flags
+                if isinstance(v, str) and not contract.name.match(v)]
+    for field, typ, nullable, when in contract.types[rec["type"]]:
         if not _applies(when, rec):
             continue
         if field not in rec:
@@ -78,44 +128,147 @@ def problems(rec, schema):
                 out.append(f"'{field}' is null")
         elif not type_ok(rec[field], typ):
             out.append(f"'{field}' should be {typ}, is {rec[field]!r:.40}")
+    if out:
+        return out
+    t = rec.get("threads")
+    if type_ok(t, "integer") and not contract.min_threads <= t <= contract.max_threads:
+        out.append(f"'threads' is {t}, outside {contract.min_threads}..{contract.max_threads}")
+    if rec["type"] == "measurement":
+        out += [f"'{f}' is negative ({rec[f]})" for f in NON_NEGATIVE if rec[f] < 0]
+        out += [f"'samples[{i}]' is negative ({v})" for i, v in enumerate(rec["samples"]) if v < 0]
     return out
 
 
-def read_file(path, schema, strict=True):
-    """The records of one file, in order. strict: the first problem raises
-    RecordError; else returns (records, [messages])."""
-    msgs, recs = [], []
+class _Bad(ValueError):
+    """A rule broken while parsing one line (the message is the rule)."""
 
-    def bad(line, what):
-        if strict:
-            raise RecordError(path, line, what)
-        msgs.append(str(RecordError(path, line, what)))
+
+def _depth(line):
+    """Deepest bracket nesting of a JSON text, strings skipped: checked before
+    parsing so a deep input cannot exhaust the parser's recursion."""
+    depth = deepest = 0
+    in_str = esc = False
+    for ch in line:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_line(raw, contract):
+    """One line (bytes, without its newline) -> the parsed object; _Bad names
+    the broken rule."""
+    if len(raw) > contract.max_line_bytes:
+        raise _Bad(f"line of {len(raw)} bytes, over the contract's {contract.max_line_bytes}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _Bad(f"not UTF-8 at byte {e.start + 1}")
+    if not text.strip(" \t\r"):
+        raise _Bad("empty line (every line must be one JSON object)")
+    if _depth(text) > contract.max_depth:
+        raise _Bad(f"nested deeper than the contract's {contract.max_depth} levels")
+    limit = contract.max_abs_number
+
+    def number(s, value):
+        if not math.isfinite(value) or abs(value) > limit:
+            raise _Bad(f"number {s:.30} is not finite or beyond ±{limit:g}")
+        return value
+
+    def parse_int(s):
+        if len(s) > 20:  # a longer literal is beyond the limit; int() of it is slow or refused
+            raise _Bad(f"number {s:.30}... is beyond ±{limit:g}")
+        return number(s, int(s))
+
+    def constant(s):
+        raise _Bad(f"{s} is not a finite number")
+
+    def pairs(kv):
+        obj = {}
+        for k, v in kv:
+            if k in obj:
+                raise _Bad(f"key {k!r:.40} appears twice in one object")
+            obj[k] = v
+        return obj
 
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as e:
-        raise RecordError(path, 0, f"cannot read: {e}")
-    if not text.strip():
-        bad(0, "empty file (no records)")
-        return recs, msgs
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    else:
-        bad(len(lines), "last line is not terminated by a newline (truncated?)")
-    for no, line in enumerate(lines, 1):
+        rec = json.loads(text, parse_int=parse_int, parse_float=lambda s: number(s, float(s)),
+                         parse_constant=constant, object_pairs_hook=pairs)
+    except json.JSONDecodeError as e:
+        if e.pos >= len(text.rstrip(" \t\r")):
+            raise _Bad(f"truncated line: the JSON object is cut off after {len(raw)} bytes")
+        raise _Bad(f"invalid JSON near column {e.colno} ({e.msg})")
+    if not isinstance(rec, dict):
+        raise _Bad(f"{type(rec).__name__}, expected a JSON object")
+    return rec
+
+
+class Reader:
+    """The contract's state across the lines of one file: feed it lines in
+    order; each returns the record or raises RecordError for that line."""
+
+    def __init__(self, path, contract):
+        self.path, self.contract = path, contract
+        self.line, self.platform = 0, None
+
+    def feed(self, raw, problems_out=None):
+        """Checks the next line. With problems_out (a list), schema problems
+        are collected there instead of raised (the record is still returned)."""
+        self.line += 1
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            bad(no, f"not complete JSON ({e.msg})")
-            continue
-        if no == 1 and (not isinstance(rec, dict) or rec.get("type") != "header"):
-            bad(1, "first line is not a poolbench header (not a records file?)")
-            continue
-        for p in problems(rec, schema):
-            bad(no, p)
-        recs.append(rec)
+            rec = parse_line(raw, self.contract)
+        except _Bad as e:
+            raise RecordError(self.path, self.line, e)
+        header = rec.get("type") == "header"
+        if self.line == 1 and not header:
+            raise RecordError(self.path, 1, "first line is not a poolbench header (not a records file?)")
+        if self.line > 1 and header:
+            raise RecordError(self.path, self.line, "a second header (two runs in one file?)")
+        if header:
+            if rec.get("schema") != self.contract.schema:
+                raise RecordError(self.path, 1, f"schema {rec.get('schema')!r:.20}, this reader reads "
+                                  f"schema {self.contract.schema}")
+            self.platform = rec.get("platform")
+        elif "platform" in rec and rec["platform"] != self.platform:
+            raise RecordError(self.path, self.line, f"platform {rec['platform']!r:.40} differs from "
+                              f"the header's {self.platform!r:.40}")
+        for p in problems(rec, self.contract):
+            if problems_out is None:
+                raise RecordError(self.path, self.line, p)
+            problems_out.append(str(RecordError(self.path, self.line, p)))
+        return rec
+
+
+def read_file(path, contract, strict=True):
+    """The records of one file, in order. strict: the first problem raises
+    RecordError; else schema problems are returned as (records, [messages])
+    (a broken contract, such as invalid JSON or a second header, still raises)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise RecordError(path, 0, f"cannot read: {e.strerror}")
+    if not data.strip():
+        raise RecordError(path, 0, "empty file (no records)")
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    elif strict:
+        raise RecordError(path, len(lines), "last line is not terminated by a newline (truncated?)")
+    reader, recs, msgs = Reader(path, contract), [], []
+    for raw in lines:
+        recs.append(reader.feed(raw, None if strict else msgs))
     return recs, msgs
 
 
@@ -137,12 +290,16 @@ class Platform:
         return r[0]["median"] if r else None
 
 
-def load_run(path, schema=None):
+def load_run(path, contract=None):
     """{platform: Platform} from a run directory (every *.ndjson in it) or a
     single records file. Raises RecordError on anything unusable."""
-    schema = schema or load_schema()
+    contract = contract or load_schema()
     if os.path.isdir(path):
-        files = sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith(".ndjson"))
+        try:
+            names = os.listdir(path)
+        except OSError as e:
+            raise RecordError(path, 0, f"cannot list: {e.strerror}")
+        files = sorted(os.path.join(path, f) for f in names if f.endswith(".ndjson"))
         if not files:
             raise RecordError(path, 0, "no *.ndjson records in this directory")
     elif os.path.exists(path):
@@ -151,7 +308,7 @@ def load_run(path, schema=None):
         raise RecordError(path, 0, "no such file or directory")
     run = {}
     for f in files:
-        recs, _ = read_file(f, schema)
+        recs, _ = read_file(f, contract)
         plat = Platform(recs[0]["platform"], recs[0])
         if plat.name in run:
             raise RecordError(f, 1, f"a second file for platform {plat.name}")
@@ -162,3 +319,56 @@ def load_run(path, schema=None):
              "pyodide_probe": plat.probes}.get(r["type"], []).append(r)
         run[plat.name] = plat
     return run
+
+
+def stream(platform, path, contract, inp, out):
+    """The server's check of posted lines for `path`: learns the state from
+    what the file already holds, then answers each stdin line with `ok` (the
+    caller appends it) or `error FILE:LINE: what` (the caller drops it)."""
+    reader = Reader(path, contract)
+    if os.path.exists(path):
+        recs, _ = read_file(path, contract)
+        reader.line, reader.platform = len(recs), recs[0]["platform"]
+        if reader.platform != platform:
+            raise RecordError(path, 1, f"holds platform {reader.platform!r}, not {platform!r}")
+    for raw in inp:
+        raw = raw.rstrip(b"\n")
+        saved = (reader.line, reader.platform)
+        try:
+            rec = reader.feed(raw)
+            if rec.get("type") == "header" and rec.get("platform") != platform:
+                raise RecordError(path, 1, f"header of platform {rec.get('platform')!r:.40}, "
+                                  f"this run takes {platform!r}")
+            out.write(b"ok\n")
+        except RecordError as e:
+            reader.line, reader.platform = saved  # a refused line is never appended
+            out.write(f"error {e}\n".encode())
+        out.flush()
+
+
+def main(argv):
+    if len(argv) >= 1 and argv[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0
+    try:
+        contract = load_schema()
+        if len(argv) >= 2 and argv[0] == "check":
+            for f in argv[1:]:
+                read_file(f, contract)
+            return 0
+        if len(argv) == 4 and argv[0] == "stream" and argv[1] == "--platform":
+            if not contract.name.match(argv[2]):
+                print(f"records: bad platform name {argv[2]!r}", file=sys.stderr)
+                return 2
+            stream(argv[2], argv[3], contract, sys.stdin.buffer, sys.stdout.buffer)
+            return 0
+    except RecordError as e:
+        print(f"records: {e}", file=sys.stderr)
+        return 2
+    print("usage: records.py check FILE... | records.py stream --platform P FILE (see --help)",
+          file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
