@@ -10,6 +10,7 @@ and hazard. Exit 2 on unusable input.
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -73,7 +74,8 @@ def main():
         return 2
     print(f"\n{'platform':<14} {'hazard':<17} {'verdict':<15} evidence")
     for p, r in rows:
-        print(f"{p:<14} {r['hazard']:<17} {r['verdict']:<15} {r['evidence']}")
+        # evidence is free text from a records file: no terminal control codes
+        print(f"{p:<14} {r['hazard']:<17} {r['verdict']:<15} {re.sub(r'[\x00-\x1f\x7f]', '?', r['evidence'])}")
     return 1 if any(r["verdict"] == "error" for _, r in rows) else 0
 
 

@@ -3,8 +3,11 @@
 under Node.js (and Chromium), the medians side by side and their ratio.
 
 usage: platforms.py RUN_DIR
-Reads RUN_DIR/native.ndjson and RUN_DIR/{node,chrome}.ndjson (whichever
-exist). Exit 2 on a missing or malformed file, naming it and the line.
+Reads RUN_DIR/{node,chrome}.ndjson (whichever exist) and RUN_DIR/native.ndjson;
+without a native run there, the newest native.ndjson of a sibling run measured
+on the same machine (CPU model and logical cores; unknown counts as another
+machine); with none, the ratios are skipped with a note (exit 0). Exit 2 on a
+malformed file, naming it and the line.
 """
 import os
 import sys
@@ -30,6 +33,34 @@ def load(path, schema):
     return {tuple(r[k] for k in KEY): r for r in recs if r.get("type") == "measurement"}
 
 
+def machine(header):
+    """The identity two runs must share to be compared, or None when unknown."""
+    ident = (header.get("cpu_model"), header.get("logical_cores"))
+    return ident if all(ident) else None
+
+
+def same_machine_native(run, contract, wasm_headers):
+    """The newest native.ndjson among RUN_DIR's siblings measured on the
+    machine of the Wasm runs, or None."""
+    idents = {machine(h) for h in wasm_headers}
+    if None in idents or len(idents) != 1:
+        return None
+    parent = os.path.dirname(os.path.abspath(run))
+    found = []
+    for d in os.listdir(parent):
+        f = os.path.join(parent, d, "native.ndjson")
+        if os.path.isfile(f) and not os.path.islink(os.path.join(parent, d)):
+            found.append((os.path.getmtime(f), f))
+    for _, f in sorted(found, reverse=True):
+        try:
+            recs, _ = records.read_file(f, contract)
+        except records.RecordError:
+            continue  # a broken sibling is not this run's business
+        if machine(recs[0]) in idents:
+            return f
+    return None
+
+
 def fmt(v, unit):
     return f"{v * 100:.1f}%" if unit == "cores" else ns(v)
 
@@ -39,18 +70,29 @@ def main():
         print(__doc__.strip(), file=sys.stderr if len(sys.argv) != 2 else sys.stdout)
         return 2 if len(sys.argv) != 2 else 0
     run = sys.argv[1]
-    native_path = os.path.join(run, "native.ndjson")
-    if not os.path.exists(native_path):
-        print(f"platforms: {native_path} not found: run make bench-native first (same RUN=)",
-              file=sys.stderr)
-        return 2
     schema = records.load_schema()
-    native = load(native_path, schema)
-    wasm = {p: load(os.path.join(run, p + ".ndjson"), schema) for p in WASM
-            if os.path.exists(os.path.join(run, p + ".ndjson"))}
-    if not wasm:
+    wasm_files = {p: os.path.join(run, p + ".ndjson") for p in WASM
+                  if os.path.exists(os.path.join(run, p + ".ndjson"))}
+    if not wasm_files:
         print(f"platforms: no node.ndjson or chrome.ndjson in {run}", file=sys.stderr)
         return 2
+    headers = []
+    for f in wasm_files.values():
+        try:
+            headers.append(records.read_file(f, schema)[0][0])
+        except records.RecordError as e:
+            print(f"platforms: {e}", file=sys.stderr)
+            return 2
+    native_path = os.path.join(run, "native.ndjson")
+    if not os.path.exists(native_path):
+        native_path = same_machine_native(run, schema, headers)
+        if not native_path:
+            print(f"platforms: no native run of this machine beside {run}: wasm/native ratios skipped "
+                  "(make bench-native with the same RUN= adds them)")
+            return 0
+        print(f"platforms: native figures from {native_path} (same machine, another run)")
+    native = load(native_path, schema)
+    wasm = {p: load(f, schema) for p, f in wasm_files.items()}
     cols = list(wasm)
     print(f"\nwasm/native ratios of medians, run {run} (>1: slower than native)")
     head = f"{'scenario':<9} {'backend':<14} {'mode':<7} {'W':>7} {'native':>10}"

@@ -1,7 +1,9 @@
 """The report's plots: each function turns a run's records into one gnuplot
 script (data inline as datablocks) and renders it to SVG and PNG. A plot with
 no data for any platform returns None; panels without data are left out."""
+import math
 import os
+import re
 import subprocess
 
 SIZE = (1200, 820)
@@ -14,8 +16,19 @@ def label(m):
 
 
 def q(s):
-    """A gnuplot string literal."""
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A gnuplot string literal that no text can break out of: single quotes
+    (gnuplot runs `backquoted` text inside double quotes as a shell command),
+    a quote doubled, and control characters (a newline would end the command
+    and start another, e.g. a `!` shell line) replaced."""
+    return "'" + re.sub(r"[\x00-\x1f\x7f]", "?", str(s)).replace("'", "''") + "'"
+
+
+def num(v):
+    """A number for a datablock or a plot command: only a finite number passes
+    (records are checked by the contract; this keeps any other text out)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ValueError(f"not a finite number for a plot: {v!r:.40}")
+    return repr(v) if isinstance(v, float) else str(v)
 
 
 def layout(n):
@@ -31,7 +44,7 @@ class Script:
     def data(self, rows):
         name = f"$d{self.n}"
         self.n += 1
-        self.blocks.append(f"{name} << EOD\n" + "\n".join(" ".join(str(c) for c in r) for r in rows) + "\nEOD")
+        self.blocks.append(f"{name} << EOD\n" + "\n".join(" ".join(num(c) for c in r) for r in rows) + "\nEOD")
         return name
 
     def __iadd__(self, line):
@@ -127,7 +140,7 @@ def overhead(run, out_dir):
         for ref, name in (("spin_pingpong", "spin round trip"), ("futex_pingpong", "futex round trip")):
             v = p.reference(ref)
             if v:
-                out.append(f"{v} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
+                out.append(f"{num(v)} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
         return out
     return grain_panels(run, out_dir, "overhead",
                         "Overhead per call vs work per item (N = 8P items; overhead = time - ceil(N/P)*W)",
@@ -192,7 +205,7 @@ def latency(run, out_dir):
             if limited:
                 parts.append(f"{s.data(limited)} using 1:2 with points pt {pt - 1} ps 1.3 lc {k + 1} "
                              f"title {q(name + ' (timer-limited)')}")
-        parts.append(f"{step} with lines dashtype 2 lc rgb 'gray' title 'timer step'")
+        parts.append(f"{num(step)} with lines dashtype 2 lc rgb 'gray' title 'timer step'")
         s += "plot " + ", \\\n  ".join(parts)
         s += "set xtics norotate autofreq"
     s += "unset multiplot"

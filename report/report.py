@@ -13,6 +13,7 @@ import argparse
 import base64
 import html
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -103,9 +104,16 @@ def compare_pairs(run, base):
     return pairs
 
 
+def md_cell(text):
+    """Text from records as one Markdown table cell: it cannot end the row
+    or the cell, nor become HTML or code."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
+    return html.escape(text).replace("|", "\\|").replace("`", "\\`")
+
+
 def md_table(head, rows):
-    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
+    out = ["| " + " | ".join(md_cell(c) for c in head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
     return "\n".join(out)
 
 
@@ -246,6 +254,9 @@ def main():
 if __name__ == "__main__":
     try:
         sys.exit(main())
+    except OSError as e:  # the output directory or a file in it
+        print(f"report: cannot write {e.filename or 'the report'}: {e.strerror}", file=sys.stderr)
+        sys.exit(2)
     except RuntimeError as e:  # gnuplot failures
         print(f"report: {e}", file=sys.stderr)
         sys.exit(1)

@@ -68,7 +68,7 @@ def evaluate(run):
             rows.append((name, "1. spin warm dispatch <= 3x spin round trip", ns(d["median"]), ns(spin_rt),
                          "N/A", "the spin round trip is longer than a futex one: the two threads did "
                          "not spin at the same time (time-sliced on one CPU), no reference"))
-        elif d and spin_rt:
+        elif d and spin_rt and spin_rt > 0:
             r = d["median"] / spin_rt
             check(rows, name, "1. spin warm dispatch <= 3x spin round trip", f"{ns(d['median'])} = {r:.2f}x",
                   ns(spin_rt), r <= 3)
@@ -110,17 +110,17 @@ def evaluate(run):
             check(rows, name, "2. spin grain overhead <= 1.5x native (+1 spin RT, + noise)", f"{len(bad)} W above",
                   "native spin grain", not bad, "; ".join(bad[:3]))
         lat = one(p, "latency", backend="spin", mode="warm")
-        if name == "native" and lat and spin_rt:
+        if name == "native" and lat and spin_rt and spin_rt > 0:
             r = lat["p999"] / spin_rt
             check(rows, name, "3. spin p99.9 <= 20x spin round trip", f"{ns(lat['p999'])} = {r:.1f}x",
                   ns(spin_rt), r <= 20)
         fd = one(p, "dispatch", backend="futex", mode="cold")
-        if fd and futex_rt:
+        if fd and futex_rt and futex_rt > 0:
             r = fd["median"] / futex_rt
             check(rows, name, "4. futex cold dispatch <= 1.3x futex round trip", f"{ns(fd['median'])} = {r:.2f}x",
                   ns(futex_rt), r <= 1.3)
         ad, sd = one(p, "dispatch", backend="adaptive", mode="warm"), d
-        if ad and sd:
+        if ad and sd and sd["median"] > 0:
             r = ad["median"] / sd["median"]
             check(rows, name, "5. adaptive back-to-back <= 1.5x spin", f"{ns(ad['median'])} = {r:.2f}x",
                   ns(sd["median"]), r <= 1.5, f"budget {ns(ad.get('spin_budget_ns'))}")
@@ -135,7 +135,7 @@ def evaluate(run):
                   mi["median"] <= limit)
         ab, sb = one(p, "bursts", backend="adaptive", mode="warm"), one(p, "bursts", backend="spin", mode="warm")
         fb = one(p, "bursts", backend="serial")  # the same frames without a pool
-        if ab and sb:
+        if ab and sb and sb["p99"] > 0:
             r = ab["p99"] / sb["p99"]
             check(rows, name, "8. adaptive in-burst p99 <= 1.5x spin", f"{ns(ab['p99'])} = {r:.2f}x",
                   ns(sb["p99"]), r <= 1.5, f"serial (no pool) p99 {ns(fb['p99'])}" if fb else "")
