@@ -108,7 +108,7 @@ def md_cell(text):
     """Text from records as one Markdown table cell: it cannot end the row
     or the cell, nor become HTML or code."""
     text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
-    return html.escape(text).replace("|", "\\|").replace("`", "\\`")
+    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
 
 
 def md_table(head, rows):

@@ -2,7 +2,10 @@
 # The report from a committed fixture run (real records, trimmed): every file
 # is written, every SVG is XML with the expected series; a one-platform run
 # still gives a report; bad input gives one line naming file and line, exit 2.
-# usage: test_report.sh CASE   (files | one_platform | bad_input | compare)
+# Records are untrusted: a crafted file never runs a command (gnuplot, shell)
+# and every hostile input is one line, exit 2, never a traceback.
+# usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
+#                               injection | hostile | platforms_alone)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 report=$here/../report/report.py
@@ -87,5 +90,97 @@ bad_input)
   { head -1 "$fixture/native.ndjson"; sed -n 2p "$fixture/native.ndjson" | sed 's/"median":[0-9.e+-]*/"median":"fast"/'; } | expect2 wrong_type
   err=$(python3 "$report" "$dir/nonexistent" 2>&1 >/dev/null); [[ $? -eq 2 ]] || fail "missing dir"
   echo "ok: bad input" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input"; exit 2 ;;
+injection)
+  # A newline in a name starts a gnuplot line ('!' runs a shell command); a
+  # backquote inside a double-quoted gnuplot string is run by the shell too.
+  mkdir "$dir/run"
+  cp "$fixture/native.ndjson" "$dir/run/"
+  payload="condvar\n!touch $dir/PWNED1\nset label 1 'x'#"
+  sed -n 2p "$fixture/native.ndjson" | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read()); r["scenario"] = "grain"; r["backend"] = sys.argv[1]
+print(json.dumps(r))' "$(printf "$payload")" >>"$dir/run/native.ndjson"
+  err=$(python3 "$report" "$dir/run" 2>&1 >/dev/null); rc=$?
+  [[ $rc -eq 2 && $err == *native.ndjson:* ]] || fail "injection file: exit $rc ($err)"
+  python3 "$here/../report/targets.py" "$dir/run" >/dev/null 2>&1; [[ $? -eq 2 ]] || fail "targets took it"
+  # The plot layer on its own: any text in a title or a series name stays text.
+  PLOTS_DIR=$here/../report OUT=$dir/plots python3 - "$dir" <<'PY' || exit 1
+import os, sys
+sys.path.insert(0, os.environ["PLOTS_DIR"])
+import plots
+d = sys.argv[1]
+evil = [f"a\n!touch {d}/PWNED2\n#", f"b`touch {d}/PWNED3`", f"c'\n!touch {d}/PWNED4", "d\\\"'@x"]
+s = plots.Script()
+s += "plot " + ", ".join(f"{s.data([(1, i), (2, i + 1)])} using 1:2 with lines title {plots.q(e)}"
+                         for i, e in enumerate(evil))
+plots.render(s, os.environ["OUT"], "evil", evil[0])
+try:
+    plots.num("1\nEOD")
+    sys.exit("FAIL: text taken as a number for a datablock")
+except ValueError:
+    pass
+PY
+  for i in 1 2 3 4; do [[ ! -e $dir/PWNED$i ]] || fail "a record ran a command (PWNED$i)"; done
+  svg_has "$dir/plots/evil.svg" "touch" "d\\\"'@x"
+  echo "ok: no command from records or names" ;;
+hostile)
+  # Each input once crashed a Python reader with a traceback or was taken.
+  hdr=$(head -1 "$fixture/native.ndjson"); rec=$(sed -n 2p "$fixture/native.ndjson")
+  edit() { python3 -c "import json,sys; r=json.loads(sys.argv[1]); $2; print(json.dumps(r))" "$1"; }
+  refuse() { # name; stdin: the hostile file, read as native.ndjson and as node.ndjson
+    local name=$1 err rc tool
+    mkdir -p "$dir/$name/nat" "$dir/$name/wasm"; cat >"$dir/$name/nat/native.ndjson"
+    cp "$fixture/native.ndjson" "$dir/$name/wasm/native.ndjson"
+    cp "$dir/$name/nat/native.ndjson" "$dir/$name/wasm/node.ndjson"
+    for tool in report.py:nat targets.py:nat platforms.py:wasm; do
+      err=$(python3 "$here/../report/${tool%:*}" "$dir/$name/${tool#*:}" 2>&1 >/dev/null); rc=$?
+      [[ $rc -eq 2 ]] || fail "$name: $tool exit $rc, want 2 ($err)"
+      [[ $(printf '%s\n' "$err" | grep -c .) -eq 1 && $err != *Traceback* ]] || fail "$name: $tool: $err"
+      [[ $err == *.ndjson:[0-9]* ]] || fail "$name: $tool names no FILE:LINE: $err"
+    done
+    echo "ok: $name -> $err"
+  }
+  { echo "$hdr"; python3 -c 'print("[" * 200000 + "]" * 200000)'; } | refuse long_line
+  { echo "$hdr"; python3 -c 'print("[" * 30000 + "]" * 30000)'; } | refuse deep
+  { echo "$hdr"; echo "${rec/\"median\":/\"median\":$(printf '9%.0s' $(seq 5000)),\"x\":}"; } | refuse digits
+  { echo "$hdr"; echo "${rec/\"median\":/\"median\":NaN,\"x\":}"; } | refuse nan
+  { echo "$hdr"; echo "${rec/\"median\":/\"median\":1e999,\"x\":}"; } | refuse inf
+  { echo "$hdr"; edit "$rec" 'r["samples"][0] = -5'; } | refuse negative_sample
+  { echo "$hdr"; edit "$rec" 'r["median"] = -1'; } | refuse negative_median
+  { edit "$hdr" 'r["schema"] = 2'; echo "$rec"; } | refuse schema2
+  { echo "$hdr"; echo "$rec"; echo "$hdr"; echo "$rec"; } | refuse concatenated
+  { echo "$hdr"; edit "$rec" 'r["platform"] = "node"'; } | refuse platform_mismatch
+  { echo "$hdr"; echo "${rec/\{/\{\"median\":1,}"; } | refuse duplicate_key
+  { echo "$hdr"; edit "$rec" 'r["backend"] = "spin\n!id"'; } | refuse control_in_name
+  { echo "$hdr"; edit "$rec" 'r["threads"] = 100000'; } | refuse threads_huge
+  # Valid but degenerate: every median 0 -> no traceback anywhere.
+  mkdir "$dir/zeros"
+  python3 - "$fixture/native.ndjson" >"$dir/zeros/native.ndjson" <<'PY'
+import json, sys
+for i, line in enumerate(open(sys.argv[1])):
+    r = json.loads(line)
+    for k in ("median", "p50", "p90", "p99", "p999", "min", "max", "mean", "mad", "first_call_ns"):
+        if i and isinstance(r.get(k), (int, float)):
+            r[k] = 0
+    print(json.dumps(r))
+PY
+  for tool in report.py targets.py; do
+    err=$(python3 "$here/../report/$tool" "$dir/zeros" 2>&1 >/dev/null); rc=$?
+    [[ $err != *Traceback* && $rc -le 2 ]] || fail "zeros: $tool exit $rc: $err"
+  done
+  err=$(python3 "$report" "$fixture" --out /proc/nope 2>&1 >/dev/null); rc=$?
+  [[ $rc -eq 2 && $err != *Traceback* && $(printf '%s\n' "$err" | grep -c .) -eq 1 ]] \
+    || fail "--out /proc/nope: exit $rc: $err"
+  echo "ok: hostile inputs refused in one line, zeros and an unwritable --out without a traceback" ;;
+platforms_alone)
+  # make bench-node / bench-browser into a fresh RUN: no native.ndjson there.
+  mkdir -p "$dir/results/wasm"
+  cp "$fixture/node.ndjson" "$dir/results/wasm/"
+  out=$(python3 "$here/../report/platforms.py" "$dir/results/wasm" 2>&1); rc=$?
+  [[ $rc -eq 0 && $out == *skipped* ]] || fail "alone: exit $rc: $out"
+  mkdir "$dir/results/nat"; cp "$fixture/native.ndjson" "$dir/results/nat/"
+  out=$(python3 "$here/../report/platforms.py" "$dir/results/wasm" 2>&1); rc=$?
+  [[ $rc -eq 0 && $out == *results/nat/native.ndjson* && $out == *node/nat* ]] || fail "sibling: exit $rc: $out"
+  echo "ok: Wasm-only runs exit 0, ratios from a same-machine native run or skipped with a note" ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone"; exit 2 ;;
 esac
