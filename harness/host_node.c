@@ -7,11 +7,13 @@
 
 #include <emscripten.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "platform.h"
 
 static int sink_fd = -1; /* an OS descriptor: valid in every worker */
+static char *sink_path;  /* for the message when a write fails */
 
 EM_JS(int, js_sink_open, (const char *path, char *err, int errlen), {
   try {
@@ -26,10 +28,28 @@ EM_JS(int, js_sink_open, (const char *path, char *err, int errlen), {
   }
 });
 
-EM_JS(void, js_sink_write, (int fd, const char *text, int len), {
+// A line that cannot be written (disk full, I/O error) ends the run at once,
+// from whichever thread wrote it, with one line on stderr: a run that goes on
+// would report success with records missing. The main thread exits with 1; a
+// pthread (a Node worker) cannot end the process with a code, so it kills it.
+EM_JS(void, js_sink_write, (int fd, const char *path, const char *text, int len), {
   // slice() copies out of the shared heap: fs will not take a shared view.
-  var bytes = HEAPU8.slice(text, text + len);
-  require('fs').writeSync(fd, Buffer.concat([Buffer.from(bytes), Buffer.from('\n')]));
+  var buf = Buffer.concat([Buffer.from(HEAPU8.slice(text, text + len)), Buffer.from('\n')]);
+  var fs = require('fs');
+  try {
+    for (var off = 0; off < buf.length;) {
+      var n = fs.writeSync(fd, buf, off, buf.length - off);
+      if (n <= 0) throw new Error('wrote nothing (disk full?)');
+      off += n;
+    }
+  } catch (e) {
+    try {
+      fs.writeSync(2, 'poolbench: cannot write ' + UTF8ToString(path) + ': ' +
+                      String(e.message).split('\n')[0].replace(/, write$/, '') + '; the run stops here\n');
+    } catch (e2) {}
+    if (ENVIRONMENT_IS_PTHREAD) process.kill(process.pid, 'SIGKILL');
+    process.exit(1);
+  }
 });
 
 EM_JS(void, js_write_stderr, (const char *text, int len), {
@@ -75,11 +95,14 @@ EM_JS(int, js_mkdirs, (const char *path, char *err, int errlen), {
 
 int sink_open(const char *path, char *err, size_t errlen) {
   sink_fd = js_sink_open(path, err, (int)errlen);
-  return sink_fd < 0 ? -1 : 0;
+  if (sink_fd < 0) return -1;
+  free(sink_path);
+  sink_path = strdup(path);
+  return 0;
 }
 
 void sink_write_line(const char *text, size_t len) {
-  if (sink_fd >= 0) js_sink_write(sink_fd, text, (int)len);
+  if (sink_fd >= 0) js_sink_write(sink_fd, sink_path ? sink_path : "the records file", text, (int)len);
 }
 
 void sink_close(void) {

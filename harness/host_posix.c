@@ -18,6 +18,7 @@
 #include "pool.h"
 
 static int sink_fd = -1;
+static char *sink_path; /* for the message when a write fails */
 
 /* A fatal signal (abort() in a worker, a crash) becomes one "error" record,
  * written with write(2) only (async-signal-safe), then the default action. */
@@ -44,9 +45,27 @@ int sink_open(const char *path, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     return -1;
   }
+  free(sink_path);
+  sink_path = strdup(path);
   static const int fatal[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
   for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], on_fatal);
   return 0;
+}
+
+/* A record that cannot be written ends the run at once, from whichever thread
+ * wrote it: a run that goes on would report success with records missing.
+ * _exit leaves every line already written as it is (no stdio flush, no
+ * atexit handlers racing the other threads). */
+static _Noreturn void sink_failed(int errnum) {
+  char why[128] = "wrote nothing (disk full?)";
+  if (errnum) strerror_r(errnum, why, sizeof why);
+  static const char head[] = "poolbench: cannot write ";
+  const char *path = sink_path ? sink_path : "the records file";
+  struct iovec v[5] = {{(void *)head, sizeof head - 1}, {(void *)path, strlen(path)},
+                       {": ", 2}, {why, strlen(why)}, {"; the run stops here\n", 21}};
+  ssize_t r = writev(2, v, 5);
+  (void)r;
+  _exit(1);
 }
 
 void sink_write_line(const char *text, size_t len) {
@@ -58,7 +77,7 @@ void sink_write_line(const char *text, size_t len) {
   while (left > 0) {
     ssize_t n = writev(sink_fd, v, 2);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
+    if (n <= 0) sink_failed(n < 0 ? errno : 0);
     left -= n;
     if (left == 0) return;
     /* A short write (disk full, signal): finish the rest byte-exactly. */
@@ -75,7 +94,7 @@ void sink_write_line(const char *text, size_t len) {
 }
 
 void sink_close(void) {
-  if (sink_fd >= 0) close(sink_fd);
+  if (sink_fd >= 0 && close(sink_fd) != 0) sink_failed(errno); /* NFS reports late */
   sink_fd = -1;
 }
 

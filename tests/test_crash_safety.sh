@@ -21,3 +21,18 @@ n=$(wc -l <"$f")
 (( n >= 6 )) || { echo "FAIL: only $n lines before the kill"; exit 1; }
 python3 "$here/check_records.py" "$f" || exit 1
 echo "ok: $n complete lines survived SIGKILL"
+
+# A full disk: the first record that cannot be written ends the run at once
+# with one line naming the file, never a silent exit 0 (the records file is a
+# link to /dev/full, named for either platform).
+full=$dir/full
+mkdir "$full"
+for p in native node; do ln -s /dev/full "$full/$p.ndjson"; done
+timeout 60 "$@" run --quick --backend serial --scenario dispatch --deadline 30 --out "$full" \
+  >"$dir/full.out" 2>"$dir/full.err"
+rc=$?
+(( rc != 0 && rc != 124 )) || { echo "FAIL: a run onto a full disk exited $rc"; exit 1; }
+n=$(grep -c "cannot write $full/[a-z]*\.ndjson: .*" "$dir/full.err")
+[[ $n -eq 1 && $(grep -vc '^poolbench: ' "$dir/full.err") -eq 0 ]] ||
+  { echo "FAIL: a full disk should give one 'cannot write' line, stderr was:"; cat "$dir/full.err"; exit 1; }
+echo "ok: full disk -> exit $rc, $(grep 'cannot write' "$dir/full.err")"
