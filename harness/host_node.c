@@ -83,14 +83,27 @@ EM_JS(void, js_probe, (char *out, int len), {
   stringToUTF8(JSON.stringify(facts).slice(1, -1), out, len);
 });
 
+// mkdir -p one level at a time, as natively: Node 20's recursive mkdirSync
+// spins forever on a path under /proc. Each level either is made or already
+// exists; the first that fails is the one the message names.
 EM_JS(int, js_mkdirs, (const char *path, char *err, int errlen), {
-  try {
-    require('fs').mkdirSync(UTF8ToString(path), {recursive: true});
-    return 0;
-  } catch (e) {
-    stringToUTF8(String(e.message), err, errlen);
-    return -1;
+  var fs = require('fs');
+  var p = UTF8ToString(path);
+  var parts = p.split('/');
+  for (var i = 1; i <= parts.length; i++) {
+    var dir = parts.slice(0, i).join('/');
+    if (dir === '' || parts[i - 1] === '') continue; // the root, or '//' and a trailing '/'
+    try {
+      fs.mkdirSync(dir);
+    } catch (e) {
+      if (e.code === 'EEXIST') continue;
+      // "ENOENT: no such file or directory, mkdir '/proc/x'" -> the reason only
+      var why = String(e.message).split('\n')[0].replace(/, mkdir .*$/, '');
+      stringToUTF8('cannot create ' + dir + ': ' + why, err, errlen);
+      return -1;
+    }
   }
+  return 0;
 });
 
 int sink_open(const char *path, char *err, size_t errlen) {
