@@ -9,20 +9,19 @@
 
 #include <emscripten.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "platform.h"
 
-EM_JS(int, js_post_line, (const char *endpoint, const char *text, int len), {
+// poolbenchPost (harness/web/post.js, loaded in every worker by
+// host_browser_pre.js) adds the run's token. On a refusal `why` gets the
+// server's one-line reason.
+EM_JS(int, js_post_line, (const char *endpoint, const char *text, int len, char *why, int whylen), {
   // slice() copies out of the shared heap: TextDecoder refuses shared views.
   var line = new TextDecoder().decode(HEAPU8.slice(text, text + len));
-  try {
-    var x = new XMLHttpRequest();
-    x.open('POST', UTF8ToString(endpoint), false);
-    x.send(line);
-    return x.status == 200 ? 0 : -1;
-  } catch (e) {
-    return -1;
-  }
+  var r = poolbenchPost.sync(UTF8ToString(endpoint), line);
+  if (!r.ok && why) stringToUTF8(r.why.split('\n')[0], why, whylen);
+  return r.ok ? 0 : -1;
 });
 
 /* Facts only the page (main thread) or the driver know, handed to the worker
@@ -45,20 +44,38 @@ EM_JS(void, js_probe, (char *out, int len), {
   stringToUTF8(JSON.stringify(facts).slice(1, -1), out, len);
 });
 
+/* Tells the driver the run ended (it prints `message` and closes the
+ * browser), then waits for that: no later line can reach the records. */
+static _Noreturn void end_run(int code, const char *message) {
+  char path[32];
+  snprintf(path, sizeof path, "/exit?code=%d", code);
+  js_post_line(path, message, (int)strlen(message), NULL, 0);
+  for (;;) plat_sleep_ns(1000000000u);
+}
+
 static int sink_ok;
+static char sink_path[512] = "the records file"; /* for the message when a write fails */
 
 int sink_open(const char *path, char *err, size_t errlen) {
-  (void)path; /* the driver chose the file; the server appends to it */
-  if (js_post_line("/result?probe=1", "", 0) != 0) {
-    snprintf(err, errlen, "the local server does not accept records (POST /result failed)");
+  char why[256] = "";
+  if (path) snprintf(sink_path, sizeof sink_path, "%s", path); /* the driver's file */
+  if (js_post_line("/result?probe=1", "", 0, why, sizeof why) != 0) {
+    snprintf(err, errlen, "the local server does not accept records (POST /result: %s)", why);
     return -1;
   }
   sink_ok = 1;
   return 0;
 }
 
+/* A record the server refuses (or cannot take) ends the run at once, from
+ * whichever thread wrote it, as a failed write does natively: a run that goes
+ * on would report success with records missing. */
 void sink_write_line(const char *text, size_t len) {
-  if (sink_ok) js_post_line("/result", text, (int)len);
+  char why[256] = "", msg[1024];
+  if (!sink_ok || js_post_line("/result", text, (int)len, why, sizeof why) == 0) return;
+  snprintf(msg, sizeof msg, "poolbench: cannot write %s: the local server refused the record (%s); "
+           "the run stops here", sink_path, why);
+  end_run(1, msg);
 }
 
 void sink_close(void) { sink_ok = 0; }
@@ -81,15 +98,10 @@ void host_probe(json *j) {
 
 void host_write_stderr(const char *text, size_t len) {
   if (len && text[len - 1] == '\n') len--; /* the server ends each line */
-  js_post_line("/log?stream=err", text, (int)len);
+  js_post_line("/log?stream=err", text, (int)len, NULL, 0);
 }
 
-_Noreturn void host_exit_now(int code) {
-  char path[32];
-  snprintf(path, sizeof path, "/exit?code=%d", code);
-  js_post_line(path, "watchdog", 8); /* the driver ends the run */
-  for (;;) plat_sleep_ns(1000000000u);
-}
+_Noreturn void host_exit_now(int code) { end_run(code, "watchdog"); }
 
 bool host_console_log(const char *line) {
   (void)line; /* worker consoles are not captured by the driver */

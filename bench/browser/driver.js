@@ -129,7 +129,7 @@ async function main() {
   }
 
   try {
-    srv = await startServer({roots, records, log,
+    srv = await startServer({roots, records, log, platform,
                              isolated: o.isolated, quiet: o.quiet});
     browser = await puppeteer.launch({
       executablePath: o.chromium,
@@ -150,7 +150,8 @@ async function main() {
     }
     let url = `http://127.0.0.1:${srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
               `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
-              (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}`;
+              (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
+              `&token=${srv.token}`; // every POST must carry it (server.js)
     if (o.pyodide) url += pyodideParams(o.build);
     const started = Date.now();
     await page.goto(url, {waitUntil: 'load', timeout: 30000});
@@ -168,7 +169,7 @@ async function main() {
       fail(3, `deadline of ${o.deadline} s exceeded (page: ${status}); records so far in ${records}`);
     }
     await cleanup();
-    if (end.code !== 0 && end.message) process.stderr.write(`bench-browser: ${end.message.split('\n')[0]}\n`);
+    if (end.code !== 0 && end.message) process.stderr.write(`bench-browser: ${end.message}\n`);
     process.exit(end.code);
   } catch (e) {
     await cleanup();

@@ -1,13 +1,20 @@
-// The local static server for the browser run: 127.0.0.1 on a free port,
-// every file cross-origin isolated (COOP/COEP), correct MIME types, and
+// The local server of the browser run: 127.0.0.1 on a free port, static
+// files cross-origin isolated (COOP/COEP) with their MIME types, and the
 // endpoints the page and its workers post to:
-//   POST /result        one record line -> appended to the run's records file
+//   POST /result        one record line -> checked, appended to the records file
 //   POST /log?stream=   a line of the program's stdout/stderr -> log + console
 //   POST /exit?code=N   the program ended (body: an error message, if any)
+// Any web page the user has open can send requests to 127.0.0.1, so nothing
+// is trusted: every POST carries the run's random token (?token=, given to
+// the page in its URL), comes from this origin or none, is a small UTF-8 text
+// body, and every record is checked against the record contract
+// (report/records.py) before it is written.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
+const {startValidator} = require('./validator');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -20,73 +27,211 @@ const MIME = {
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
 };
+const BODY_CAP = 1 << 20; // bytes; a record line is a few kB
+const ENDPOINTS = new Set(['/result', '/log', '/exit']);
 
-function readBody(req) {
+class Refusal extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// Control characters (newlines included) shown escaped: one POST, one log line.
+function oneLine(text) {
+  const named = {'\n': '\\n', '\r': '\\r', '\t': '\\t'};
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+                      (c) => named[c] || '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+// The body as bytes with a running total: never more than `cap` buffered.
+function readBody(req, cap) {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > cap) {
+      reject(new Refusal(413, `the body is over ${cap} bytes`));
+      return;
+    }
     const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    let total = 0, done = false;
+    const finish = (fn, value) => { if (!done) { done = true; fn(value); } };
+    req.on('data', (c) => {
+      if (done) return;
+      total += c.length;
+      if (total > cap) {
+        chunks.length = 0;
+        req.pause();
+        finish(reject, new Refusal(413, `the body is over ${cap} bytes`));
+      } else {
+        chunks.push(c);
+      }
+    });
+    req.on('end', () => finish(resolve, Buffer.concat(chunks)));
+    req.on('error', (e) => finish(reject, e));
+    req.on('close', () => finish(reject, new Refusal(400, 'the request ended before its body')));
   });
+}
+
+// After a refusal: the client still sending gets to read the reply, but only
+// `cap` more bytes are read (and dropped) before the connection is cut.
+function discard(req, cap) {
+  let seen = 0;
+  req.on('data', (c) => {
+    seen += c.length;
+    if (seen > cap) req.destroy();
+  });
+  req.resume();
+}
+
+const utf8 = new TextDecoder('utf-8', {fatal: true});
+
+function decode(bytes) {
+  try {
+    return utf8.decode(bytes);
+  } catch (e) {
+    throw new Refusal(400, 'the body is not UTF-8 text');
+  }
+}
+
+// What the posters send (harness/web/post.js): text/plain, UTF-8.
+function contentTypeOk(value) {
+  if (!value) return false;
+  const [type, ...params] = value.split(';').map((s) => s.trim().toLowerCase());
+  return type === 'text/plain' && params.length === 1 && params[0].replace(/\s+/g, '') === 'charset=utf-8';
+}
+
+function tokenOk(given, token) {
+  const a = Buffer.from(String(given || '')), b = Buffer.from(token);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
+function inside(file, root) {
+  return file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 // roots: directories searched in order for static files.
 // records: file the /result lines are appended to; log: the program's output.
+// platform: the records' platform ('chrome' or 'pyodide-chrome').
 // isolated: false serves without COOP/COEP (a test of the failure path).
-function startServer({roots, records, log, isolated = true, quiet = false}) {
-  let resolveExit;
+// validator: the record checker's command (default: records.py stream).
+function startServer({roots, records, log, platform, isolated = true, quiet = false, validator}) {
+  const token = crypto.randomBytes(16).toString('hex');
+  const realRoots = roots.filter((r) => fs.existsSync(r)).map((r) => fs.realpathSync(r));
+  const note = (line) => fs.appendFileSync(log, `[server] ${line}\n`);
+  const checker = startValidator({platform, records, command: validator, onDeath: (why) => {
+    note(why);
+    process.stderr.write(`bench-browser: ${why}\n`);
+  }});
+  let resolveExit, origin = null;
   const exited = new Promise((r) => { resolveExit = r; });
+
+  async function post(url, req) {
+    if (req.method !== 'POST') throw new Refusal(405, `${url.pathname} takes POST only`);
+    if (req.headers.origin !== undefined && req.headers.origin !== origin) {
+      throw new Refusal(403, `requests from ${oneLine(req.headers.origin)} are not accepted`);
+    }
+    if (!tokenOk(url.searchParams.get('token'), token)) throw new Refusal(403, 'missing or wrong token');
+    if (!contentTypeOk(req.headers['content-type'])) {
+      throw new Refusal(415, 'send the body as Content-Type: text/plain;charset=UTF-8');
+    }
+    const body = decode(await readBody(req, BODY_CAP));
+    if (url.pathname === '/result') {
+      if (url.searchParams.has('probe')) {
+        return checker.alive() ? {status: 200, text: 'ok'} : {status: 500, text: checker.reason()};
+      }
+      if (!body) throw new Refusal(400, 'an empty record');
+      const lines = body.split(/\r\n|\r|\n/).length;
+      if (lines > 1) throw new Refusal(400, `one record line per POST, the body holds ${lines}`);
+      return checker.check(body);
+    }
+    if (url.pathname === '/log') {
+      const stream = url.searchParams.get('stream');
+      if (stream !== 'out' && stream !== 'err') throw new Refusal(400, 'stream must be out or err');
+      const line = oneLine(body);
+      fs.appendFileSync(log, `[${stream}] ${line}\n`);
+      if (!quiet) (stream === 'out' ? process.stdout : process.stderr).write(line + '\n');
+      return {status: 200, text: 'ok'};
+    }
+    const code = url.searchParams.get('code');
+    if (!/^\d{1,3}$/.test(code || '') || +code > 255) throw new Refusal(400, 'code must be an integer 0..255');
+    const message = oneLine(body);
+    fs.appendFileSync(log, `[exit] ${+code} ${message}\n`);
+    resolveExit({code: +code, message});
+    return {status: 200, text: 'ok'};
+  }
+
+  function serveStatic(url, req, res, headers) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new Refusal(405, 'static files take GET or HEAD');
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch (e) {
+      throw new Refusal(400, 'a malformed path');
+    }
+    if (rel.includes('\0')) throw new Refusal(400, 'a malformed path');
+    rel = path.normalize(rel).replace(/^([/\\])+/, '') || 'index.html';
+    if (rel.startsWith('..')) throw new Refusal(403, 'outside the served directories');
+    for (const root of realRoots) {
+      let real;
+      try {
+        real = fs.realpathSync(path.join(root, rel));
+      } catch (e) {
+        continue; // not in this root
+      }
+      // A symlink may point anywhere: serve only what really lies in a root.
+      if (!inside(real, root)) throw new Refusal(403, 'outside the served directories');
+      if (!fs.statSync(real).isFile()) continue;
+      headers['Content-Type'] = MIME[path.extname(real)] || 'application/octet-stream';
+      res.writeHead(200, headers).end(fs.readFileSync(real));
+      return;
+    }
+    throw new Refusal(404, 'no such file');
+  }
+
   const server = http.createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
     const headers = {'Cache-Control': 'no-store'};
     if (isolated) {
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
       headers['Cross-Origin-Resource-Policy'] = 'same-origin';
     }
+    const reply = ({status, text}) => {
+      if (res.headersSent) return;
+      res.writeHead(status, {...headers, 'Content-Type': 'text/plain; charset=utf-8'}).end(text);
+    };
+    let url = null;
     try {
-      if (req.method === 'POST') {
-        const body = await readBody(req);
-        if (url.pathname === '/result') {
-          if (!url.searchParams.has('probe') && body.length) fs.appendFileSync(records, body + '\n');
-        } else if (url.pathname === '/log') {
-          const stream = url.searchParams.get('stream') === 'out' ? 'out' : 'err';
-          fs.appendFileSync(log, `[${stream}] ${body}\n`);
-          if (!quiet) (stream === 'out' ? process.stdout : process.stderr).write(body + '\n');
-        } else if (url.pathname === '/exit') {
-          const code = Number.parseInt(url.searchParams.get('code'), 10);
-          fs.appendFileSync(log, `[exit] ${code} ${body}\n`);
-          resolveExit({code: Number.isNaN(code) ? 1 : code, message: body});
-        } else {
-          res.writeHead(404, headers).end();
-          return;
-        }
-        res.writeHead(200, headers).end('ok');
+      // Another Host is another site's name resolved to us (DNS rebinding).
+      if (req.headers.host !== `127.0.0.1:${server.address().port}`) throw new Refusal(403, 'wrong Host');
+      if (!req.url.startsWith('/') || req.url.startsWith('//')) throw new Refusal(400, 'a malformed path');
+      url = new URL(req.url, origin);
+      if (!ENDPOINTS.has(url.pathname)) {
+        serveStatic(url, req, res, headers);
         return;
       }
-      const rel = path.normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
-      if (rel.startsWith('..')) {
-        res.writeHead(403, headers).end();
-        return;
-      }
-      for (const root of roots) {
-        const file = path.join(root, rel || 'index.html');
-        if (fs.existsSync(file) && fs.statSync(file).isFile()) {
-          headers['Content-Type'] = MIME[path.extname(file)] || 'application/octet-stream';
-          res.writeHead(200, headers).end(fs.readFileSync(file));
-          return;
-        }
-      }
-      res.writeHead(404, headers).end();
+      const answer = await post(url, req);
+      if (answer.status !== 200) note(`refused POST ${url.pathname}: ${answer.status} ${oneLine(answer.text)}`);
+      reply(answer);
     } catch (e) {
-      res.writeHead(500, headers).end(String(e.message));
+      const status = e instanceof Refusal ? e.status : 500;
+      if (url && ENDPOINTS.has(url.pathname)) {
+        note(`refused ${req.method} ${url.pathname}: ${status} ${oneLine(e.message)}`);
+      }
+      if (!req.complete) headers.Connection = 'close';
+      reply({status, text: oneLine(e.message)});
+      if (!req.complete) discard(req, BODY_CAP);
     }
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => { checker.close(); reject(e); });
     server.listen(0, '127.0.0.1', () => {
-      resolve({server, port: server.address().port, exited,
-               close: () => new Promise((r) => server.close(() => r()))});
+      const port = server.address().port;
+      origin = `http://127.0.0.1:${port}`;
+      resolve({server, port, token, origin, exited,
+               close: () => new Promise((r) => {
+                 checker.close();
+                 server.close(() => r());
+                 server.closeAllConnections();
+               })});
     });
   });
 }

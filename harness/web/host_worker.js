@@ -4,15 +4,16 @@
 self.onmessage = function (e) {
   'use strict';
   var msg = e.data;
-  function post(path, text) {
-    var x = new XMLHttpRequest();
-    x.open('POST', path, false);
-    x.send(text);
-  }
+  importScripts('post.js');
+  var post = poolbenchPost.sync;
   self.Module = {
     arguments: msg.args,
     // Inside a worker the runtime would take this script's URL for pthreads.
-    mainScriptUrlOrBlob: new URL(msg.program, self.location.href).href,
+    // Every pthread's worker is started from a URL carrying the run's token
+    // (post.js): locateFile names Emscripten 3.1's pthread script,
+    // mainScriptUrlOrBlob is what later versions start pthreads from.
+    mainScriptUrlOrBlob: poolbenchPost.withToken(new URL(msg.program, self.location.href).href),
+    locateFile: function (file, dir) { return poolbenchPost.withToken(dir + file); },
     poolbenchPage: msg.page,
     print: function (t) { post('/log?stream=out', t); },
     printErr: function (t) { post('/log?stream=err', t); },

@@ -8,7 +8,7 @@
 
   function finish(code, message) {
     status.textContent = 'exit ' + code + (message ? ': ' + message : '');
-    fetch('/exit?code=' + code, {method: 'POST', body: message || ''});
+    poolbenchPost.async('/exit?code=' + code, message);
   }
 
   if (!self.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined') {
@@ -48,7 +48,8 @@
     runOnMainThread(args, page);
     return;
   }
-  var worker = new Worker('host_worker.js');
+  // The worker's URL carries the run's token on (post.js).
+  var worker = new Worker(poolbenchPost.withToken('host_worker.js'));
   worker.onmessage = function (e) {
     if (e.data && e.data.type === 'exit') finish(e.data.code, e.data.error);
   };
@@ -69,14 +70,12 @@
       maxGap = Math.max(maxGap, now - last);
       last = now;
     }, 10);
-    function postSync(path, text) {
-      var x = new XMLHttpRequest();
-      x.open('POST', path, false);
-      x.send(text);
-    }
+    var postSync = poolbenchPost.sync;
     window.Module = {
       arguments: args,
       poolbenchPage: page,
+      // The pthreads' workers carry the run's token on (post.js).
+      locateFile: function (file, dir) { return poolbenchPost.withToken(dir + file); },
       print: function (t) { postSync('/log?stream=out', t); },
       printErr: function (t) { postSync('/log?stream=err', t); },
       onExit: function (code) {

@@ -1,14 +1,13 @@
 // The Pyodide page: checks cross-origin isolation and the options, then
 // hands the run to a dedicated worker (pyodide_worker.mjs) and relays its
 // progress, Python's output and how it ended to the server.
+import './post.js'; // self.poolbenchPost: the run's token on every POST
 import {UsageError, parseOptions} from './run_pyodide.mjs';
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById('status');
 
-function post(url, body) {
-  return fetch(url, {method: 'POST', body: body || ''});
-}
+const post = self.poolbenchPost.async;
 
 function finish(code, message) {
   status.textContent = `exit ${code}${message ? ': ' + message : ''}`;
@@ -36,7 +35,8 @@ function start() {
     command: params.get('command') || '', side_compiler: params.get('side_compiler') || 'unknown',
     host_cores: navigator.hardwareConcurrency, runtime: params.get('browser') || navigator.userAgent,
   };
-  const worker = new Worker('pyodide_worker.mjs', {type: 'module'});
+  // The worker's URL carries the run's token on (post.js).
+  const worker = new Worker(self.poolbenchPost.withToken('pyodide_worker.mjs'), {type: 'module'});
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') {

@@ -1,13 +1,15 @@
 // The dedicated worker that runs Pyodide for pyodide.html: fetches the
 // Python files and side modules from the server, runs them, writes every
 // record with a synchronous POST (kept if the tab dies), and replies.
+import './post.js'; // self.poolbenchPost: the run's token on every POST
 import {loadPyodide} from './pyodide.mjs';
 import {FILES, runPyodide} from './run_pyodide.mjs';
 
-function postSync(url, body) {
-  const x = new XMLHttpRequest();
-  x.open('POST', url, false);
-  x.send(body);
+// A record the server refuses ends the run (exit 1 with the server's reason),
+// as a failed write does natively.
+function sink(line) {
+  const r = self.poolbenchPost.sync('/result', line);
+  if (!r.ok) throw new Error(`the local server refused a record (${r.why}); the run stops here`);
 }
 
 async function fetchFiles(context) {
@@ -26,7 +28,7 @@ self.onmessage = async (e) => {
   try {
     result = await runPyodide({
       loadPyodide, indexURL: new URL('/', location.href).href, files: await fetchFiles(context),
-      sink: (line) => postSync('/result', line),
+      sink,
       progress: (text) => self.postMessage({type: 'progress', text}),
       log: (line) => self.postMessage({type: 'log', line}),
       context,
