@@ -13,7 +13,10 @@ const {settle} = require('./settle');
 const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
        driver.js --pyodide --out DIR [options] [-- PYODIDE_OPTIONS...]
   --out DIR          run directory: DIR/chrome.ndjson (records), DIR/chrome.log
-                     (default: the program's own --out)
+                     (default: the program's own --out); one that already
+                     holds the records file is refused unless --append
+  --append           add to the records file already in --out (passed on to
+                     poolbench run as its --append)
   --build DIR        the browser build (default: build-web; --pyodide: build-pyodide)
   --pyodide          run the Python scenarios in Pyodide in a Web Worker
                      (records DIR/pyodide-chrome.ndjson); options after --:
@@ -47,6 +50,7 @@ function parse(argv) {
     if (a === '--quiet') { o.quiet = true; continue; }
     if (a === '--main-thread') { o.mainThread = true; continue; }
     if (a === '--pyodide') { o.pyodide = true; continue; }
+    if (a === '--append') { o.append = true; continue; }
     if (['--out', '--build', '--chromium', '--deadline', '--program', '--settle'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
@@ -71,6 +75,10 @@ function parse(argv) {
   // The program's own --out only names the file in its messages: the server
   // writes where the driver says. Keep the two the same.
   if (['run', 'diagnose'].includes(o.args[0]) && !o.args.includes('--out')) o.args.push('--out', o.out);
+  // The program's run files are the server's: it refuses an --out holding
+  // them as natively, unless told to append.
+  if (o.args.includes('--append')) o.append = true;
+  else if (o.append && o.args[0] === 'run') o.args.push('--append');
   return o;
 }
 
@@ -105,9 +113,12 @@ async function main() {
   } catch (e) {
     fail(2, 'puppeteer-core missing: run scripts/setup.sh (npm ci)');
   }
-  fs.mkdirSync(o.out, {recursive: true});
   const platform = o.pyodide ? 'pyodide-chrome' : 'chrome';
   const records = path.join(o.out, `${platform}.ndjson`);
+  if (fs.existsSync(records) && !o.append) {
+    fail(2, `${records} exists: pass --append to add to it, or choose a new --out directory`);
+  }
+  fs.mkdirSync(o.out, {recursive: true});
   const log = path.join(o.out, `${platform}.log`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
   let browser = null, srv = null, timer = null;
