@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// The browser run's local server (bench/browser/server.js) trusts no input:
+// forged, malformed, cross-origin, unauthenticated, oversized and
+// mistyped posts are refused and leave the records file as it was; a valid
+// header + measurement with the run's token is appended; a symlink inside a
+// served directory is not followed out of it. No browser needed.
+// usage: test_server.js [SERVER_JS]   (default: the project's server.js)
+'use strict';
+const fs = require('fs');
+const http = require('http');
+const os = require('os');
+const path = require('path');
+
+const here = __dirname;
+const serverJs = path.resolve(process.argv[2] || path.join(here, '..', 'bench', 'browser', 'server.js'));
+const REQUEST_MS = 15000; // every request's deadline
+setTimeout(() => { console.log('FAIL: the test did not finish within 120 s'); process.exit(1); }, 120000).unref();
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
+  if (!ok) failures.push(what);
+}
+
+// One request on its own connection: {status, text} or {error} (a reset).
+// `total` bytes are streamed chunked when given, stopping once answered.
+function request(port, {method = 'POST', url, body = '', headers = {}, total = 0}) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (r) => { if (!settled) { settled = true; resolve(r); } };
+    const req = http.request({host: '127.0.0.1', port, method, path: url, agent: false,
+                              headers: {'Content-Type': 'text/plain;charset=UTF-8', ...headers}});
+    req.setTimeout(REQUEST_MS, () => { done({error: `no answer within ${REQUEST_MS / 1000} s`}); req.destroy(); });
+    req.on('error', (e) => done({error: e.code || e.message}));
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => done({status: res.statusCode, text}));
+      res.on('error', (e) => done({error: e.code || e.message}));
+    });
+    if (!total) {
+      req.end(body);
+      return;
+    }
+    const chunk = Buffer.alloc(1 << 16, 'a');
+    let sent = 0;
+    const pump = () => {
+      while (sent < total && !settled) {
+        sent += chunk.length;
+        if (!req.write(chunk)) { req.once('drain', pump); return; }
+      }
+      if (!settled) req.end();
+    };
+    pump();
+  });
+}
+
+const fixture = fs.readFileSync(path.join(here, 'fixtures', 'run', 'chrome.ndjson'), 'utf8').split('\n');
+const header = fixture[0];
+const measurement = fixture.find((l) => l.includes('"type":"measurement"'));
+const headerOf = (platform) => JSON.stringify({...JSON.parse(header), platform});
+const withBackend = (backend) => JSON.stringify({...JSON.parse(measurement), backend});
+
+async function main() {
+  const {startServer} = require(serverJs);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-server-'));
+  const root = path.join(dir, 'root');
+  fs.mkdirSync(root);
+  fs.writeFileSync(path.join(root, 'index.html'), '<p>page</p>');
+  fs.symlinkSync('/etc/passwd', path.join(root, 'passwd'));
+  fs.symlinkSync('/etc', path.join(root, 'etc'));
+  const records = path.join(dir, 'chrome.ndjson'), log = path.join(dir, 'chrome.log');
+  const srv = await startServer({roots: [root], records, log, platform: 'chrome', quiet: true});
+  let exited = null;
+  srv.exited.then((e) => { exited = e; });
+  const port = srv.port, token = srv.token;
+  const read = (f) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
+  const withToken = (url) => `${url}${url.includes('?') ? '&' : '?'}token=${token}`;
+
+  // Refused, and the records file stays as it was.
+  async function refused(what, opts, statuses) {
+    const before = read(records);
+    const r = await request(port, opts);
+    const ok = r.status ? statuses.includes(r.status) : statuses.includes('reset') && !!r.error;
+    check(ok && read(records) === before,
+          `${what}: ${r.status ? 'HTTP ' + r.status + ' ' + r.text.slice(0, 100) : r.error}` +
+          (read(records) === before ? '' : ', yet the records file changed'));
+  }
+  async function stillUp(after) {
+    const r = await request(port, {method: 'GET', url: '/index.html'});
+    check(r.status === 200, `the server answers after ${after}: ${r.status || r.error}`);
+  }
+
+  const result = withToken('/result');
+  await refused('a forged header of another platform', {url: result, body: headerOf('native')}, [400]);
+  await refused('a line that is not JSON', {url: result, body: 'plot "x"'}, [400]);
+  await refused('two lines in one body', {url: result, body: `${header}\n${measurement}`}, [400]);
+  await refused('no token', {url: '/result', body: header}, [403]);
+  await refused('a wrong token', {url: '/result?token=' + '0'.repeat(32), body: header}, [403]);
+  await refused('a cross-origin Origin', {url: result, body: header,
+                                          headers: {Origin: 'https://evil.example'}}, [403]);
+  await refused('a form post', {url: result, body: header,
+                                headers: {'Content-Type': 'application/x-www-form-urlencoded'}}, [415]);
+  await refused('a 2 MB body', {url: result, body: 'a'.repeat(2 << 20)}, [413, 'reset']);
+  await stillUp('a 2 MB body');
+  await refused('a 20 MB chunked body', {url: result, total: 20 << 20}, [413, 'reset']);
+  await stillUp('a 20 MB chunked body');
+
+  let r = await request(port, {url: result, body: header});
+  check(r.status === 200, `the run's header with the token: ${r.status || r.error} ${r.text || ''}`);
+  r = await request(port, {url: result, body: measurement});
+  check(r.status === 200, `a measurement with the token: ${r.status || r.error} ${r.text || ''}`);
+  check(read(records) === `${header}\n${measurement}\n`, 'the records file holds exactly the two accepted lines');
+  await refused('a second header', {url: result, body: header}, [400]);
+  await refused('a backend holding a newline', {url: result, body: withBackend('spin\nplot "/etc/passwd"')}, [400]);
+
+  const logBefore = read(log);
+  r = await request(port, {url: withToken('/log?stream=out'), body: 'one\n[err] forged\r\x1b[2Jline'});
+  const added = read(log).slice(logBefore.length);
+  check(r.status === 200 && added.split('\n').length === 2 && added.startsWith('[out] one'),
+        `a /log body with newlines is one log line: ${JSON.stringify(added)}`);
+  await refused('/log without the token', {url: '/log?stream=out', body: 'x'}, [403]);
+  await refused('/exit with code 300', {url: withToken('/exit?code=300'), body: ''}, [400]);
+  await refused('/exit with code "1; rm"', {url: withToken('/exit?code=1%3B%20rm'), body: ''}, [400]);
+  await refused('/exit without the token', {url: '/exit?code=0', body: ''}, [403]);
+  await new Promise((res) => setTimeout(res, 50));
+  check(exited === null, `no refused /exit ended the run (${JSON.stringify(exited)})`);
+  await refused('GET /result', {method: 'GET', url: result}, [405]);
+
+  for (const url of ['/passwd', '/etc/passwd', '/%2e%2e/%2e%2e/etc/passwd']) {
+    r = await request(port, {method: 'GET', url});
+    check(r.status !== 200 && !(r.text || '').includes('root:'),
+          `GET ${url} (a symlink out of the root) is not served: ${r.status || r.error}`);
+  }
+
+  r = await request(port, {url: withToken('/exit?code=0'), body: ''});
+  await new Promise((res) => setTimeout(res, 50));
+  check(r.status === 200 && exited && exited.code === 0, `a valid /exit ends the run: ${JSON.stringify(exited)}`);
+  await srv.close();
+  fs.rmSync(dir, {recursive: true, force: true});
+  if (failures.length) {
+    console.log(`FAIL: ${failures.length} check(s) failed`);
+    process.exit(1);
+  }
+  console.log('ok: the server refused every bad post and kept the good ones');
+  process.exit(0);
+}
+
+main().catch((e) => { console.log(`FAIL: ${e && e.stack || e}`); process.exit(1); });
