@@ -16,7 +16,7 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
                      (default: the program's own --out); one that already
                      holds the records file is refused unless --append
   --append           add to the records file already in --out (passed on to
-                     poolbench run as its --append)
+                     poolbench run and diagnose as their --append)
   --build DIR        the browser build (default: build-web; --pyodide: build-pyodide)
   --pyodide          run the Python scenarios in Pyodide in a Web Worker
                      (records DIR/pyodide-chrome.ndjson); options after --:
@@ -78,7 +78,7 @@ function parse(argv) {
   // The program's run files are the server's: it refuses an --out holding
   // them as natively, unless told to append.
   if (o.args.includes('--append')) o.append = true;
-  else if (o.append && o.args[0] === 'run') o.args.push('--append');
+  else if (o.append && ['run', 'diagnose'].includes(o.args[0])) o.args.push('--append');
   return o;
 }
 
@@ -171,10 +171,12 @@ async function main() {
     if (!end) {
       const status = await page.$eval('#status', (e) => e.textContent).catch(() => '?');
       // Pyodide has no watchdog of its own (one thread): say what it was doing.
+      // Through the record check like any posted line: the status is the page's text.
       if (o.pyodide && fs.existsSync(records) && fs.statSync(records).size > 0) {
-        fs.appendFileSync(records, JSON.stringify({
-          type: 'watchdog', platform, scenario: status, backend: 'pyodide', mode: 'default',
-          deadline_s: o.deadline, elapsed_s: (Date.now() - started) / 1000, caller: null}) + '\n');
+        const r = await srv.record(JSON.stringify({
+          type: 'watchdog', platform, scenario: 'pyodide', backend: 'pyodide', mode: 'default',
+          deadline_s: o.deadline, elapsed_s: (Date.now() - started) / 1000, caller: status}));
+        if (r.status !== 200) fs.appendFileSync(log, `[driver] the watchdog record was refused: ${r.text}\n`);
       }
       await cleanup();
       fail(3, `deadline of ${o.deadline} s exceeded (page: ${status}); records so far in ${records}`);

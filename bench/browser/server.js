@@ -226,7 +226,8 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     server.listen(0, '127.0.0.1', () => {
       const port = server.address().port;
       origin = `http://127.0.0.1:${port}`;
-      resolve({server, port, token, origin, exited,
+      // record(line): the driver's own records take the same check.
+      resolve({server, port, token, origin, exited, record: (line) => checker.check(line),
                close: () => new Promise((r) => {
                  checker.close();
                  server.close(() => r());
