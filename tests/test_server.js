@@ -134,10 +134,30 @@ async function main() {
           `GET ${url} (a symlink out of the root) is not served: ${r.status || r.error}`);
   }
 
+  // Posts in flight together go through the check one at a time, all kept.
+  const many = await Promise.all(Array.from({length: 20}, () => request(port, {url: result, body: measurement})));
+  check(many.every((x) => x.status === 200) && read(records).split('\n').length === 2 + 20 + 1,
+        `20 measurements posted at once are all appended (${many.filter((x) => x.status === 200).length} accepted)`);
+
   r = await request(port, {url: withToken('/exit?code=0'), body: ''});
   await new Promise((res) => setTimeout(res, 50));
   check(r.status === 200 && exited && exited.code === 0, `a valid /exit ends the run: ${JSON.stringify(exited)}`);
   await srv.close();
+
+  // A validator that dies after one line: later records get 500, the log says why.
+  const records2 = path.join(dir, 'died.ndjson');
+  const died = await startServer({roots: [root], records: records2, log, platform: 'chrome', quiet: true,
+    validator: ['python3', '-c', 'import sys; sys.stdin.readline(); print("ok", flush=True)']});
+  const post2 = (body, url = '/result') =>
+    request(died.port, {url: `${url}${url.includes('?') ? '&' : '?'}token=${died.token}`, body});
+  r = await post2(header);
+  check(r.status === 200, `the dying validator's one line is taken: ${r.status || r.error}`);
+  r = await post2(measurement); // answered once the validator is known dead
+  const r2 = await post2('', '/result?probe=1');
+  check(r.status === 500 && r2.status === 500 && read(records2) === `${header}\n`,
+        `after the validator died: HTTP ${r.status || r.error}, probe ${r2.status || r2.error}: ${r.text}`);
+  check(/\[server\] the record validator .*exited/.test(read(log)), 'the log says the validator exited');
+  await died.close();
   fs.rmSync(dir, {recursive: true, force: true});
   if (failures.length) {
     console.log(`FAIL: ${failures.length} check(s) failed`);
