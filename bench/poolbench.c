@@ -1,6 +1,7 @@
 /* poolbench: the command line over the harness. The same file is the entry
  * point natively and under the Wasm hosts. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 static const char usage[] =
     "usage: poolbench run [options]   measure parallel_for costs, write records\n"
     "       poolbench list            list backends and scenarios\n"
-    "       poolbench diagnose [--hazard h,i] [--threads P] [--deadline S] [--out DIR]\n"
+    "       poolbench diagnose [--hazard h,i] [--threads P] [--deadline S] [--out DIR] [--append]\n"
     "                                 reproduce known threading hazards, one verdict each\n"
     "       poolbench --help\n"
     "\n"
@@ -37,7 +38,10 @@ static const char usage[] =
     "  --quick           fewer repetitions and shorter batches (a smoke run)\n"
     "  --no-pin          natively, do not pin pool workers to CPUs: the kernel\n"
     "                    places them, as it must under WebAssembly (no affinity)\n"
-    "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/)\n"
+    "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/);\n"
+    "                    a DIR that already holds it is refused (runs must not mix)\n"
+    "  --append          add this run to an existing DIR/<platform>.ndjson: a second\n"
+    "                    header, then its records\n"
     "  --deadline S      watchdog: a job (one scenario on one target) running longer\n"
     "                    than S seconds is stuck: dump every thread's state, exit 3\n"
     "                    (default 10, 0 turns the watchdog off)\n"
@@ -49,47 +53,66 @@ static const char usage[] =
     "Progress goes to stderr, the summary table to stdout.\n";
 
 /* One line, exit 2: every usage error ends here. */
-static _Noreturn void bad_usage(const char *fmt, const char *arg) {
+static _Noreturn void bad_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static _Noreturn void bad_usage(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   fprintf(stderr, "poolbench: ");
-  fprintf(stderr, fmt, arg);
+  vfprintf(stderr, fmt, ap);
   fprintf(stderr, " (see poolbench --help)\n");
+  va_end(ap);
   exit(2);
 }
 
+/* A decimal integer in lo..hi and nothing else (strtol alone would take
+ * " 2", "+2" and "2 " too). */
 static long parse_int(const char *opt, const char *s, long lo, long hi) {
   if (!s) bad_usage("%s needs a value", opt);
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);
-  if (errno || end == s || *end || v < lo || v > hi) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s must be an integer in %ld..%ld, got '%%s'", opt, lo, hi);
-    bad_usage(msg, s);
-  }
+  bool digits = (s[0] >= '0' && s[0] <= '9') || (s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+  if (!digits || errno || *end || v < lo || v > hi)
+    bad_usage("%s must be an integer in %ld..%ld, got '%s'", opt, lo, hi, s);
   return v;
 }
 
-/* Splits a comma list into names[], checking each with `known`. */
-static int split_list(const char *opt, char *s, const char **names, int max,
+/* Splits a comma list into names[] (copies: argv stays as it was), checking
+ * each with `known`. An empty item is an error, not "all": `--backend ,` once
+ * started the whole suite. */
+static int split_list(const char *opt, const char *s, const char **names, int max,
                       bool (*known)(const char *), const char *what) {
   if (!s || !*s) bad_usage("%s needs a comma-separated list", opt);
   int n = 0;
-  for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
-    if (!known(tok)) {
-      char msg[160];
-      snprintf(msg, sizeof msg, "unknown %s '%%s'", what);
-      bad_usage(msg, tok);
-    }
-    if (n == max) bad_usage("too many names in %s", opt);
-    names[n++] = tok;
+  for (const char *item = s;;) {
+    size_t len = strcspn(item, ",");
+    if (len == 0) bad_usage("%s '%s': item %d is empty", opt, s, n + 1);
+    char *name = strndup(item, len);
+    if (!name) bad_usage("out of memory reading %s", opt);
+    if (!known(name)) bad_usage("unknown %s '%s'", what, name);
+    if (n == max) bad_usage("too many names in %s (at most %d)", opt, max);
+    names[n++] = name;
+    if (!item[len]) return n;
+    item += len + 1;
   }
-  return n;
+}
+
+/* A value that must be a path: given and not empty. */
+static const char *path_arg(const char *opt, const char *v) {
+  if (!v || !*v) bad_usage("%s needs a directory", opt);
+  return v;
 }
 
 static bool known_backend(const char *name) { return pool_backend_describe(name) != NULL; }
 static bool known_scenario(const char *name) { return scenario_find(name) != NULL; }
 
-static int cmd_list(void) {
+static int cmd_list(int argc, char **argv) {
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0)
+      bad_usage("list takes no options, got '%s'", argv[i]);
+    fputs(usage, stdout);
+    return 0;
+  }
   printf("backends:\n");
   for (int i = 0; i < pool_backend_count(); i++)
     printf("  %-12s %s\n", pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
@@ -103,34 +126,68 @@ static int cmd_list(void) {
   return 0;
 }
 
-/* The run's records file (DIR/<platform>.ndjson; DIR defaults to
- * results/<run-id><sub>), the harness session on it, and the watchdog. */
-static char session_path[600], session_cmdline[1024];
+/* The command line as given, recorded in the header (options.command): each
+ * argument shell-quoted when it needs it, so the line splits back into argv.
+ * Made before any parsing. */
+static char *command_line(int argc, char **argv) {
+  size_t cap = 1;
+  for (int i = 0; i < argc; i++) cap += 4 * strlen(argv[i]) + 3; /* every ' becomes '\'' */
+  char *line = malloc(cap), *w = line;
+  if (!line) return NULL;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789-_./,=:+@%") == strlen(a);
+    if (i) *w++ = ' ';
+    if (plain) {
+      w += sprintf(w, "%s", a);
+      continue;
+    }
+    *w++ = '\'';
+    for (; *a; a++) w += *a == '\'' ? sprintf(w, "'\\''") : sprintf(w, "%c", *a);
+    *w++ = '\'';
+  }
+  *w = 0;
+  return line;
+}
 
+static char *session_cmdline;
+
+/* Room for a message quoting a path as long as the OS takes. */
+#define ERR_LEN 4608
+
+/* The run's records file (DIR/<platform>.ndjson; DIR defaults to
+ * results/<run-id><sub>), the harness session on it, and the watchdog. A
+ * file already there is another run's: refused (exit 2) unless `append`. */
 static harness *open_session(harness_options *o, const char *out_dir, const char *sub,
-                             int argc, char **argv, double deadline_s) {
-  char dir[512], err[256];
+                             bool append, double deadline_s) {
+  static char err[ERR_LEN];
+  char *dir;
   if (out_dir) {
-    snprintf(dir, sizeof dir, "%s", out_dir);
+    dir = strdup(out_dir);
   } else {
     char id[64];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(id, sizeof id, "%Y%m%d-%H%M%S", &tm);
-    snprintf(dir, sizeof dir, "results/%s%s", id, sub);
+    dir = malloc(strlen("results/") + strlen(id) + strlen(sub) + 1);
+    if (dir) sprintf(dir, "results/%s%s", id, sub);
   }
+  char *path = dir ? malloc(strlen(dir) + strlen(o->platform) + sizeof "/.ndjson") : NULL;
+  if (!path) {
+    fprintf(stderr, "poolbench: out of memory\n");
+    return NULL;
+  }
+  sprintf(path, "%s/%s.ndjson", dir, o->platform);
   if (host_mkdirs(dir, err, sizeof err) != 0) {
     fprintf(stderr, "poolbench: %s\n", err);
     return NULL;
   }
-  snprintf(session_path, sizeof session_path, "%s/%s.ndjson", dir, o->platform);
-  session_cmdline[0] = 0;
-  for (int i = 0; i < argc; i++) {
-    strncat(session_cmdline, argv[i], sizeof session_cmdline - strlen(session_cmdline) - 2);
-    if (i + 1 < argc) strncat(session_cmdline, " ", sizeof session_cmdline - strlen(session_cmdline) - 1);
-  }
-  o->out_path = session_path;
+  if (!append && host_file_exists(path))
+    bad_usage("%s already holds an earlier run's records: use a new --out directory, or "
+              "--append to add this run to them", path);
+  o->out_path = path;
   o->argv_line = session_cmdline;
   fprintf(stderr, "poolbench: calibrating (timer step, delay kernel)...\n");
   harness *h = harness_open(o, err, sizeof err);
@@ -138,7 +195,7 @@ static harness *open_session(harness_options *o, const char *out_dir, const char
     fprintf(stderr, "poolbench: %s\n", err);
     return NULL;
   }
-  fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o->platform, o->threads, session_path);
+  fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o->platform, o->threads, path);
   if (watchdog_start(h, deadline_s) != 0) {
     fprintf(stderr, "poolbench: cannot start the watchdog thread\n");
     harness_close(h);
@@ -154,10 +211,11 @@ static int cmd_diagnose(int argc, char **argv) {
   o.threads = plat_cpu_count() < host_max_threads() ? plat_cpu_count() : host_max_threads();
   const char *out_dir = NULL, *names[16];
   int n = 0;
+  bool append = false;
   double deadline_s = 10;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
-    char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--hazard") == 0) {
       n = split_list(a, v, names, 16, known_hazard, "hazard");
       i++;
@@ -168,9 +226,10 @@ static int cmd_diagnose(int argc, char **argv) {
       deadline_s = (double)parse_int(a, v, 0, 86400);
       i++;
     } else if (strcmp(a, "--out") == 0) {
-      if (!v || !*v) bad_usage("%s needs a directory", a);
-      out_dir = v;
+      out_dir = path_arg(a, v);
       i++;
+    } else if (strcmp(a, "--append") == 0) {
+      append = true;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage, stdout);
       hazard_list(stdout);
@@ -181,7 +240,7 @@ static int cmd_diagnose(int argc, char **argv) {
   }
   if (n == 0)
     for (const char *hz; (hz = hazard_at(n)) != NULL;) names[n++] = hz;
-  harness *h = open_session(&o, out_dir, "/diagnose", argc, argv, deadline_s);
+  harness *h = open_session(&o, out_dir, "/diagnose", append, deadline_s);
   if (!h) return 1;
   int errors = 0;
   for (int i = 0; i < n; i++) {
@@ -201,13 +260,14 @@ static int cmd_run(int argc, char **argv) {
   plan.warm = plan.cold = true;
   harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS};
   const char *out_dir = NULL;
+  bool append = false;
   double deadline_s = 10;
   const char *scen_names[SUITE_MAX];
   int nscen = 0;
 
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
-    char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--backend") == 0) {
       plan.nbackends = split_list(a, v, plan.backends, SUITE_MAX, known_backend, "backend");
       i++;
@@ -231,9 +291,10 @@ static int cmd_run(int argc, char **argv) {
     } else if (strcmp(a, "--no-pin") == 0) {
       o.no_pin = true;
     } else if (strcmp(a, "--out") == 0) {
-      if (!v || !*v) bad_usage("%s needs a directory", a);
-      out_dir = v;
+      out_dir = path_arg(a, v);
       i++;
+    } else if (strcmp(a, "--append") == 0) {
+      append = true;
     } else if (strcmp(a, "--deadline") == 0) {
       deadline_s = (double)parse_int(a, v, 0, 86400);
       i++;
@@ -259,7 +320,7 @@ static int cmd_run(int argc, char **argv) {
   if (o.quick && o.reps == HARNESS_DEFAULT_REPS) o.reps = 10; /* 9 kept: gate minimum */
   o.threads = plan.threads;
 
-  harness *h = open_session(&o, out_dir, "", argc, argv, deadline_s);
+  harness *h = open_session(&o, out_dir, "", append, deadline_s);
   if (!h) return 1;
   summary_row rows[SUITE_MAX * 2];
   int nrows = 0;
@@ -272,13 +333,19 @@ static int cmd_run(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) bad_usage("missing command: %s", "run or list");
+  session_cmdline = command_line(argc, argv); /* before anything reads argv */
+  if (!session_cmdline) {
+    fprintf(stderr, "poolbench: out of memory\n");
+    return 1;
+  }
+  if (argc < 2) bad_usage("missing command: %s", "run, list or diagnose");
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
+    if (argc > 2) bad_usage("unknown argument '%s' after %s", argv[2], argv[1]);
     fputs(usage, stdout);
     return 0;
   }
-  if (strcmp(argv[1], "list") == 0) return cmd_list();
+  if (strcmp(argv[1], "list") == 0) return cmd_list(argc, argv);
   if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
   if (strcmp(argv[1], "diagnose") == 0) return cmd_diagnose(argc, argv);
   bad_usage("unknown command '%s'", argv[1]);

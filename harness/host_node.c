@@ -106,6 +106,15 @@ EM_JS(int, js_mkdirs, (const char *path, char *err, int errlen), {
   return 0;
 });
 
+EM_JS(int, js_file_exists, (const char *path), {
+  try {
+    require('fs').lstatSync(UTF8ToString(path));
+    return 1;
+  } catch (e) {
+    return 0;
+  }
+});
+
 int sink_open(const char *path, char *err, size_t errlen) {
   sink_fd = js_sink_open(path, err, (int)errlen);
   if (sink_fd < 0) return -1;
@@ -130,6 +139,8 @@ int64_t host_cpu_time_ns(void) { return (int64_t)(js_cpu_time_us() * 1000.0); }
 int host_mkdirs(const char *path, char *err, size_t errlen) {
   return js_mkdirs(path, err, (int)errlen);
 }
+
+bool host_file_exists(const char *path) { return js_file_exists(path) != 0; }
 
 void host_probe(json *j) {
   char facts[1024] = "";

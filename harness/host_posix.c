@@ -120,6 +120,11 @@ int host_mkdirs(const char *path, char *err, size_t errlen) {
   }
 }
 
+bool host_file_exists(const char *path) {
+  struct stat st;
+  return lstat(path, &st) == 0;
+}
+
 static int64_t clock_ns(clockid_t c) {
   struct timespec ts;
   if (clock_gettime(c, &ts) != 0) return -1;

@@ -17,6 +17,15 @@ EM_JS(int, js_worker_count, (void), {
 
 int host_pre_created_threads(void) { return js_worker_count(); }
 
+/* The default for a host that cannot look at the run's file itself: in the
+ * browser the driver chose the file and the server appends to it, so the
+ * driver is where an earlier run's records are caught. A host that can look
+ * (Node) defines its own. */
+__attribute__((weak)) bool host_file_exists(const char *path) {
+  (void)path;
+  return false;
+}
+
 void host_wasm_probe(json *j) {
   json_int(j, "logical_cores", plat_cpu_count());
   json_str(j, "governor", NULL);

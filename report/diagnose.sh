@@ -20,10 +20,11 @@ if [[ -f ${BUILD_NODE:-build-node}/poolbench.js ]]; then
   timeout 300 node "${BUILD_NODE:-build-node}/poolbench.js" diagnose --out "$out" \
     --hazard late_start,before_ready,atomic_wait_wake,console_loss >"$out/node-stdout.txt" || step_failed node $?
   # (in a subshell: the shell's own "Killed" notice is expected noise)
-  (timeout 60 node "${BUILD_NODE:-build-node}/poolbench.js" diagnose --out "$out" \
+  # The later Node runs add to the first one's node.ndjson (--append).
+  (timeout 60 node "${BUILD_NODE:-build-node}/poolbench.js" diagnose --out "$out" --append \
     --hazard printf_deadlock --deadline 5 >/dev/null 2>&1) 2>/dev/null
   # No pre-created workers (and so no watchdog thread either: it could not start).
-  timeout 60 node "${BUILD_NODE:-build-node}/poolbench_nopool.js" diagnose --out "$out" \
+  timeout 60 node "${BUILD_NODE:-build-node}/poolbench_nopool.js" diagnose --out "$out" --append \
     --hazard late_start --deadline 0 >/dev/null || step_failed "node (no pre-created workers)" $?
 fi
 if [[ -f ${BUILD_WEB:-build-web}/poolbench.js && -x /usr/bin/chromium ]]; then

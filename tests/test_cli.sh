@@ -5,7 +5,7 @@ set -u
 fail=0
 expect_usage() {
   local err rc lines
-  err=$("${cmd[@]}" "$@" 2>&1 >/dev/null); rc=$?
+  err=$(timeout 20 "${cmd[@]}" "$@" 2>&1 >/dev/null); rc=$?
   lines=$(printf '%s' "$err" | grep -c '')
   if [[ $rc -ne 2 || $lines -ne 1 ]]; then
     echo "FAIL: poolbench $* -> exit $rc, $lines stderr lines: $err"; fail=1
@@ -30,18 +30,71 @@ expect_usage run --reps abc
 expect_usage run --out
 expect_usage run --test-fault nosuch
 expect_usage run --bogus
-"${cmd[@]}" --help | grep -q 'usage: poolbench run' || { echo "FAIL: --help"; fail=1; }
+expect_usage run --threads 100000
+expect_usage run --threads ''
+expect_usage run --threads ' 2'
+# An empty list item is an error, never "all" (`--backend ,` ran the whole suite).
+expect_usage run --backend ,
+expect_usage run --backend spin,
+expect_usage run --backend ,spin
+expect_usage run --backend spin,,futex
+expect_usage run --scenario ,
+expect_usage run --scenario dispatch,
+expect_usage diagnose --hazard ,
+expect_usage diagnose --bogus
+expect_usage list --bogus
+expect_usage --help --bogus
+timeout 20 "${cmd[@]}" --help | grep 'usage: poolbench run' >/dev/null || { echo "FAIL: --help"; fail=1; }
 # --no-pin reaches the run's header (a pinned run records false).
 out=$(mktemp -d)
 for pin in "" --no-pin; do
-  "${cmd[@]}" run --quick --backend serial --scenario dispatch --deadline 60 $pin --out "$out/r$pin" >/dev/null 2>&1 ||
+  timeout 120 "${cmd[@]}" run --quick --backend serial --scenario dispatch --deadline 60 $pin --out "$out/r$pin" >/dev/null 2>&1 ||
     { echo "FAIL: run $pin exited $?"; fail=1; }
   want=$([[ -n $pin ]] && echo true || echo false)
   head -n 1 "$out/r$pin"/*.ndjson | grep -q "\"no_pin\":$want" ||
     { echo "FAIL: run $pin: header lacks \"no_pin\":$want"; fail=1; }
 done
+
+# A second run into the same --out is refused (exit 2, one line), the file
+# untouched; --append adds a second header and its records.
+quick=(run --quick --backend serial --scenario dispatch --deadline 60)
+first=$(ls "$out/r"/*.ndjson)
+cp "$first" "$out/before"
+expect_usage "${quick[@]}" --out "$out/r"
+cmp -s "$first" "$out/before" || { echo "FAIL: a refused second run changed $first"; fail=1; }
+timeout 120 "${cmd[@]}" "${quick[@]}" --out "$out/r" --append >/dev/null 2>&1 ||
+  { echo "FAIL: run --append exited $?"; fail=1; }
+[[ $(grep -c '"type":"header"' "$first") -eq 2 && $(head -c "$(wc -c <"$out/before")" "$first" | cmp -s - "$out/before"; echo $?) -eq 0 ]] &&
+  echo "ok: --append added a second header after the first run's records" ||
+  { echo "FAIL: --append should keep the first run and add a second header"; fail=1; }
+
+# The header records the command line as given: it splits back into argv
+# (argv[0] differs under Node), also with a list option and a space in a path.
+args=(run --quick --backend serial,spin --scenario pingpong,dispatch --warm --deadline 60 --out "$out/with space")
+timeout 120 "${cmd[@]}" "${args[@]}" >/dev/null 2>&1 || { echo "FAIL: run ${args[*]} exited $?"; fail=1; }
+if head -n 1 "$out/with space"/*.ndjson | python3 -c '
+import json, shlex, sys
+got = shlex.split(json.load(sys.stdin)["options"]["command"])[1:]
+want = sys.argv[1:]
+sys.exit(0 if got == want else print("recorded", got, "ran", want) or 1)' "${args[@]}"; then
+  echo "ok: options.command is the command line as given"
+else
+  echo "FAIL: options.command differs from the command line"; fail=1
+fi
+
+# A long --out (600 characters) is used exactly, never cut short.
+long=$out/L
+while (( ${#long} < 600 )); do long+=/$(printf 'd%.0s' {1..99}); done
+long=${long:0:600}
+timeout 120 "${cmd[@]}" "${quick[@]}" --out "$long" >/dev/null 2>&1; rc=$?
+written=$(find "$out/L" -name '*.ndjson')
+if [[ $rc -eq 0 && -n $written && $(dirname "$written") == "$long" ]]; then
+  echo "ok: a 600-character --out is used as given"
+else
+  echo "FAIL: --out of 600 characters: exit $rc, records at ${written:-nowhere} (${#written} chars)"; fail=1
+fi
 rm -rf "$out"
-"${cmd[@]}" list | grep -q '^  spin' || { echo "FAIL: list"; fail=1; }
+timeout 20 "${cmd[@]}" list | grep -q '^  spin' || { echo "FAIL: list"; fail=1; }
 # A directory that cannot be made: one line naming it, exit 1, within seconds
 # (Node's recursive mkdirSync used to spin forever under /proc).
 err=$(timeout 20 "${cmd[@]}" run --quick --out /proc/nosuch/dir 2>&1 >/dev/null); rc=$?

@@ -24,11 +24,11 @@ echo "ok: $n complete lines survived SIGKILL"
 
 # A full disk: the first record that cannot be written ends the run at once
 # with one line naming the file, never a silent exit 0 (the records file is a
-# link to /dev/full, named for either platform).
+# link to /dev/full, named for either platform, so --append).
 full=$dir/full
 mkdir "$full"
 for p in native node; do ln -s /dev/full "$full/$p.ndjson"; done
-timeout 60 "$@" run --quick --backend serial --scenario dispatch --deadline 30 --out "$full" \
+timeout 60 "$@" run --quick --backend serial --scenario dispatch --deadline 30 --append --out "$full" \
   >"$dir/full.out" 2>"$dir/full.err"
 rc=$?
 (( rc != 0 && rc != 124 )) || { echo "FAIL: a run onto a full disk exited $rc"; exit 1; }
