@@ -1,15 +1,20 @@
-/* NDJSON record reader on cJSON: one line at a time, strict about what the
- * gate relies on (types, presence, finite non-negative times), lenient about
- * everything else (unknown record types and extra fields pass). */
+/* NDJSON record reader on cJSON: one line at a time, enforcing the record
+ * contract of results/README.md exactly as report/records.py does (the
+ * limits and field tables come from records_contract.h, generated from the
+ * same README), then extracting what the gate needs. */
 #include "records.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "contract.h"
+#include "records_contract.h"
 
 typedef struct {
   const char *name;
@@ -142,8 +147,8 @@ static int parse_measurement(const ctx *c, const cJSON *o, const record_file *f,
       get_string(c, o, w, "scenario", 0, &m->scenario) ||
       get_string(c, o, w, "backend", 0, &m->backend) ||
       get_string(c, o, w, "mode", 0, &m->mode) ||
-      get_integer(c, o, w, "threads", 1, 1000000, &m->threads) ||
-      get_integer(c, o, w, "items", 0, 1L << 40, &m->items) ||
+      get_integer(c, o, w, "threads", CONTRACT_MIN_THREADS, CONTRACT_MAX_THREADS, &m->threads) ||
+      get_integer(c, o, w, "items", 0, (long)CONTRACT_MAX_ABS_NUMBER, &m->items) ||
       get_number(c, o, w, "work_ns", &m->work_ns) || get_string(c, o, w, "unit", 0, &m->unit) ||
       get_number(c, o, w, "median", &m->median))
     return -1;
@@ -216,6 +221,8 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
   size_t i = 0;
   while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
   if (i == len) return fail(c, "empty line (every line must be one JSON object)");
+  char why[CONTRACT_WHY_LEN];
+  if (contract_scan_line(s, len, why)) return fail(c, "%s", why);
   const char *end = NULL;
   cJSON *o = cJSON_ParseWithLengthOpts(s, len, &end, 0);
   if (!o) {
@@ -238,6 +245,10 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
     fail(c, "%s, expected a JSON object", type_name(o));
     goto out;
   }
+  if (contract_check_values(o, why)) {
+    fail(c, "%s", why);
+    goto out;
+  }
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
   if (!t) {
     fail(c, "record lacks \"type\"");
@@ -257,7 +268,21 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
     goto out;
   }
   if (is_header) {
-    rc = parse_header(c, o, f);
+    if (parse_header(c, o, f)) goto out;
+  } else if (cJSON_GetObjectItemCaseSensitive(o, "platform")) {
+    const char *plat = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "platform"));
+    if (!plat || !f->platform || strcmp(plat, f->platform)) {
+      fail(c, "platform '%.40s' differs from the header's '%.40s'", plat ? plat : "?",
+           f->platform ? f->platform : "?");
+      goto out;
+    }
+  }
+  if (contract_check_record(o, why)) {
+    fail(c, "%s", why);
+    goto out;
+  }
+  if (is_header) {
+    rc = 0;
   } else if (strcmp(t->valuestring, "measurement") == 0) {
     if (grow((void **)&f->m, f->n_m, cap_m, sizeof *f->m)) {
       fail(c, "out of memory");
@@ -315,6 +340,12 @@ int records_parse(const char *name, const char *data, size_t len, record_file *o
     }
     pos += n + 1;
     c.line++;
+  }
+  if (len && data[len - 1] != '\n') { /* the contract: every line ends with a newline */
+    c.line--;
+    fail(&c, "last line is not terminated by a newline (truncated?)");
+    records_free(out);
+    return -1;
   }
   return 0;
 }

@@ -2,11 +2,12 @@
 # Builds the libFuzzer target for the record parser with clang (ASan+UBSan)
 # and runs it for 10 s on the seed corpus. Exit 77 (skipped) when clang
 # cannot build a fuzzer here.
-# usage: test_fuzz_records.sh WORK_DIR CJSON_INCLUDE_DIR CJSON_LIBRARY
+# usage: test_fuzz_records.sh WORK_DIR CJSON_INCLUDE_DIR CJSON_LIBRARY CONTRACT_INCLUDE_DIR
 set -u
 work=$1
 inc=$2
 lib=$3
+gen=$4 # records_contract.h, generated from results/README.md
 src=$(cd "$(dirname "$0")" && pwd)
 cc=${FUZZ_CC:-clang}
 mkdir -p "$work"
@@ -22,8 +23,8 @@ if ! "$cc" -fsanitize=fuzzer "$work/probe.c" -o "$work/probe" 2>"$work/probe.err
 fi
 
 flags=(-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -fno-omit-frame-pointer -I"$src" -I"$inc")
-timeout 120 "$cc" "${flags[@]}" "$src/fuzz_records.c" "$src/records.c" "$lib" -lm \
+       -fno-omit-frame-pointer -I"$src" -I"$inc" -I"$gen")
+timeout 120 "$cc" "${flags[@]}" "$src/fuzz_records.c" "$src/records.c" "$src/contract.c" "$lib" -lm \
   -o "$work/fuzz_records" || { echo "FAIL: building the fuzzer"; exit 1; }
 
 # A fresh working corpus each time (libFuzzer adds what it finds to the first

@@ -8,11 +8,24 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# A minimal valid run: header, spin reference, one dispatch key, 9 samples.
-header='{"type":"header","platform":"native","schema":1,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":null,"logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}'
+# A minimal valid run: header, spin reference, one dispatch key, 9 samples;
+# complete() adds the other fields the record contract requires ("samples"
+# stays last: the cases below cut and replace from it).
+mk() {
+  python3 - "$(dirname "$0")/../tests" "$1" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from complete_record import complete
+r = complete(json.loads(sys.argv[2]))
+if "samples" in r:
+    r["samples"] = r.pop("samples")
+print(json.dumps(r, separators=(",", ":")))
+PY
+}
+header=$(mk '{"type":"header","platform":"native","schema":1,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":"Test CPU","logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}')
 s9='[100,101,102,103,104,105,106,107,108]'
-ref="{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"pingpong\",\"backend\":\"spin_pingpong\",\"mode\":\"default\",\"threads\":2,\"items\":1,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}"
-disp="{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"dispatch\",\"backend\":\"spin\",\"mode\":\"warm\",\"threads\":2,\"items\":2,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}"
+ref=$(mk "{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"pingpong\",\"backend\":\"spin_pingpong\",\"mode\":\"default\",\"threads\":2,\"items\":1,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}")
+disp=$(mk "{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"dispatch\",\"backend\":\"spin\",\"mode\":\"warm\",\"threads\":2,\"items\":2,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}")
 good=$tmp/good.ndjson
 printf '%s\n%s\n%s\n' "$header" "$ref" "$disp" >"$good"
 
@@ -52,11 +65,11 @@ expect 2 "$tmp/empty.ndjson:1: empty file" "$tmp/empty.ndjson" "$good"
 printf '%s\n%s\n%s' "$header" "$ref" "${disp:0:90}" >"$tmp/truncated.ndjson"
 expect 2 "$tmp/truncated.ndjson:3: truncated line" "$tmp/truncated.ndjson" "$good"
 printf '%s\n%s\n%s\n' "$header" "${ref/\"threads\":2/\"threads\":\"2\"}" "$disp" >"$tmp/type.ndjson"
-expect 2 "$tmp/type.ndjson:2: \"threads\" is a string, expected a number" "$good" "$tmp/type.ndjson"
+expect 2 "$tmp/type.ndjson:2: 'threads' should be integer" "$good" "$tmp/type.ndjson"
 printf '%s\n%s\n%s\n' "$header" "$ref" "${disp/\"samples\":*/\"samples\":[100,\"x\"]\}}" >"$tmp/sample.ndjson"
-expect 2 "$tmp/sample.ndjson:3: \"samples\\[1\\]\" is a string" "$good" "$tmp/sample.ndjson"
+expect 2 "$tmp/sample.ndjson:3: 'samples' should be array<number>" "$good" "$tmp/sample.ndjson"
 printf '%s\n%s\n%s\n' "$header" "$ref" "${disp/,\"median\":104/}" >"$tmp/missing.ndjson"
-expect 2 "$tmp/missing.ndjson:3: measurement lacks \"median\"" "$tmp/missing.ndjson" "$good"
+expect 2 "$tmp/missing.ndjson:3: measurement lacks 'median'" "$tmp/missing.ndjson" "$good"
 printf '%s\n%s\n' "$ref" "$disp" >"$tmp/noheader.ndjson"
 expect 2 "$tmp/noheader.ndjson:1: first line is a \"measurement\" record" "$tmp/noheader.ndjson" "$good"
 printf '%s\n%s\n{"type":"measurement",}\n' "$header" "$ref" >"$tmp/badjson.ndjson"
@@ -79,6 +92,21 @@ printf '# ok\nnative/* 0.2\nnative/dispatch/* lots\n' >"$tmp/bad.conf"
 expect 2 "$tmp/bad.conf:3: bad threshold" --config "$tmp/bad.conf" "$good" "$good"
 printf 'native/*\n' >"$tmp/bad2.conf"
 expect 2 "$tmp/bad2.conf:1: .* has no threshold" --config "$tmp/bad2.conf" "$good" "$good"
+
+# A side whose headers do not say which machine it ran on (no cpu_model, as
+# on aarch64 without a "model name" line, or no logical_cores) could be any
+# machine: exit 2 unless --any-machine (it used to skip the check and pass).
+unknown=$(sed -E 's/"cpu_model":("[^"]*"|null)/"cpu_model":null/' <<<"$header")
+nocores=$(sed -E 's/,"logical_cores":[0-9]+//' <<<"$header")
+known=$(sed -E 's/"cpu_model":("[^"]*"|null)/"cpu_model":"Test CPU"/' <<<"$header")
+printf '%s\n%s\n%s\n' "$unknown" "$ref" "$disp" >"$tmp/unknown.ndjson"
+printf '%s\n%s\n%s\n' "$nocores" "$ref" "$disp" >"$tmp/nocores.ndjson"
+printf '%s\n%s\n%s\n' "$known" "$ref" "$disp" >"$tmp/known.ndjson"
+expect 2 "$tmp/unknown.ndjson does not say which machine" "$tmp/unknown.ndjson" "$tmp/known.ndjson"
+expect 2 "$tmp/unknown.ndjson does not say which machine" "$tmp/known.ndjson" "$tmp/unknown.ndjson"
+expect 2 "$tmp/nocores.ndjson" "$tmp/nocores.ndjson" "$tmp/known.ndjson"
+expect 0 "warning: $tmp/unknown.ndjson does not say which machine .*--any-machine" \
+  --any-machine "$tmp/unknown.ndjson" "$tmp/known.ndjson"
 
 # Unusable input still leaves a JSON verdict a CI step can read.
 "$gate" --json "$tmp/v.json" "$tmp/empty.ndjson" "$good" 2>/dev/null

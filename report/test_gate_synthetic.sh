@@ -12,8 +12,10 @@ fail=0
 #   writes one run: header, references, dispatch/grain/idle_cpu records.
 #   KEY is the gate's key; --shift multiplies that key only, --scale all.
 gen() {
-  python3 - "$@" <<'EOF'
+  python3 - "$(dirname "$0")/../tests" "$@" <<'EOF'
 import argparse, json, random, sys
+sys.path.insert(0, sys.argv.pop(1))
+from complete_record import complete
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--seed", type=int, default=1)
@@ -22,7 +24,7 @@ ap.add_argument("--n", type=int, default=9)
 ap.add_argument("--shift", action="append", default=[])
 ap.add_argument("--drop", action="append", default=[])
 ap.add_argument("--platform", default="native")
-ap.add_argument("--cpu", default=None)
+ap.add_argument("--cpu", default="Test CPU")  # a header that names its machine
 ap.add_argument("--no-pin", action="store_true")
 a = ap.parse_args()
 rnd = random.Random(a.seed)
@@ -42,11 +44,11 @@ for w in (0, 1000, 10000):
     recs.append(("grain", "serial", "default", 2, 16, w, "ns", 30 + 16 * w))
     recs.append(("grain", "spin", "warm", 2, 16, w, "ns", 1300 + 8 * w))
 with open(a.out, "w") as f:
-    f.write(json.dumps({"type": "header", "platform": P, "schema": 1,
+    f.write(json.dumps(complete({"type": "header", "platform": P, "schema": 1,
         "start_time": "2026-01-01T00:00:00Z", "git_commit": "synthetic", "compiler": None,
         "timer_step_ns": 20, "kernel_iters_per_ns": 0.75, "min_batch_ns": 200000,
         "cpu_model": a.cpu, "logical_cores": 2, "kernel": None, "governor": None,
-        "options": {"threads": 2, "reps": a.n + 1, "quick": True, "no_pin": a.no_pin, "command": "gen"}}) + "\n")
+        "options": {"threads": 2, "reps": a.n + 1, "quick": True, "no_pin": a.no_pin, "command": "gen"}})) + "\n")
     for sc, be, mode, t, items, w, unit, v in recs:
         key = f"{P}/{sc}/{be}/{mode}/{t}/{items}/{w}"
         if key in a.drop:
@@ -54,11 +56,11 @@ with open(a.out, "w") as f:
         v *= shift.get(key, 1.0) * (a.scale if unit == "ns" else 1.0)
         s = [v * rnd.lognormvariate(0, 0.02) for _ in range(a.n)]
         med = sorted(s)[len(s) // 2]
-        f.write(json.dumps({"type": "measurement", "platform": P, "scenario": sc, "backend": be,
+        f.write(json.dumps(complete({"type": "measurement", "platform": P, "scenario": sc, "backend": be,
             "mode": mode, "threads": t, "items": items, "work_ns": w, "unit": unit,
             "median": med, "mad": 0, "min": min(s), "max": max(s), "mean": sum(s) / len(s),
             "n": a.n, "inner": 100, "spin_rt_units": None, "futex_rt_units": None,
-            "samples": s, "flags": []}) + "\n")
+            "samples": s, "flags": []})) + "\n")
 EOF
 }
 
