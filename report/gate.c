@@ -96,7 +96,8 @@ static void usage(FILE *to) {
     "  --markdown FILE  also write the comparison as Markdown (a CI comment)\n"
     "  --json FILE      also write the verdicts as JSON (results/README.md)\n"
     "  --any-machine    compare even when the two sides' headers name different\n"
-    "                   machines (CPU model or logical cores): a warning, not exit 2\n"
+    "                   machines (CPU model or logical cores), or a side's headers do\n"
+    "                   not say which: a warning, not exit 2\n"
     "  -q, --quiet      list only keys whose verdict is not \"ok\" or \"reference\"\n"
     "  -h, --help       this text\n"
     "\n"
@@ -973,22 +974,47 @@ static void write_error_outputs(const char *msg) {
   }
 }
 
-/* "AMD EPYC, 2 logical cores", or NULL when the header does not say. Workers
- * left unpinned (--no-pin) run as on another machine: the kernel's placement
- * changes bursts from parallel to serial speed on the 2-vCPU VMs. */
+/* "AMD EPYC, 2 logical cores", or NULL when the header does not say (no
+ * cpu_model or no logical_cores). Workers left unpinned (--no-pin) run as on
+ * another machine: the kernel's placement changes bursts from parallel to
+ * serial speed on the 2-vCPU VMs. */
 static const char *machine_of(const record_file *f, char *buf, size_t len) {
-  if (!f->cpu_model) return NULL;
+  if (!f->cpu_model || !*f->cpu_model || f->logical_cores <= 0) return NULL;
   snprintf(buf, len, "%s, %ld logical cores%s", f->cpu_model, f->logical_cores,
            f->no_pin == 1 ? ", workers unpinned" : "");
   return buf;
+}
+
+/* The first file of a side whose header names its machine, or NULL. */
+static const record_file *known_machine(const side *s) {
+  char buf[300];
+  for (size_t i = 0; i < s->n_files; i++)
+    if (machine_of(&s->files[i], buf, sizeof buf)) return &s->files[i];
+  return NULL;
 }
 
 /* Figures from two machines differ by more than any threshold (measured: a
  * baseline from one 2-vCPU VM flagged 11 keys at +55% to +315% on another,
  * OpenMP's among them, with no code change). So a gate across machines is
  * refused unless asked for; the Wasm platforms' headers name no CPU and are
- * judged by the native files of the same side. */
+ * judged by the files of the same side that do. A side none of whose files
+ * names its machine could be any machine: refused alike (such a baseline used
+ * to skip the check and pass). */
 static void check_same_machine(void) {
+  const side *sides[2] = {&base, &cur};
+  for (int k = 0; k < 2; k++) {
+    if (known_machine(sides[k])) continue;
+    const char *path = sides[k]->n_files ? sides[k]->files[0].path : "?";
+    if (!opt.any_machine)
+      unusable("%s does not say which machine it was measured on (no cpu_model or "
+               "logical_cores in its header): figures from different machines do not compare; "
+               "measure both sides on one machine (make gate BASE=<commit>, or make baseline "
+               "on this machine) or pass --any-machine",
+               path);
+    fprintf(stderr, "%s: warning: %s does not say which machine it was measured on "
+                    "(--any-machine)\n", prog, path);
+    return;
+  }
   char a[300], b[300];
   for (size_t i = 0; i < base.n_files; i++) {
     const char *ma = machine_of(&base.files[i], a, sizeof a);
