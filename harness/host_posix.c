@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu_model.h"
 #include "platform.h"
 #include "pool.h"
 
@@ -176,13 +177,29 @@ static int read_field(const char *path, const char *prefix, char *out, size_t n)
   return found;
 }
 
+/* The start of /proc/cpuinfo (the first CPU's block is all the name needs),
+ * NUL-terminated, or NULL. */
+static char *read_cpuinfo(void) {
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  if (!f) return NULL;
+  size_t cap = 65536;
+  char *text = malloc(cap);
+  size_t n = text ? fread(text, 1, cap - 1, f) : 0;
+  fclose(f);
+  if (text) text[n] = 0;
+  return text;
+}
+
 void host_probe(json *j) {
-  char buf[256];
-  json_str(j, "cpu_model",
-           read_field("/proc/cpuinfo", "model name", buf, sizeof buf) == 0 ? buf : NULL);
-  json_int(j, "logical_cores", plat_cpu_count());
+  char buf[512]; /* read_field's whole line fits */
   struct utsname u;
-  if (uname(&u) == 0) {
+  bool have_uname = uname(&u) == 0;
+  char *cpuinfo = read_cpuinfo();
+  cpu_model_from(cpuinfo, have_uname ? u.machine : NULL, buf, sizeof buf);
+  free(cpuinfo);
+  json_str(j, "cpu_model", buf);
+  json_int(j, "logical_cores", plat_cpu_count());
+  if (have_uname) {
     char k[300];
     snprintf(k, sizeof k, "%s %s %s", u.sysname, u.release, u.machine);
     json_str(j, "kernel", k);
