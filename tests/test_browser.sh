@@ -11,6 +11,11 @@
 #   main_thread   the program hosted on the page's main thread: a stall verdict
 #   late_start    the build without pre-created workers: the new thread has
 #                 not started while its creator blocks (reproduced)
+#   usage         no browser, and an --out already holding chrome.ndjson
+#                 without --append: one line each, exit 2, nothing written
+#   refused       a record the server refuses (a second header, --append onto
+#                 another run): exit 1 at once, its reason in one line, the
+#                 file as it was
 set -u
 case=$1 web=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,5 +82,29 @@ late_start)
     || { echo "FAIL: late_start not reproduced without pre-created workers:"
          grep '"hazard"' "$dir/chrome.ndjson"; exit 1; }
   echo "ok: $(grep -o '"evidence":"[^"]*"' "$dir/chrome.ndjson")" ;;
-*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose|main_thread|late_start WEB_BUILD_DIR"; exit 2 ;;
+usage)
+  one_line() { # what, want exit 2 and one line matching $2, then "$@" the driver's options
+    local what=$1 want=$2; shift 2
+    msg=$(timeout 60 node "$driver" --quiet "$@" 2>&1); rc=$?
+    [[ $rc == 2 && $msg == *$want* && $(wc -l <<<"$msg") == 1 ]] \
+      || { echo "FAIL: $what: exit $rc, '$msg' (want exit 2 and one line saying '$want')"; exit 1; }
+    echo "ok: $what: $msg"
+  }
+  one_line 'no browser' 'no browser at' --chromium "$dir/none" --build "$web" --out "$dir/a" -- run --quick
+  [[ ! -e $dir/a/chrome.ndjson ]] || { echo "FAIL: a records file without a browser"; exit 1; }
+  head -1 "$here/fixtures/run/chrome.ndjson" >"$dir/chrome.ndjson"
+  one_line 'an --out holding chrome.ndjson' '--append' --build "$web" --out "$dir" -- run --quick
+  [[ $(wc -l <"$dir/chrome.ndjson") == 1 ]] || { echo "FAIL: chrome.ndjson changed"; exit 1; } ;;
+refused)
+  head -1 "$here/fixtures/run/chrome.ndjson" >"$dir/chrome.ndjson"
+  cp "$dir/chrome.ndjson" "$dir/before"
+  start=$SECONDS
+  run --settle 0 --deadline 60 --append -- run --quick --scenario dispatch --backend serial; rc=$?
+  [[ $rc == 1 ]] || { echo "FAIL: exit $rc after a refused record (want 1)"; cat "$dir/err.txt"; exit 1; }
+  (( SECONDS - start < 50 )) || { echo "FAIL: took $((SECONDS - start)) s (the run went on?)"; exit 1; }
+  [[ $(wc -l <"$dir/err.txt") == 1 ]] && grep -q 'refused the record (HTTP 400: .*second header' "$dir/err.txt" \
+    || { echo "FAIL: want one line with the server's reason:"; cat "$dir/err.txt"; exit 1; }
+  cmp -s "$dir/chrome.ndjson" "$dir/before" || { echo "FAIL: chrome.ndjson changed"; exit 1; }
+  echo "ok: exit 1 after $((SECONDS - start)) s: $(cat "$dir/err.txt")" ;;
+*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose|main_thread|late_start|usage|refused WEB_BUILD_DIR"; exit 2 ;;
 esac
