@@ -165,7 +165,13 @@ async function main() {
               `&token=${srv.token}`; // every POST must carry it (server.js)
     if (o.pyodide) url += pyodideParams(o.build);
     const started = Date.now();
-    await page.goto(url, {waitUntil: 'load', timeout: 30000});
+    // A page the server refused would wait out the whole deadline.
+    const loaded = await page.goto(url, {waitUntil: 'load', timeout: 30000});
+    if (!loaded || !loaded.ok()) {
+      const status = loaded ? `HTTP ${loaded.status()} ${loaded.statusText()}` : 'no response';
+      throw new Error(`the page did not load (${status})` +
+                      (url.length > 8000 ? `: its URL (the arguments) is ${url.length} bytes long` : ''));
+    }
     const deadline = new Promise((r) => { timer = setTimeout(() => r(null), o.deadline * 1000); });
     const end = await Promise.race([srv.exited, deadline]);
     if (!end) {
