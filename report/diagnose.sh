@@ -31,15 +31,16 @@ if [[ -f ${BUILD_WEB:-build-web}/poolbench.js && -x /usr/bin/chromium ]]; then
   echo "diagnose: chrome" >&2
   timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
     --deadline 240 -- diagnose --hazard late_start,before_ready,atomic_wait_wake >/dev/null || step_failed chrome $?
+  # The later Chromium runs add to the first one's chrome.ndjson (--append).
   timeout 60 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
-    --deadline 30 -- diagnose --hazard printf_deadlock --deadline 5 >/dev/null 2>&1
+    --append --deadline 30 -- diagnose --hazard printf_deadlock --deadline 5 >/dev/null 2>&1
   timeout 60 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
-    --program poolbench_nopool.js --deadline 30 -- diagnose --hazard late_start --deadline 0 >/dev/null \
+    --append --program poolbench_nopool.js --deadline 30 -- diagnose --hazard late_start --deadline 0 >/dev/null \
     || step_failed "chrome (no pre-created workers)" $?
   # Blocking on the page's main thread: the same program hosted there.
   echo "diagnose: chrome, program on the page's main thread" >&2
   timeout 300 node bench/browser/driver.js --quiet --build "${BUILD_WEB:-build-web}" --out "$out" \
-    --main-thread --deadline 240 -- run --quick --scenario dispatch,latency --backend futex,spin >/dev/null \
+    --append --main-thread --deadline 240 -- run --quick --scenario dispatch,latency --backend futex,spin >/dev/null \
     || step_failed "chrome (main thread)" $?
 fi
 # Python on Wasm (Pyodide): can it start a thread, load a -pthread side module?
