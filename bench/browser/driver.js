@@ -7,6 +7,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const {pathToFileURL} = require('url');
 const {startServer} = require('./server');
 const {settle} = require('./settle');
 
@@ -179,9 +180,10 @@ async function main() {
       // Pyodide has no watchdog of its own (one thread): say what it was doing.
       // Through the record check like any posted line: the status is the page's text.
       if (o.pyodide && fs.existsSync(records) && fs.statSync(records).size > 0) {
-        const r = await srv.record(JSON.stringify({
-          type: 'watchdog', platform, scenario: 'pyodide', backend: 'pyodide', mode: 'default',
-          deadline_s: o.deadline, elapsed_s: (Date.now() - started) / 1000, caller: status}));
+        const shared = pathToFileURL(path.join(root, 'bench', 'pyodide', 'run_pyodide.mjs')).href;
+        const {watchdogRecord} = await import(shared);
+        const r = await srv.record(watchdogRecord({platform, step: status, deadline_s: o.deadline,
+                                                   elapsed_s: (Date.now() - started) / 1000}));
         if (r.status !== 200) fs.appendFileSync(log, `[driver] the watchdog record was refused: ${r.text}\n`);
       }
       await cleanup();

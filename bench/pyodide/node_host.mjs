@@ -10,7 +10,7 @@ import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {Worker, isMainThread, parentPort, workerData} from 'node:worker_threads';
 
-import {FILES, OPTIONS_HELP, UsageError, parseOptions, runPyodide} from './run_pyodide.mjs';
+import {FILES, OPTIONS_HELP, UsageError, parseOptions, runPyodide, watchdogRecord} from './run_pyodide.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PLATFORM = 'pyodide-node';
@@ -105,9 +105,8 @@ function supervise() {
     const elapsed = (Date.now() - started) / 1000;
     const kept = fs.existsSync(records) && fs.statSync(records).size > 0;
     if (kept) {
-      fs.appendFileSync(records, JSON.stringify({
-        type: 'watchdog', platform: PLATFORM, scenario: step, backend: 'pyodide', mode: 'default',
-        deadline_s: o.deadline, elapsed_s: elapsed, caller: null}) + '\n');
+      fs.appendFileSync(records, watchdogRecord({platform: PLATFORM, step, deadline_s: o.deadline,
+                                                 elapsed_s: elapsed}) + '\n');
     }
     process.stderr.write(`bench-pyodide: deadline of ${o.deadline} s exceeded during '${step}'; ` +
                          (kept ? `records so far in ${records}\n` : 'no records written yet\n'));
