@@ -1,9 +1,9 @@
 /* Browser host: the program runs in a dedicated Web Worker of a
  * cross-origin-isolated page, its pthreads in further workers. Each line is a
  * synchronous XMLHttpRequest POST from the thread that wrote it (allowed off
- * the page's main thread) to the local server, which appends it to the run's
- * file with fs.appendFileSync: a crashed or hung worker leaves every earlier
- * line on disk. */
+ * the page's main thread) to the local server, which checks it against the
+ * record contract and appends it to the run's file with fs.appendFileSync: a
+ * crashed or hung worker leaves every earlier line on disk. */
 #include "host.h"
 #include "host_wasm.h"
 
