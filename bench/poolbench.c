@@ -40,8 +40,8 @@ static const char usage[] =
     "                    places them, as it must under WebAssembly (no affinity)\n"
     "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/);\n"
     "                    a DIR that already holds it is refused (runs must not mix)\n"
-    "  --append          add this run to an existing DIR/<platform>.ndjson: a second\n"
-    "                    header, then its records\n"
+    "  --append          add this run's records to the run already in\n"
+    "                    DIR/<platform>.ndjson (its header stays the only one)\n"
     "  --deadline S      watchdog: a job (one scenario on one target) running longer\n"
     "                    than S seconds is stuck: dump every thread's state, exit 3\n"
     "                    (default 10, 0 turns the watchdog off)\n"
@@ -184,9 +184,14 @@ static harness *open_session(harness_options *o, const char *out_dir, const char
     fprintf(stderr, "poolbench: %s\n", err);
     return NULL;
   }
-  if (!append && host_file_exists(path))
+  int exists = host_file_exists(path);
+  if (!append && exists == 1)
     bad_usage("%s already holds an earlier run's records: use a new --out directory, or "
               "--append to add this run to them", path);
+  /* One file, one run, one header: appended records join the run already
+   * there. In the browser (exists -1) the driver passes --append only onto
+   * a file that holds a run. */
+  o->continue_run = append && exists != 0;
   o->out_path = path;
   o->argv_line = session_cmdline;
   fprintf(stderr, "poolbench: calibrating (timer step, delay kernel)...\n");

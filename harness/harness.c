@@ -58,6 +58,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   double floor_ns = o->min_batch_ns > 0 ? o->min_batch_ns : (o->quick ? 2e5 : 1e6);
   h->min_batch_ns = fmax(1000 * h->step_ns, floor_ns);
 
+  if (o->continue_run) return h;
   json j;
   harness_record_begin(h, &j, "header");
   json_int(&j, "schema", HARNESS_SCHEMA_VERSION);

@@ -30,10 +30,13 @@ typedef struct harness_options {
   bool no_pin;           /* natively, leave thread placement to the kernel as Wasm must */
   double min_batch_ns;   /* lower bound for one timed batch; 0: automatic */
   const char *argv_line; /* the command line, recorded in the header */
+  bool continue_run;     /* the file already holds a run (--append): its header
+                            stays the only one, these records join that run */
 } harness_options;
 
 /* Opens the records file, probes the environment, measures the timer and
- * calibrates the delay kernel, then writes the run header. NULL on error, with
+ * calibrates the delay kernel, then writes the run header (unless
+ * continue_run: a file holds one run, one header). NULL on error, with
  * a one-line reason in err. */
 harness *harness_open(const harness_options *o, char *err, size_t errlen);
 void harness_close(harness *h);

@@ -26,8 +26,9 @@ int host_pre_created_threads(void);
 /* mkdir -p on the real file system. */
 int host_mkdirs(const char *path, char *err, size_t errlen);
 /* Whether something (a file, a link, even a dangling one) is at `path`: a
- * run's records file already there belongs to an earlier run. */
-bool host_file_exists(const char *path);
+ * run's records file already there belongs to an earlier run. 1 yes, 0 no,
+ * -1 this host cannot look (the browser: the driver checks for it). */
+int host_file_exists(const char *path);
 /* Writes to stderr directly from any thread (no proxying to a main thread
  * that may be the one stuck). */
 void host_write_stderr(const char *text, size_t len);

@@ -140,7 +140,7 @@ int host_mkdirs(const char *path, char *err, size_t errlen) {
   return js_mkdirs(path, err, (int)errlen);
 }
 
-bool host_file_exists(const char *path) { return js_file_exists(path) != 0; }
+int host_file_exists(const char *path) { return js_file_exists(path) != 0; }
 
 void host_probe(json *j) {
   char facts[1024] = "";

@@ -121,7 +121,7 @@ int host_mkdirs(const char *path, char *err, size_t errlen) {
   }
 }
 
-bool host_file_exists(const char *path) {
+int host_file_exists(const char *path) {
   struct stat st;
   return lstat(path, &st) == 0;
 }

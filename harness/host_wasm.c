@@ -21,9 +21,9 @@ int host_pre_created_threads(void) { return js_worker_count(); }
  * browser the driver chose the file and the server appends to it, so the
  * driver is where an earlier run's records are caught. A host that can look
  * (Node) defines its own. */
-__attribute__((weak)) bool host_file_exists(const char *path) {
+__attribute__((weak)) int host_file_exists(const char *path) {
   (void)path;
-  return false;
+  return -1;
 }
 
 void host_wasm_probe(json *j) {

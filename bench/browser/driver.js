@@ -119,6 +119,9 @@ async function main() {
   if (fs.existsSync(records) && !o.append) {
     fail(2, `${records} exists: pass --append to add to it, or choose a new --out directory`);
   }
+  // The program cannot look at the server's file: its --append means "the
+  // file holds a run, write no second header", so only onto an existing one.
+  if (!fs.existsSync(records)) o.args = o.args.filter((a) => a !== '--append');
   fs.mkdirSync(o.out, {recursive: true});
   const log = path.join(o.out, `${platform}.log`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
