@@ -47,7 +47,8 @@ static const char usage[] =
     "                    (default 10, 0 turns the watchdog off)\n"
     "  --test-fault F    test knob: break the run on purpose after the references\n"
     "                    (abort-in-worker: abort() inside a pool worker;\n"
-    "                    hang-in-worker: a pool worker blocks forever)\n"
+    "                    hang-in-worker: a pool worker blocks forever;\n"
+    "                    bad-record: a line the record contract refuses)\n"
     "\n"
     "Records: one JSON object per line, fields documented in results/README.md.\n"
     "Progress goes to stderr, the summary table to stdout.\n";
@@ -305,7 +306,8 @@ static int cmd_run(int argc, char **argv) {
       i++;
     } else if (strcmp(a, "--test-fault") == 0) {
       if (!v || !fault_known(v))
-        bad_usage("--test-fault takes abort-in-worker or hang-in-worker, got '%s'", v ? v : "");
+        bad_usage("--test-fault takes abort-in-worker, hang-in-worker or bad-record, got '%s'",
+                  v ? v : "");
       plan.fault = v;
       i++;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

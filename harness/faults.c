@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host.h"
 #include "platform.h"
 #include "pool.h"
 #include "watchdog.h"
@@ -36,10 +37,16 @@ static void hang_on_worker(void *ctx, size_t b, size_t e) {
 }
 
 bool fault_known(const char *name) {
-  return strcmp(name, "abort-in-worker") == 0 || strcmp(name, "hang-in-worker") == 0;
+  return strcmp(name, "abort-in-worker") == 0 || strcmp(name, "hang-in-worker") == 0 ||
+         strcmp(name, "bad-record") == 0;
 }
 
 void fault_trigger(const char *name, int threads) {
+  if (strcmp(name, "bad-record") == 0) { /* a record the contract refuses: the browser's server must */
+    static const char line[] = "{\"type\":\"no_such_type\",\"note\":\"poolbench --test-fault bad-record\"}";
+    sink_write_line(line, sizeof line - 1);
+    return;
+  }
   bool hang = strcmp(name, "hang-in-worker") == 0;
   pool *p = NULL;
   if (pool_create(&p, "futex", threads < 2 ? 2 : threads, NULL) != POOL_OK) return;

@@ -146,8 +146,9 @@ class _Bad(ValueError):
 
 
 def _depth(line):
-    """Deepest bracket nesting of a JSON text, strings skipped: checked before
-    parsing so a deep input cannot exhaust the parser's recursion."""
+    """(deepest bracket nesting, whether the text ends inside a string or
+    with brackets open) of a JSON text: checked before parsing so a deep input
+    cannot exhaust the parser's recursion; the second tells a line cut short."""
     depth = deepest = 0
     in_str = esc = False
     for ch in line:
@@ -165,7 +166,7 @@ def _depth(line):
             deepest = max(deepest, depth)
         elif ch in "]}":
             depth -= 1
-    return deepest
+    return deepest, in_str or depth > 0
 
 
 def parse_line(raw, contract):
@@ -179,7 +180,8 @@ def parse_line(raw, contract):
         raise _Bad(f"not UTF-8 at byte {e.start + 1}")
     if not text.strip(" \t\r"):
         raise _Bad("empty line (every line must be one JSON object)")
-    if _depth(text) > contract.max_depth:
+    deepest, open_at_end = _depth(text)
+    if deepest > contract.max_depth:
         raise _Bad(f"nested deeper than the contract's {contract.max_depth} levels")
     limit = contract.max_abs_number
 
@@ -208,7 +210,7 @@ def parse_line(raw, contract):
         rec = json.loads(text, parse_int=parse_int, parse_float=lambda s: number(s, float(s)),
                          parse_constant=constant, object_pairs_hook=pairs)
     except json.JSONDecodeError as e:
-        if e.pos >= len(text.rstrip(" \t\r")):
+        if open_at_end:  # a write cut short (a crash mid-line, a partial copy)
             raise _Bad(f"truncated line: the JSON object is cut off after {len(raw)} bytes")
         raise _Bad(f"invalid JSON near column {e.colno} ({e.msg})")
     if not isinstance(rec, dict):

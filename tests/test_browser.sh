@@ -13,9 +13,9 @@
 #                 not started while its creator blocks (reproduced)
 #   usage         no browser, and an --out already holding chrome.ndjson
 #                 without --append: one line each, exit 2, nothing written
-#   refused       records the server refuses (--append onto a run cut short
-#                 mid-line): exit 1 at once, its reason in one line, the file
-#                 as it was
+#   refused       a record the server refuses (--test-fault bad-record, with
+#                 --append onto an earlier run): exit 1 at once, its reason in
+#                 one line, the earlier lines kept, the refused one not taken
 set -u
 case=$1 web=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -94,18 +94,26 @@ usage)
   [[ ! -e $dir/a/chrome.ndjson ]] || { echo "FAIL: a records file without a browser"; exit 1; }
   head -1 "$here/fixtures/run/chrome.ndjson" >"$dir/chrome.ndjson"
   one_line 'an --out holding chrome.ndjson' '--append' --build "$web" --out "$dir" -- run --quick
-  [[ $(wc -l <"$dir/chrome.ndjson") == 1 ]] || { echo "FAIL: chrome.ndjson changed"; exit 1; } ;;
+  [[ $(wc -l <"$dir/chrome.ndjson") == 1 ]] || { echo "FAIL: chrome.ndjson changed"; exit 1; }
+  printf '{"type":"meas' >>"$dir/chrome.ndjson"; cp "$dir/chrome.ndjson" "$dir/before"
+  one_line 'an --out holding a run cut short, with --append' 'chrome.ndjson:2: truncated line' \
+    --build "$web" --out "$dir" --append -- run --quick
+  cmp -s "$dir/chrome.ndjson" "$dir/before" || { echo "FAIL: chrome.ndjson changed"; exit 1; } ;;
 refused)
-  # An earlier run cut short mid-line: the server's check refuses every record.
-  { head -1 "$here/fixtures/run/chrome.ndjson"; printf '{"type":"measurement","platform":"chr'; } >"$dir/chrome.ndjson"
+  # An earlier run's file, appended to by a run whose test knob posts a line
+  # the record contract refuses, after the references.
+  head -1 "$here/fixtures/run/chrome.ndjson" >"$dir/chrome.ndjson"
   cp "$dir/chrome.ndjson" "$dir/before"
   start=$SECONDS
-  run --settle 0 --deadline 60 --append -- run --quick --scenario dispatch --backend serial; rc=$?
+  run --settle 0 --deadline 60 --append -- run --quick --scenario dispatch --backend serial \
+    --test-fault bad-record; rc=$?
   [[ $rc == 1 ]] || { echo "FAIL: exit $rc after a refused record (want 1)"; cat "$dir/err.txt"; exit 1; }
   (( SECONDS - start < 50 )) || { echo "FAIL: took $((SECONDS - start)) s (the run went on?)"; exit 1; }
-  [[ $(wc -l <"$dir/err.txt") == 1 ]] && grep -q 'refused the record (HTTP 500: .*' "$dir/err.txt" \
+  [[ $(wc -l <"$dir/err.txt") == 1 ]] && grep -q "refused the record (HTTP 400: .*unknown record type 'no_such_type'" "$dir/err.txt" \
     || { echo "FAIL: want one line with the server's reason:"; cat "$dir/err.txt"; exit 1; }
-  cmp -s "$dir/chrome.ndjson" "$dir/before" || { echo "FAIL: chrome.ndjson changed"; exit 1; }
+  head -c "$(wc -c <"$dir/before")" "$dir/chrome.ndjson" | cmp -s - "$dir/before" &&
+    ! grep -q no_such_type "$dir/chrome.ndjson" && python3 "$here/../report/records.py" check "$dir/chrome.ndjson" ||
+    { echo "FAIL: chrome.ndjson lost its earlier lines or took the refused one"; exit 1; }
   echo "ok: exit 1 after $((SECONDS - start)) s: $(cat "$dir/err.txt")" ;;
 *) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose|main_thread|late_start|usage|refused WEB_BUILD_DIR"; exit 2 ;;
 esac

@@ -120,8 +120,10 @@ async function main() {
     fail(2, `${records} exists: pass --append to add to it, or choose a new --out directory`);
   }
   // The program cannot look at the server's file: its --append means "the
-  // file holds a run, write no second header", so only onto an existing one.
+  // file holds a run, write no second header", so only onto an existing one,
+  // and only one that keeps the record contract (else nothing could be added).
   if (!fs.existsSync(records)) o.args = o.args.filter((a) => a !== '--append');
+  else appendable(records);
   fs.mkdirSync(o.out, {recursive: true});
   const log = path.join(o.out, `${platform}.log`);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
@@ -198,6 +200,17 @@ async function main() {
   } catch (e) {
     await cleanup();
     fail(1, String(e && e.message || e).split('\n')[0]);
+  }
+}
+
+// Exits 2 with the contract's one line when `file` cannot be appended to.
+function appendable(file) {
+  const check = path.join(__dirname, '..', '..', 'report', 'records.py');
+  const r = require('child_process').spawnSync('python3', [check, 'check', file],
+                                                {encoding: 'utf8', timeout: 60000});
+  if (r.status !== 0) {
+    const why = (r.stderr || String(r.error || 'records.py failed')).trim().split('\n')[0];
+    fail(2, `cannot --append to ${file}: ${why.replace(/^records: /, '')}`);
   }
 }
 
