@@ -74,8 +74,8 @@ def main():
         return 2
     print(f"\n{'platform':<14} {'hazard':<17} {'verdict':<15} evidence")
     for p, r in rows:
-        # evidence is free text from a records file: no terminal control codes
-        print(f"{p:<14} {r['hazard']:<17} {r['verdict']:<15} {re.sub(r'[\x00-\x1f\x7f]', '?', r['evidence'])}")
+        evidence = re.sub(r"[\x00-\x1f\x7f]", "?", r["evidence"])  # free text: no terminal control codes
+        print(f"{p:<14} {r['hazard']:<17} {r['verdict']:<15} {evidence}")
     return 1 if any(r["verdict"] == "error" for _, r in rows) else 0
 
 
