@@ -32,9 +32,11 @@ BODY = C.CFUNCTYPE(None, C.c_void_p, C.c_size_t, C.c_size_t)
 
 
 class Options(C.Structure):
+    """harness_options of harness/harness.h, field for field."""
     _fields_ = [("platform", C.c_char_p), ("out_path", C.c_char_p),
                 ("threads", C.c_int), ("reps", C.c_int), ("quick", C.c_bool),
-                ("min_batch_ns", C.c_double), ("argv_line", C.c_char_p)]
+                ("no_pin", C.c_bool), ("min_batch_ns", C.c_double), ("argv_line", C.c_char_p),
+                ("continue_run", C.c_bool)]
 
 
 class Key(C.Structure):
@@ -58,6 +60,10 @@ def load(path):
     if not os.path.exists(path):
         sys.exit(f"py_baselines: {path} not found: build it first (make build)")
     lib = C.CDLL(path)
+    lib.poolbench_options_size.restype = C.c_size_t
+    if lib.poolbench_options_size() != C.sizeof(Options):
+        sys.exit(f"py_baselines: {path} has another harness_options than this script "
+                 f"({lib.poolbench_options_size()} vs {C.sizeof(Options)} bytes): rebuild it or update Options")
     lib.harness_open.restype = C.c_void_p
     lib.harness_open.argtypes = [C.POINTER(Options), C.c_char_p, C.c_size_t]
     lib.harness_close.argtypes = [C.c_void_p]
@@ -230,8 +236,10 @@ def main():
         a.reps = 10
     os.makedirs(a.out, exist_ok=True)
     path = os.path.join(a.out, "python.ndjson")
-    opts = Options(b"python", path.encode(), a.threads, a.reps, a.quick, 0.0,
-                   " ".join(sys.argv).encode())
+    if os.path.lexists(path):
+        ap.exit(2, f"py_baselines: {path} already holds an earlier run's records: use a new --out directory\n")
+    opts = Options(b"python", path.encode(), a.threads, a.reps, a.quick, False, 0.0,
+                   " ".join(sys.argv).encode(), False)
     err = C.create_string_buffer(256)
     h = lib.harness_open(C.byref(opts), err, len(err))
     if not h:

@@ -12,6 +12,10 @@ void poolbench_kernel_body(void *ctx, size_t begin, size_t end) {
   for (size_t i = begin; i < end; i++) harness_spin_iters(iters);
 }
 
+/* The size of harness_options, so the ctypes mirror in py_baselines.py can
+ * check it matches (a field added on one side only shifted the others). */
+size_t poolbench_options_size(void) { return sizeof(harness_options); }
+
 /* Runs the ping-pong references so Python records carry the same units. */
 int poolbench_references(harness *h) {
   summary_row none;

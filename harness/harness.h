@@ -21,6 +21,7 @@ extern "C" {
 
 typedef struct harness harness;
 
+/* bench/py_baselines.py mirrors this struct in ctypes (checked by size). */
 typedef struct harness_options {
   const char *platform;  /* "native", "node", "chrome", "python" */
   const char *out_path;  /* the NDJSON records file (appended) */
