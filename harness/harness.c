@@ -7,9 +7,11 @@
 
 #include "harness_internal.h"
 #include "host.h"
+#include "kernel.h"
 #include "platform.h"
 #include "pool.h"
 #include "stats.h"
+#include "timer.h"
 
 #ifndef POOLBENCH_GIT_COMMIT
 #define POOLBENCH_GIT_COMMIT "unknown"
@@ -22,20 +24,6 @@ struct harness {
   double min_batch_ns;
   double spin_rt_ns, futex_rt_ns;
 };
-
-double timer_measure_step_ns(void) {
-  /* Consecutive readings: the smallest non-zero difference is the step the
-   * clock can resolve, including the cost of reading it. */
-  uint64_t best = UINT64_MAX;
-  int seen = 0;
-  for (int i = 0; i < 200000 && seen < 2000; i++) {
-    uint64_t a = plat_now_ns(), b = plat_now_ns();
-    while (b == a) b = plat_now_ns();
-    if (b - a < best) best = b - a;
-    seen++;
-  }
-  return (double)best;
-}
 
 harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   harness *h = calloc(1, sizeof *h);
@@ -263,6 +251,12 @@ double harness_measure_emit(harness *h, const harness_key *k, harness_batch fn,
 }
 
 double harness_iters_per_ns(const harness *h) { return h->iters_per_ns; }
+uint64_t harness_work_iters(const harness *h, double work_ns) {
+  return kernel_iters(h->iters_per_ns, work_ns);
+}
+void harness_work(const harness *h, double work_ns) {
+  harness_spin_iters(harness_work_iters(h, work_ns));
+}
 double harness_timer_step_ns(const harness *h) { return h->step_ns; }
 double harness_min_batch_ns(const harness *h) { return h->min_batch_ns; }
 void harness_set_references(harness *h, double spin, double futex) {

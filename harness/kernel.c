@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "harness_internal.h"
+#include "harness.h"
+#include "kernel.h"
 #include "platform.h"
+#include "timer.h"
 
 void harness_spin_iters(uint64_t iters) {
   uint64_t x = 88172645463325252u;
@@ -68,13 +70,9 @@ int kernel_calibrate(double step_ns, double *iters_per_ns, char *err, size_t err
   return rc == 0 ? 0 : -1;
 }
 
-uint64_t harness_work_iters(const harness *h, double work_ns) {
-  double it = work_ns * harness_iters_per_ns(h);
+uint64_t kernel_iters(double iters_per_ns, double work_ns) {
+  double it = work_ns * iters_per_ns;
   return it <= 0 ? 0 : (uint64_t)llround(it);
-}
-
-void harness_work(const harness *h, double work_ns) {
-  harness_spin_iters(harness_work_iters(h, work_ns));
 }
 
 int harness_calibrate(double *iters_per_ns, char *err, size_t errlen) {

@@ -1,5 +1,5 @@
 /* What the Pyodide side module adds to the project's C kernel
- * (harness/kernel.c, harness/stats.c, bench/pycalls.c): a clock, the kernel's
+ * (harness/timer.c, harness/kernel.c, harness/stats.c, bench/pycalls.c): a clock, the kernel's
  * calibration and the harness statistics behind plain-argument entry points.
  *
  * The module is built by Emscripten 3.1.6 and loaded into Pyodide, whose libc
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "harness_internal.h"
+#include "kernel.h"
 #include "platform.h"
 #include "stats.h"
 

@@ -1,0 +1,16 @@
+/* The delay kernel's calibration, without a session: the kernel takes the
+ * timer step and its speed as parameters, so it depends on nothing above it
+ * (the session, harness.c, keeps the calibrated speed). */
+#ifndef POOLBENCH_KERNEL_H
+#define POOLBENCH_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Iterations of harness_spin_iters per ns, timed well above step_ns:
+ * 0 on success, else -1 with a one-line reason in err. */
+int kernel_calibrate(double step_ns, double *iters_per_ns, char *err, size_t errlen);
+/* The iterations that take about work_ns at that speed (0 for no work). */
+uint64_t kernel_iters(double iters_per_ns, double work_ns);
+
+#endif
