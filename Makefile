@@ -87,7 +87,8 @@ $(BUILD_PYODIDE)/poolbench_side_pthread.so: $(PYODIDE_SIDE_SRC) harness/kernel.h
 test-node: build-node
 	@cd $(BUILD_NODE) && ctest --output-on-failure
 
-test-native: build
+# Its browser and Pyodide tests drive those builds.
+test-native: build build-web build-pyodide
 	@cd $(BUILD) && ctest --output-on-failure
 
 # Sanitizer builds: each in its own directory, running the pool suite.
