@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "git_commit.h" /* generated: POOLBENCH_GIT_COMMIT */
 #include "harness_internal.h"
 #include "host.h"
 #include "kernel.h"
@@ -13,9 +14,6 @@
 #include "stats.h"
 #include "timer.h"
 
-#ifndef POOLBENCH_GIT_COMMIT
-#define POOLBENCH_GIT_COMMIT "unknown"
-#endif
 
 struct harness {
   harness_options o;
