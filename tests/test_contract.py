@@ -109,7 +109,8 @@ def main():
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     inputs = [open(os.path.join(d, f), "rb").read()
-              for d in (os.path.join(ROOT, "report", "fuzz_corpus"), os.path.join(ROOT, "tests", "fixtures", "run"),
+              for d in (os.path.join(ROOT, "tests", "fixtures", "fuzz_corpus"),
+                        os.path.join(ROOT, "tests", "fixtures", "run"),
                         os.path.join(ROOT, "results", "baseline"))
               for f in sorted(os.listdir(d))]
     base = seeds()

@@ -12,7 +12,7 @@ fail=0
 #   writes one run: header, references, dispatch/grain/idle_cpu records.
 #   KEY is the gate's key; --shift multiplies that key only, --scale all.
 gen() {
-  python3 - "$(dirname "$0")/../tests" "$@" <<'EOF'
+  python3 - "$(dirname "$0")/.." "$@" <<'EOF'
 import argparse, json, random, sys
 sys.path.insert(0, sys.argv.pop(1))
 from complete_record import complete

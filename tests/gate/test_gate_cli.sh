@@ -12,7 +12,7 @@ fail=0
 # complete() adds the other fields the record contract requires ("samples"
 # stays last: the cases below cut and replace from it).
 mk() {
-  python3 - "$(dirname "$0")/../tests" "$1" <<'PY'
+  python3 - "$(dirname "$0")/.." "$1" <<'PY'
 import json, sys
 sys.path.insert(0, sys.argv[1])
 from complete_record import complete

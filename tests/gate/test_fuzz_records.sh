@@ -8,7 +8,9 @@ work=$1
 inc=$2
 lib=$3
 gen=$4 # records_contract.h, generated from results/README.md
-src=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
+src=$root/report/gate                  # the reader
+seeds=$root/tests/fixtures/fuzz_corpus # the committed seed corpus
 cc=${FUZZ_CC:-clang}
 mkdir -p "$work"
 
@@ -57,7 +59,7 @@ DICT
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   timeout 60 "$work/fuzz_records" -max_total_time=10 -timeout=5 -rss_limit_mb=2048 \
   -dict="$work/json.dict" -artifact_prefix="$work/" -print_final_stats=1 \
-  "$work/corpus" "$src/fuzz_corpus" >"$work/fuzz.log" 2>&1
+  "$work/corpus" "$seeds" >"$work/fuzz.log" 2>&1
 rc=$?
 tail -n 25 "$work/fuzz.log"
 if [[ $rc -ne 0 ]]; then
