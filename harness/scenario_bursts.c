@@ -44,7 +44,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   for (int f = 0; f < frames; f++) {
     for (int k = 0; k < CALLS; k++) {
       uint64_t t0 = plat_now_ns();
-      pool_parallel_for(p, 0, ITEMS, 1, work, &c);
+      scenario_parallel_for(p, 0, ITEMS, 1, work, &c);
       lat[f * CALLS + k] = (double)(plat_now_ns() - t0);
     }
     uint64_t burst_end = plat_now_ns();

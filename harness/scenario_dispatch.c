@@ -12,7 +12,7 @@ typedef struct dispatch_ctx {
 static void batch(void *ctx, uint64_t iters) {
   dispatch_ctx *d = ctx;
   for (uint64_t i = 0; i < iters; i++)
-    pool_parallel_for(d->p, 0, d->items, 1, scenario_empty_body, NULL);
+    scenario_parallel_for(d->p, 0, d->items, 1, scenario_empty_body, NULL);
 }
 
 static int run(harness *h, const target *t, summary_row *row) {

@@ -9,9 +9,14 @@
 #include "harness_internal.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "vocabulary.h"
 
-static const double work_ns[] = {0, 100, 300, 1000, 3000, 10000, 30000, 100000};
-#define NWORK (sizeof work_ns / sizeof *work_ns)
+#define NWORK ((size_t)VOCAB_GRAIN_WORKS)
+
+/* The backend whose target records the serial reference. pools has no trait
+ * that tells it from the other backends without workers of ours (openmp and
+ * tbb run their own runtimes), so it is named here, once. */
+#define SERIAL_REFERENCE "serial"
 
 typedef struct grain_ctx {
   pool *p;
@@ -27,7 +32,7 @@ static void work_body(void *ctx, size_t begin, size_t end) {
 
 static void parallel_batch(void *ctx, uint64_t iters) {
   grain_ctx *g = ctx;
-  for (uint64_t i = 0; i < iters; i++) pool_parallel_for(g->p, 0, g->items, 1, work_body, g);
+  for (uint64_t i = 0; i < iters; i++) scenario_parallel_for(g->p, 0, g->items, 1, work_body, g);
 }
 
 static void serial_batch(void *ctx, uint64_t iters) {
@@ -48,8 +53,8 @@ static double reference(harness *h, int threads, size_t w) {
     for (size_t i = 0; i < NWORK; i++) ref.ns[i] = NAN;
   }
   if (isnan(ref.ns[w])) {
-    grain_ctx g = {NULL, h, (size_t)8 * (size_t)threads, harness_work_iters(h, work_ns[w])};
-    harness_key k = {"grain", "serial", "default", threads, g.items, work_ns[w]};
+    grain_ctx g = {NULL, h, (size_t)8 * (size_t)threads, harness_work_iters(h, vocab_grain_work_ns[w])};
+    harness_key k = {"grain", SERIAL_REFERENCE, "default", threads, g.items, vocab_grain_work_ns[w]};
     harness_result r;
     if (harness_measure(h, serial_batch, &g, &r) != 0) return NAN;
     harness_extra ex[] = {{"overhead_ns", 0}, {"ideal_ns", r.median}, {"speedup", 1},
@@ -78,7 +83,7 @@ static void grain_extras(const harness *h, double median, double ideal, double s
 static int run(harness *h, const target *t, summary_row *row) {
   size_t items = (size_t)8 * (size_t)t->threads;
   size_t per_thread = (items + (size_t)t->threads - 1) / (size_t)t->threads;
-  if (strcmp(t->backend, "serial") == 0) { /* the reference is its record */
+  if (strcmp(t->backend, SERIAL_REFERENCE) == 0) { /* the reference is its record */
     for (size_t w = 0; w < NWORK; w++) reference(h, t->threads, w);
     return 0;
   }
@@ -87,7 +92,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   double breakeven = NAN;
   for (size_t w = 0; w < NWORK; w++) {
     double serial = reference(h, t->threads, w);
-    grain_ctx g = {p, h, items, harness_work_iters(h, work_ns[w])};
+    grain_ctx g = {p, h, items, harness_work_iters(h, vocab_grain_work_ns[w])};
     pool_stats_t a, b;
     pool_stats(p, &a);
     harness_result r;
@@ -97,10 +102,10 @@ static int run(harness *h, const target *t, summary_row *row) {
     harness_extra ex[GRAIN_EXTRAS + SCENARIO_POOL_EXTRAS];
     grain_extras(h, r.median, serial * (double)per_thread / (double)items, serial, ex);
     int n = GRAIN_EXTRAS + scenario_pool_extras(p, &a, &b, ex + GRAIN_EXTRAS);
-    harness_key k = {"grain", t->backend, t->mode, t->threads, items, work_ns[w]};
+    harness_key k = {"grain", t->backend, t->mode, t->threads, items, vocab_grain_work_ns[w]};
     harness_emit(h, &k, "ns", &r, ex, n, NULL, 0);
     harness_result_free(&r);
-    if (isnan(breakeven) && speedup >= 1) breakeven = work_ns[w];
+    if (isnan(breakeven) && speedup >= 1) breakeven = vocab_grain_work_ns[w];
   }
   json j;
   scenario_record_begin(h, &j, "breakeven", "grain", t);
@@ -121,23 +126,33 @@ const scenario scenario_grain = {
 };
 
 /* grain_ab: the same sweep for one of our pools, measured interleaved with
- * the serial reference and the pools users would otherwise pick (openmp,
- * tbb): repetition by repetition each arm in turn, so load that drifts during
- * a run (the other vCPU busy for a while) hits every arm alike. The plain
- * sweep measures targets minutes apart; in one run its spin-vs-tbb gaps at
- * W >= 10 us were such drift (spin's MAD 22 us, tbb's 0.3 us). Samples are
- * in repetition order, so records of one W can be compared pairwise. */
-#define AB_ARMS 4
+ * the serial reference and the runtimes users would otherwise pick:
+ * repetition by repetition each arm in turn, so load that drifts during a run
+ * (the other vCPU busy for a while) hits every arm alike, where the plain
+ * sweep measures targets minutes apart. Samples are in repetition order, so
+ * records of one W can be compared pairwise. */
+#define AB_MAX_ARMS 8
 #define AB_SETTLE_NS 20000000u /* lets the last arm's threads stop spinning */
+#define AB_SUBJECT "spin"       /* the pool the comparison is about */
 
-static const char *const ab_refs[] = {"openmp", "tbb"};
+/* The runtimes users would pick instead, in table order: every backend
+ * without workers of ours but the serial reference (natively OpenMP and
+ * oneTBB; none under Wasm). Returns how many, at most max. */
+static int ab_references(const char **out, int max) {
+  int n = 0;
+  for (int i = 0; i < pool_backend_count() && n < max; i++) {
+    const char *b = pool_backend_at(i);
+    if (!pool_backend_has_workers(b) && strcmp(b, SERIAL_REFERENCE) != 0) out[n++] = b;
+  }
+  return n;
+}
 
-/* For spin, the pool the comparison is about (warm only: ab_run skips cold),
- * where openmp and tbb exist. One target, so the reference arms' records are
- * not repeated under the same key. */
+/* For the subject only (warm only: ab_run skips cold), where such runtimes
+ * exist. One target, so the reference arms' records are not repeated under
+ * the same key. */
 static bool ab_applies(const char *backend) {
-  return strcmp(backend, "spin") == 0 && pool_backend_describe(ab_refs[0]) &&
-         pool_backend_describe(ab_refs[1]);
+  const char *refs[AB_MAX_ARMS];
+  return strcmp(backend, AB_SUBJECT) == 0 && ab_references(refs, AB_MAX_ARMS - 2) > 0;
 }
 
 /* One repetition of one arm: `calls` untimed calls (they wake whatever slept
@@ -156,55 +171,57 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
   if (strcmp(t->mode, "warm") != 0) return 0;
   size_t items = (size_t)8 * (size_t)t->threads;
   size_t per_thread = (items + (size_t)t->threads - 1) / (size_t)t->threads;
-  target arms[AB_ARMS] = {{"serial", "default", t->threads}, *t,
-                          {ab_refs[0], "default", t->threads}, {ab_refs[1], "default", t->threads}};
-  pool *pools[AB_ARMS] = {NULL};
-  for (int a = 1; a < AB_ARMS; a++) {
+  const char *refs[AB_MAX_ARMS];
+  int arms_n = 2 + ab_references(refs, AB_MAX_ARMS - 2);
+  target arms[AB_MAX_ARMS] = {{SERIAL_REFERENCE, "default", t->threads}, *t};
+  for (int a = 2; a < arms_n; a++) arms[a] = (target){refs[a - 2], "default", t->threads};
+  pool *pools[AB_MAX_ARMS] = {NULL};
+  for (int a = 1; a < arms_n; a++) {
     if (!(pools[a] = scenario_pool(h, &arms[a], "grain_ab"))) {
       for (int b = 1; b < a; b++) scenario_release(pools[b]);
       return -1;
     }
   }
   int reps = harness_opts(h)->reps;
-  double *samples[AB_ARMS] = {NULL};
-  for (int a = 0; a < AB_ARMS; a++) {
+  double *samples[AB_MAX_ARMS] = {NULL};
+  for (int a = 0; a < arms_n; a++) {
     if (!(samples[a] = malloc((size_t)reps * sizeof **samples))) {
       scenario_error(h, t, "grain_ab", "out of memory");
-      for (int b = 0; b < AB_ARMS; b++) free(samples[b]);
-      for (int b = 1; b < AB_ARMS; b++) scenario_release(pools[b]);
+      for (int b = 0; b < arms_n; b++) free(samples[b]);
+      for (int b = 1; b < arms_n; b++) scenario_release(pools[b]);
       return -1;
     }
   }
   double min_batch = harness_min_batch_ns(h);
   for (size_t w = 0; w < NWORK; w++) {
-    grain_ctx g[AB_ARMS];
-    uint64_t calls[AB_ARMS];
-    for (int a = 0; a < AB_ARMS; a++) {
-      g[a] = (grain_ctx){pools[a], h, items, harness_work_iters(h, work_ns[w])};
+    grain_ctx g[AB_MAX_ARMS];
+    uint64_t calls[AB_MAX_ARMS];
+    for (int a = 0; a < arms_n; a++) {
+      g[a] = (grain_ctx){pools[a], h, items, harness_work_iters(h, vocab_grain_work_ns[w])};
       double one = ab_sample(&g[a], 1); /* sizes the batch: >= min_batch_ns */
       calls[a] = one >= min_batch ? 1 : (uint64_t)ceil(min_batch / (one > 1 ? one : 1));
     }
     for (int r = 0; r < reps; r++) {
-      for (int a = 0; a < AB_ARMS; a++) {
+      for (int a = 0; a < arms_n; a++) {
         plat_sleep_ns(AB_SETTLE_NS);
         samples[a][r] = ab_sample(&g[a], calls[a]);
       }
     }
-    harness_result res[AB_ARMS];
-    for (int a = 0; a < AB_ARMS; a++) /* the first repetition is warm-up */
+    harness_result res[AB_MAX_ARMS];
+    for (int a = 0; a < arms_n; a++) /* the first repetition is warm-up */
       harness_result_from(samples[a] + 1, reps - 1, &res[a]);
     double serial = res[0].median, ideal = serial * (double)per_thread / (double)items;
-    for (int a = 0; a < AB_ARMS; a++) {
+    for (int a = 0; a < arms_n; a++) {
       res[a].inner = calls[a];
       harness_extra ex[GRAIN_EXTRAS];
       grain_extras(h, res[a].median, a == 0 ? serial : ideal, serial, ex);
-      harness_key k = {"grain_ab", arms[a].backend, arms[a].mode, t->threads, items, work_ns[w]};
+      harness_key k = {"grain_ab", arms[a].backend, arms[a].mode, t->threads, items, vocab_grain_work_ns[w]};
       harness_emit(h, &k, "ns", &res[a], ex, GRAIN_EXTRAS, NULL, 0);
       harness_result_free(&res[a]);
     }
   }
-  for (int a = 0; a < AB_ARMS; a++) free(samples[a]);
-  for (int a = 1; a < AB_ARMS; a++) scenario_release(pools[a]);
+  for (int a = 0; a < arms_n; a++) free(samples[a]);
+  for (int a = 1; a < arms_n; a++) scenario_release(pools[a]);
   return 0;
 }
 

@@ -22,7 +22,7 @@ static void touch(void *ctx, size_t b, size_t e) {
 
 static void parallel(void *ctx, uint64_t iters) {
   items_ctx *c = ctx;
-  for (uint64_t i = 0; i < iters; i++) pool_parallel_for(c->p, 0, ITEMS, 0, touch, NULL);
+  for (uint64_t i = 0; i < iters; i++) scenario_parallel_for(c->p, 0, ITEMS, 0, touch, NULL);
 }
 
 static void serial(void *ctx, uint64_t iters) {

@@ -1,6 +1,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness_internal.h"
@@ -9,6 +10,35 @@
 #include "watchdog.h"
 
 #define READY_DEADLINE_NS 10000000000u /* 10 s: Wasm threads start late */
+
+/* The injection knob (scenarios.h), as scenario_pool last read it. */
+static struct {
+  uint64_t ns;
+  const char *only; /* NULL: every backend */
+} inject;
+
+static void inject_read(void) {
+  const char *ns = getenv("POOLBENCH_INJECT_DELAY_NS");
+  const char *only = getenv("POOLBENCH_INJECT_BACKEND");
+  inject.ns = ns && *ns ? strtoull(ns, NULL, 10) : 0;
+  inject.only = only && *only ? only : NULL;
+}
+
+int scenario_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
+                          pool_body body, void *ctx) {
+  if (!inject.ns || (inject.only && strcmp(inject.only, pool_backend_name(p)) != 0))
+    return pool_parallel_for(p, begin, end, grain, body, ctx);
+  /* Only parallel calls are slowed: the stats tell an inline call. */
+  pool_stats_t a, b;
+  pool_stats(p, &a);
+  int rc = pool_parallel_for(p, begin, end, grain, body, ctx);
+  pool_stats(p, &b);
+  if (rc == POOL_OK && b.inline_calls == a.inline_calls) {
+    uint64_t until = plat_now_ns() + inject.ns;
+    while (plat_now_ns() < until) plat_cpu_relax();
+  }
+  return rc;
+}
 
 void scenario_error(harness *h, const target *t, const char *scenario,
                     const char *fmt, ...) {
@@ -42,6 +72,7 @@ pool *scenario_pool(harness *h, const target *t, const char *scenario) {
                     .warm = strcmp(t->mode, "default") == 0 ? -1 : strcmp(t->mode, "warm") == 0,
                     .no_pin = harness_opts(h)->no_pin};
   pool *p = NULL;
+  inject_read();
   int rc = pool_create(&p, t->backend, t->threads, &o);
   if (rc != POOL_OK) {
     scenario_error(h, t, scenario, "pool_create: %s", pool_strerror(rc));

@@ -56,5 +56,13 @@ bool applies_workers(const char *backend); /* our pools with worker threads */
 int scenario_pool_extras(const pool *p, const pool_stats_t *before,
                          const pool_stats_t *after, harness_extra *out);
 void scenario_empty_body(void *ctx, size_t begin, size_t end);
+/* pool_parallel_for for every call a scenario times. The one place of the
+ * test knob POOLBENCH_INJECT_DELAY_NS=N [POOLBENCH_INJECT_BACKEND=name]: a
+ * call that ran in parallel (not inline) on the named backend (all when
+ * unset) busy-waits N ns more, a known slowdown for the gate's detection
+ * test. Here, not in the pools, because a pool must not know it is measured;
+ * read by scenario_pool, so an unset knob costs a timed call one branch. */
+int scenario_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
+                          pool_body body, void *ctx);
 
 #endif

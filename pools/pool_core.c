@@ -59,7 +59,6 @@ struct pool {
   int threads, nworkers;
   uint64_t spin_ns;
   uint64_t created_ns;
-  uint64_t inject_ns; /* test knob: extra busy time per parallel call */
   _Atomic int home_cpu; /* the caller's CPU at its last call; workers pin after it */
   int ncpu;
   bool pin;
@@ -306,21 +305,6 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-/* POOLBENCH_INJECT_DELAY_NS=N [POOLBENCH_INJECT_BACKEND=name]: a test knob
- * for the regression gate. Every parallel (non-inline) call of the named
- * backend (all when unset) busy-waits N ns more, a known slowdown. */
-static uint64_t injected_delay(const char *backend) {
-  const char *ns = getenv("POOLBENCH_INJECT_DELAY_NS");
-  const char *only = getenv("POOLBENCH_INJECT_BACKEND");
-  if (!ns || !*ns || (only && *only && strcmp(only, backend) != 0)) return 0;
-  return strtoull(ns, NULL, 10);
-}
-
-static void busy_wait_ns(uint64_t ns) {
-  uint64_t until = plat_now_ns() + ns;
-  while (plat_now_ns() < until) plat_cpu_relax();
-}
-
 static void stop_workers(pool *p) {
   atomic_store(&p->stop, true);
   atomic_fetch_add(&p->gen, 1);
@@ -358,7 +342,6 @@ int pool_create(pool **out, const char *backend, int threads,
               : be->spin_budget_ns ? be->spin_budget_ns() : POOL_DEFAULT_SPIN_NS;
   atomic_init(&p->warm, opt && opt->warm >= 0 ? opt->warm != 0 : be->warm_default);
   p->created_ns = plat_now_ns();
-  p->inject_ns = injected_delay(be->name);
   p->pin = !(opt && opt->no_pin);
   atomic_init(&p->home_cpu, plat_current_cpu());
   p->ncpu = plat_cpu_count();
@@ -435,7 +418,6 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
 
   uint64_t caller_items = 0;
   int rc = POOL_OK;
-  if (p->inject_ns) busy_wait_ns(p->inject_ns);
   if (p->be->run) {
     rc = p->be->run(p->bstate, p->threads, begin, end, grain, body, ctx, &caller_items);
   } else if (nchunks <= 1) {
