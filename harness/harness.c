@@ -13,6 +13,7 @@
 #include "pool.h"
 #include "stats.h"
 #include "timer.h"
+#include "vocabulary.h"
 
 
 struct harness {
@@ -70,6 +71,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   for (int i = 0; i < pool_backend_count(); i++)
     json_str(&j, pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
   json_obj_end(&j);
+  vocab_header(&j);
   json_key_obj_begin(&j, "options");
   json_int(&j, "threads", o->threads);
   json_int(&j, "reps", h->o.reps);

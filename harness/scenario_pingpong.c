@@ -10,6 +10,7 @@
 #include "harness_internal.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "vocabulary.h"
 
 typedef struct pingpong {
   alignas(64) pool_word ping;
@@ -82,8 +83,8 @@ static double measure(harness *h, bool futex, const char *backend) {
 
 static int run(harness *h, const target *t, summary_row *row) {
   (void)row;
-  double spin = measure(h, false, "spin_pingpong");
-  double futex = measure(h, true, "futex_pingpong");
+  double spin = measure(h, false, VOCAB_SPIN_REFERENCE);
+  double futex = measure(h, true, VOCAB_FUTEX_REFERENCE);
   if (spin <= 0 || futex <= 0) {
     double bad = spin <= 0 ? spin : futex;
     scenario_error(h, t, "pingpong", "%s round trip: %s", spin <= 0 ? "spin" : "futex",
