@@ -5,6 +5,7 @@
 
 #include "harness_internal.h"
 #include "platform.h"
+#include "pool_watch.h"
 #include "scenarios.h"
 #include "stats.h"
 

@@ -10,6 +10,7 @@
 #include "harness_internal.h"
 #include "host.h"
 #include "platform.h"
+#include "pool_watch.h"
 
 #define POLL_NS 50000000u /* 50 ms */
 

@@ -11,6 +11,8 @@
  *   - pool_destroy works at any time: before workers are ready, while warm.
  * Thread safety: pool_parallel_for, pool_set_warm and the read-only queries may
  * be called from any thread; pool_destroy must not race with other calls.
+ * What a watchdog reads of a running pool is in pool_watch.h; what a backend
+ * provides, in backend.h.
  */
 #ifndef POOLBENCH_POOL_H
 #define POOLBENCH_POOL_H
@@ -66,23 +68,6 @@ typedef struct pool_stats_t {
   uint64_t wakes;        /* wake-ups issued (futex_wake, notify, broadcast) */
 } pool_stats_t;
 
-/* What a worker is doing, published with one relaxed store per change so a
- * watchdog can read it even when the worker is stuck. */
-typedef enum pool_worker_state {
-  POOL_WORKER_STARTING = 0,
-  POOL_WORKER_SPINNING, /* idle, busy-waiting */
-  POOL_WORKER_SLEEPING, /* idle, blocked in the backend's wait */
-  POOL_WORKER_WORKING,
-  POOL_WORKER_DONE, /* exited */
-} pool_worker_state;
-
-typedef struct pool_worker_info {
-  pool_worker_state state;
-  uint32_t generation; /* the last work generation this worker saw */
-  uint64_t items;      /* items this worker processed */
-  uint64_t ready_ns;   /* plat_now_ns() when it became ready; 0 if not yet */
-} pool_worker_info;
-
 /* Creates a pool; *out is NULL on error. */
 int pool_create(pool **out, const char *backend, int threads,
                 const pool_options *opt);
@@ -98,29 +83,9 @@ int pool_ready_threads(const pool *p); /* counts the caller */
 const char *pool_backend_name(const pool *p);
 uint64_t pool_created_ns(const pool *p);
 void pool_stats(const pool *p, pool_stats_t *out);
-/* worker in [0, threads-1); returns POOL_EINVAL when out of range. */
-int pool_worker(const pool *p, int worker, pool_worker_info *out);
-/* The generation counter and the caller's completion word, for dumps. */
-void pool_words(const pool *p, uint32_t *generation, uint32_t *done);
-
-/* What the thread inside pool_parallel_for is doing (relaxed, for dumps). */
-typedef enum pool_caller_state {
-  POOL_CALLER_IDLE = 0,    /* no parallel call in flight */
-  POOL_CALLER_RUNNING,     /* running chunks itself */
-  POOL_CALLER_WAITING,     /* waiting for workers to finish their chunks */
-} pool_caller_state;
-pool_caller_state pool_caller(const pool *p);
-const char *pool_caller_state_name(pool_caller_state s);
-
-/* A process-wide hook the waiting caller runs between its sliced sleeps
- * (about every millisecond): lets a host's watchdog end a stuck run from the
- * thread that owns the process (a Wasm main thread cannot be exited from
- * another thread). NULL: none. */
-void pool_set_wait_hook(void (*hook)(void));
 void pool_destroy(pool *p);
 
 const char *pool_strerror(int err);
-const char *pool_worker_state_name(pool_worker_state s);
 
 /* Registered backends, in table order: names[i] for i < pool_backend_count(). */
 int pool_backend_count(void);

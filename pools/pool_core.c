@@ -21,6 +21,7 @@
 
 #include "backends.h"
 #include "platform.h"
+#include "pool_watch.h"
 
 #define CACHE_LINE 64
 /* Sleeps are sliced so no wait is ever unbounded (Wasm main threads must keep

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pool_watch.h"
+
 static const char *_Atomic phase = "start";
 static pool *_Atomic watched;
 

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "platform.h"
 #include "pool.h"
+#include "pool_watch.h"
 
 static const char *backend; /* the one under test */
 
