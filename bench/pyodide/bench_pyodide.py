@@ -63,7 +63,9 @@ class Run:
             "backends": {"python_call": "a plain Python call", "ctypes_call": "a ctypes call into C",
                          "callback": "C calling a Python callback (CFUNCTYPE)",
                          "py_serial": "one ctypes call running the N items",
-                         "py_per_item": "one ctypes call per item (no threads: no pool)"}})
+                         "py_per_item": "one ctypes call per item (no threads: no pool)"},
+            # No threads, so no pingpong: the sweep's W, but no references.
+            "grain_work_ns": list(pycalls.WORK_NS), "references": None})
         self.header_written = True
 
     def error(self, scenario, message):
