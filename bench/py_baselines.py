@@ -25,7 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pycalls
 
 WORK_NS = pycalls.WORK_NS
-POOLS = ["futex", "spin", "condvar", "atomic_wait", "openmp", "tbb"]
+# No pool to hand work to: the serial reference is measured on its own.
+SERIAL_REFERENCE = "serial"
 
 BATCH = C.CFUNCTYPE(None, C.c_void_p, C.c_uint64)
 BODY = C.CFUNCTYPE(None, C.c_void_p, C.c_size_t, C.c_size_t)
@@ -54,6 +55,12 @@ class Result(C.Structure):
 
 class Extra(C.Structure):
     _fields_ = [("name", C.c_char_p), ("value", C.c_double)]
+
+
+def pools_of(lib):
+    """Every pool the library has, in its table's order, but the serial reference."""
+    names = [lib.pool_backend_at(i).decode() for i in range(lib.pool_backend_count())]
+    return [n for n in names if n != SERIAL_REFERENCE]
 
 
 def load(path):
@@ -87,6 +94,8 @@ def load(path):
     lib.pool_ready_threads.argtypes = [C.c_void_p]
     lib.pool_backend_describe.restype = C.c_char_p
     lib.pool_backend_describe.argtypes = [C.c_char_p]
+    lib.pool_backend_at.restype = C.c_char_p
+    lib.pool_backend_at.argtypes = [C.c_int]
     lib.pool_strerror.restype = C.c_char_p
     return pycalls.bind(lib)
 
@@ -220,15 +229,15 @@ def main():
                     help="threads P, counting the caller (default: logical cores)")
     ap.add_argument("--reps", type=int, default=11, help="outer repetitions, >= 3")
     ap.add_argument("--quick", action="store_true", help="a smoke run")
-    ap.add_argument("--pools", default=",".join(POOLS),
-                    help="C pools for py_to_pool / pool_to_py (default: %(default)s)")
+    ap.add_argument("--pools", default=None,
+                    help="C pools for py_to_pool / pool_to_py (default: every pool of --lib but serial)")
     a = ap.parse_args()
     if not 1 <= a.threads <= 256:
         ap.exit(2, f"py_baselines: --threads must be in 1..256, got {a.threads}\n")
     if a.reps < 3:
         ap.exit(2, f"py_baselines: --reps must be >= 3, got {a.reps}\n")
     lib = load(a.lib)
-    pools = [n for n in a.pools.split(",") if n]
+    pools = pools_of(lib) if a.pools is None else [n for n in a.pools.split(",") if n]
     for n in pools:
         if not lib.pool_backend_describe(n.encode()):
             ap.exit(2, f"py_baselines: unknown pool '{n}'\n")
