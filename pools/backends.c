@@ -1,46 +1,47 @@
-/* The one table of backends. Adding a backend: one file, one line here (or in
- * references_*.c when it exists only on some builds). */
+/* The registry: the table of backend_list.h, found by name, each checked
+ * against backend.h's rules before a pool uses it. */
 #include <string.h>
 
 #include "backends.h"
 
-extern const pool_backend pool_backend_serial;
-extern const pool_backend pool_backend_condvar;
-extern const pool_backend pool_backend_futex;
-extern const pool_backend pool_backend_spin;
-extern const pool_backend pool_backend_atomic_wait;
-extern const pool_backend pool_backend_adaptive;
+#ifdef POOL_HAS_REFERENCES
+#define POOL_REFERENCE(x) POOL_BACKEND(x)
+#else
+#define POOL_REFERENCE(x)
+#endif
 
-static const pool_backend *const portable[] = {
-    &pool_backend_serial, &pool_backend_condvar,     &pool_backend_futex,
-    &pool_backend_spin,   &pool_backend_atomic_wait, &pool_backend_adaptive, NULL};
+#define POOL_BACKEND(x) extern const pool_backend pool_backend_##x;
+#include "backend_list.h"
+#undef POOL_BACKEND
 
-static const pool_backend *nth(int i) {
-  for (const pool_backend *const *b = portable; *b; b++)
-    if (i-- == 0) return *b;
-  for (const pool_backend *const *b = pool_reference_backends; *b; b++)
-    if (i-- == 0) return *b;
-  return NULL;
-}
+#define POOL_BACKEND(x) &pool_backend_##x,
+static const pool_backend *const table[] = {
+#include "backend_list.h"
+};
+#undef POOL_BACKEND
+
+#define COUNT ((int)(sizeof table / sizeof *table))
 
 const pool_backend *pool_backend_find(const char *name) {
   if (!name) return NULL;
-  const pool_backend *b;
-  for (int i = 0; (b = nth(i)) != NULL; i++)
-    if (strcmp(b->name, name) == 0) return b;
+  for (int i = 0; i < COUNT; i++)
+    if (table[i]->name && strcmp(table[i]->name, name) == 0) return table[i];
   return NULL;
 }
 
-int pool_backend_count(void) {
-  int n = 0;
-  while (nth(n)) n++;
-  return n;
+/* The combinations backend.h allows: a core pool sleeps with wait and is
+ * woken with wake, so one without the other would call NULL or sleep every
+ * slice out; `run` replaces the core, so it excludes both. */
+int pool_backend_check(const pool_backend *b) {
+  if (!b->name || !b->description) return POOL_EPROTOCOL;
+  if ((b->wait == NULL) != (b->wake == NULL)) return POOL_EPROTOCOL;
+  if (b->run && b->wait) return POOL_EPROTOCOL;
+  return POOL_OK;
 }
 
-const char *pool_backend_at(int i) {
-  const pool_backend *b = i >= 0 ? nth(i) : NULL;
-  return b ? b->name : NULL;
-}
+int pool_backend_count(void) { return COUNT; }
+
+const char *pool_backend_at(int i) { return i >= 0 && i < COUNT ? table[i]->name : NULL; }
 
 const char *pool_backend_describe(const char *name) {
   const pool_backend *b = pool_backend_find(name);

@@ -41,6 +41,7 @@ typedef enum pool_error {
   POOL_ENOMEM = -5,
   POOL_ESPAWN = -6, /* a worker thread could not be created */
   POOL_EUNSUPPORTED = -7, /* backend not built for this platform */
+  POOL_EPROTOCOL = -8, /* the backend breaks backend.h (e.g. wait without wake) */
 } pool_error;
 
 typedef struct pool_options {

@@ -312,8 +312,9 @@ static void stop_workers(pool *p) {
   for (int i = 0; i < p->nworkers; i++) {
     if (!p->workers[i].started) continue;
     /* Wake unconditionally: a worker may be between its sleeper announcement
-     * and its wait; the sliced wait bounds the miss anyway. */
-    if (p->be->wake) p->be->wake(p->bstate, POOL_CH_WORK, &p->gen, p->nworkers);
+     * and its wait; the sliced wait bounds the miss anyway. Workers exist
+     * only with wait, and pool_backend_check pairs wake with it. */
+    p->be->wake(p->bstate, POOL_CH_WORK, &p->gen, p->nworkers);
     pthread_join(p->workers[i].thread, NULL);
   }
 }
@@ -331,6 +332,8 @@ int pool_create(pool **out, const char *backend, int threads,
   *out = NULL;
   const pool_backend *be = pool_backend_find(backend);
   if (!be) return POOL_EBACKEND;
+  int bad = pool_backend_check(be);
+  if (bad != POOL_OK) return bad;
   if (threads < 1 || threads > POOL_MAX_THREADS) return POOL_ETHREADS;
 
   pool *p = aligned_alloc(CACHE_LINE, (sizeof *p + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
@@ -535,6 +538,8 @@ const char *pool_strerror(int err) {
     case POOL_ENOMEM: return "out of memory";
     case POOL_ESPAWN: return "could not create a worker thread";
     case POOL_EUNSUPPORTED: return "backend not available on this platform";
+    case POOL_EPROTOCOL:
+      return "backend breaks pools/backend.h: it needs both wait and wake, or run and neither, and a name and description";
     default: return "unknown error";
   }
 }
