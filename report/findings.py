@@ -1,25 +1,17 @@
 """Findings: sentences generated from the records, each backed by a number
 that appears in the report. Nothing here is written by hand about results."""
-from plots import label, ratios
+from ratios import ratios
+from references import spin_rt
+from vocab import TIMER_LIMITED, WASM, is_serial, label, ns
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
-
-
-def ns(v):
-    if v is None:
-        return "-"
-    if abs(v) < 1e3:
-        return f"{v:.0f} ns"
-    if abs(v) < 1e6:
-        return f"{v / 1e3:.2f} us"
-    return f"{v / 1e6:.2f} ms"
 
 
 def winners_by_work(p):
     """[(W, winning target, its median)] over the grain sweep, pools only."""
     out = []
     for w in sorted({m["work_ns"] for m in p.find("grain")}):
-        ms = [m for m in p.find("grain", work_ns=w) if m["backend"] not in ("serial", "py_serial")]
+        ms = [m for m in p.find("grain", work_ns=w) if not is_serial(m)]
         if ms:
             best = min(ms, key=lambda m: m["median"])
             out.append((w, label(best), best["median"]))
@@ -43,7 +35,7 @@ def findings(run):
         d = [m for m in p.find("dispatch") if m["backend"] != "serial"]
         if d:
             best = min(d, key=lambda m: m["median"])
-            spin = p.reference("spin_pingpong")
+            spin = spin_rt(p)
             extra = f" = {best['median'] / spin:.1f} spin round trips" if spin else ""
             out.append(f"**{name}**: the cheapest empty `parallel_for` is `{label(best)}` at "
                        f"{ns(best['median'])} per call{extra}.")
@@ -69,7 +61,7 @@ def findings(run):
                        + ", ".join(f"`{label(m)}` {m['median']:.0%}" for m in sorted(burn, key=lambda m: -m["median"])) + ".")
         elif p.find("idle_cpu"):
             out.append(f"**{name}**: no idle pool burnt more than {IDLE_BURN:.0%} of a core.")
-        limited = [m for m in p.measurements if "below_timer_resolution" in m.get("flags", [])]
+        limited = [m for m in p.measurements if TIMER_LIMITED in m.get("flags", [])]
         if limited:
             step = p.header.get("timer_step_ns")
             out.append(f"**{name}**: {len(limited)} figures are limited by the timer's step "
@@ -79,7 +71,7 @@ def findings(run):
             out.append(f"**{name}**: {len(p.errors)} error record(s): "
                        + "; ".join(e.get("message", "")[:80] for e in p.errors[:3]) + ".")
     r = ratios(run)
-    for plat in ("node", "chrome"):
+    for plat in WASM:
         rr = sorted(x[3] for x in r if x[2] == plat and x[0] == "dispatch")
         if rr:
             med = rr[len(rr) // 2]

@@ -14,12 +14,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
-from findings import ns  # noqa: E402
-
-WASM = ["node", "chrome"]
-
-
-KEY = records.KEY_FIELDS
+from keys import key  # noqa: E402
+from vocab import NATIVE, W_DETAIL, WASM, in_unit  # noqa: E402
 
 
 def load(path, schema):
@@ -30,7 +26,7 @@ def load(path, schema):
     except records.RecordError as e:
         print(f"platforms: {e}", file=sys.stderr)
         sys.exit(2)
-    return {tuple(r[k] for k in KEY): r for r in recs if r.get("type") == "measurement"}
+    return {key(r): r for r in recs if r.get("type") == "measurement"}
 
 
 def machine(header):
@@ -48,7 +44,7 @@ def same_machine_native(run, contract, wasm_headers):
     parent = os.path.dirname(os.path.abspath(run))
     found = []
     for d in os.listdir(parent):
-        f = os.path.join(parent, d, "native.ndjson")
+        f = os.path.join(parent, d, NATIVE + ".ndjson")
         if os.path.isfile(f) and not os.path.islink(os.path.join(parent, d)):
             found.append((os.path.getmtime(f), f))
     for _, f in sorted(found, reverse=True):
@@ -61,10 +57,6 @@ def same_machine_native(run, contract, wasm_headers):
     return None
 
 
-def fmt(v, unit):
-    return f"{v * 100:.1f}%" if unit == "cores" else ns(v)
-
-
 def main():
     if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
         print(__doc__.strip(), file=sys.stderr if len(sys.argv) != 2 else sys.stdout)
@@ -74,7 +66,7 @@ def main():
     wasm_files = {p: os.path.join(run, p + ".ndjson") for p in WASM
                   if os.path.exists(os.path.join(run, p + ".ndjson"))}
     if not wasm_files:
-        print(f"platforms: no node.ndjson or chrome.ndjson in {run}", file=sys.stderr)
+        print(f"platforms: no {' or '.join(p + '.ndjson' for p in WASM)} in {run}", file=sys.stderr)
         return 2
     headers = []
     for f in wasm_files.values():
@@ -83,7 +75,7 @@ def main():
         except records.RecordError as e:
             print(f"platforms: {e}", file=sys.stderr)
             return 2
-    native_path = os.path.join(run, "native.ndjson")
+    native_path = os.path.join(run, NATIVE + ".ndjson")
     if not os.path.exists(native_path):
         native_path = same_machine_native(run, schema, headers)
         if not native_path:
@@ -99,21 +91,22 @@ def main():
     for p in cols:
         head += f" {p:>10} {p + '/nat':>9}"
     print(head)
-    for key in sorted(native, key=lambda k: (k[0], k[1], k[2], k[5])):
-        if key[0] == "grain" and key[5] not in (0, 1000, 10000, 100000):
+    for n in sorted(native.values(), key=lambda r: (r["scenario"], r["backend"], r["mode"], r["work_ns"])):
+        k = key(n)
+        if n["scenario"] == "grain" and n["work_ns"] not in W_DETAIL:
             continue
-        if not any(key in wasm[p] for p in cols):
+        if not any(k in wasm[p] for p in cols):
             continue
-        n = native[key]
         unit = n["unit"]
-        line = f"{key[0]:<9} {key[1]:<14} {key[2]:<7} {key[5]:>7.0f} {fmt(n['median'], unit):>10}"
+        line = (f"{n['scenario']:<9} {n['backend']:<14} {n['mode']:<7} {n['work_ns']:>7.0f} "
+                f"{in_unit(n['median'], unit):>10}")
         for p in cols:
-            w = wasm[p].get(key)
+            w = wasm[p].get(k)
             if w is None:
                 line += f" {'-':>10} {'-':>9}"
                 continue
             ratio = w["median"] / n["median"] if n["median"] > 0 else float("nan")
-            line += f" {fmt(w['median'], unit):>10} {ratio:>9.2f}"
+            line += f" {in_unit(w['median'], unit):>10} {ratio:>9.2f}"
         print(line)
     return 0
 

@@ -6,13 +6,13 @@ import os
 import re
 import subprocess
 
+import python_panel
+from ratios import VIEWS as RATIO_VIEWS, ratios
+from references import ROUND_TRIPS, round_trip
+from vocab import PYODIDE, WASM, is_serial, label
+
 SIZE = (1200, 820)
-WORK_TICKS = [0, 100, 300, 1000, 3000, 10000, 30000, 100000]
 W0_AT = 30  # where W = 0 sits on the log axis
-
-
-def label(m):
-    return m["backend"] if m["mode"] == "default" else f"{m['backend']}/{m['mode']}"
 
 
 def q(s):
@@ -81,9 +81,18 @@ def work_x(w):
     return W0_AT if w == 0 else w
 
 
-def work_axis(s):
-    s += "set logscale x\n" + f"set xrange [{W0_AT * 0.8}:{WORK_TICKS[-1] * 1.25}]"
-    s += "set xtics (" + ", ".join(f'"{tick(w)}" {work_x(w)}' for w in WORK_TICKS) + ")"
+def sweep(run):
+    """The W of the run's grain sweeps: what its headers list, and any W a
+    grain record has beyond that (whole numbers as ints: ticks read 1k, not 1.0k)."""
+    ws = {w for p in run.values() for w in p.header["grain_work_ns"]}
+    ws |= {m["work_ns"] for p in run.values() for m in p.find("grain")}
+    return sorted(int(w) if float(w).is_integer() else w for w in ws)
+
+
+def work_axis(s, ws):
+    """A log W axis with a tick at each W of the sweep; W = 0 sits at W0_AT."""
+    s += "set logscale x\n" + f"set xrange [{W0_AT * 0.8}:{ws[-1] * 1.25}]"
+    s += "set xtics (" + ", ".join(f'"{tick(w)}" {work_x(w)}' for w in ws) + ")"
     s += "set xlabel 'work per item W (ns)'"
 
 
@@ -115,15 +124,16 @@ def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
     plats = [p for p in run.values() if p.find("grain")]
     if not plats:
         return None
+    ws = sweep(run)
     s = multiplot(len(plats), title)
     for p in plats:
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9"
-        work_axis(s)
+        work_axis(s, ws)
         s += ("set logscale y" if logy else "unset logscale y") + f"\nset ylabel {q(ylabel)}"
         s += f"set title {q(p.name)}"
         parts, series = [], {}
         for tgt, ms in sorted(by_target(p.find("grain")).items()):
-            if tgt.startswith(("serial", "py_serial")):
+            if is_serial(ms[0]):
                 continue
             pts = sorted((work_x(m["work_ns"]), value(m)) for m in ms)
             series[tgt] = pts
@@ -137,8 +147,8 @@ def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
 def overhead(run, out_dir):
     def refs(s, p, series):
         out = []
-        for ref, name in (("spin_pingpong", "spin round trip"), ("futex_pingpong", "futex round trip")):
-            v = p.reference(ref)
+        for unit, name in ROUND_TRIPS.items():
+            v = round_trip(p, unit)
             if v:
                 out.append(f"{num(v)} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
         return out
@@ -163,7 +173,6 @@ def speedup(run, out_dir):
 def python(run, out_dir):
     """Python's ways to run N items of W: native threads, one call into a C
     pool, serial, and Pyodide (serial only: it has no threads)."""
-    import python_panel  # the panel's rows: one list for its table and this plot
     parts, s = [], Script()
     for plat, backend, how in python_panel.GRAIN_ROWS:
         ms = run[plat].find("grain", backend=backend) if plat in run else []
@@ -171,10 +180,10 @@ def python(run, out_dir):
             pts = sorted((work_x(m["work_ns"]), m["median"]) for m in ms)
             dash = " dashtype 2" if plat.startswith("pyodide") else ""
             parts.append(f"{s.data(pts)} using 1:2 with linespoints{dash} title {q(f'{plat}: {backend} ({how})')}")
-    if not any(p in run for p in python_panel.PLATFORMS[1:]) or not parts:
+    if not any(p in run for p in PYODIDE) or not parts:
         return None
     s += "set key inside top left font ',8' box opaque samplen 2 spacing 0.9"
-    work_axis(s)
+    work_axis(s, sweep(run))
     s += "set logscale y\nset ylabel 'time per call over N = 8P items (ns)'"
     s += "plot " + ", \\\n  ".join(parts)
     return render(s, out_dir, "python", "Python: native CPython (threads, C pools, serial) vs Pyodide (serial), per W")
@@ -212,32 +221,6 @@ def latency(run, out_dir):
     return render(s, out_dir, "latency", "latency")
 
 
-RATIO_VIEWS = [("dispatch", "dispatch", None, "median"), ("latency p99", "latency", None, "p99"),
-               ("grain W=0", "grain", 0, "median"), ("grain W=1 us", "grain", 1000, "median"),
-               ("grain W=100 us", "grain", 100000, "median")]
-
-
-def ratios(run):
-    """[(view, target, platform, ratio)] of wasm medians over native ones."""
-    nat = run.get("native")
-    out = []
-    if not nat:
-        return out
-    for wasm in ("node", "chrome"):
-        w = run.get(wasm)
-        if not w:
-            continue
-        for view, scen, work, field in RATIO_VIEWS:
-            for m in w.find(scen):
-                if work is not None and m["work_ns"] != work:
-                    continue
-                n = nat.find(scen, backend=m["backend"], mode=m["mode"], threads=m["threads"],
-                             items=m["items"], work_ns=m["work_ns"])
-                if n and n[0].get(field, 0) > 0 and m.get(field, 0) > 0:
-                    out.append((view, label(m), wasm, m[field] / n[0][field]))
-    return out
-
-
 def wasm_ratio(run, out_dir):
     data = ratios(run)
     if not data:
@@ -251,7 +234,7 @@ def wasm_ratio(run, out_dir):
         categories(s, tg)
         s += f"set title {q(v)}"
         parts = []
-        for k, plat in enumerate(("node", "chrome")):
+        for k, plat in enumerate(WASM):
             pts = [(tg.index(d[1]) + (k - 0.5) * 0.2, d[3]) for d in data if d[0] == v and d[2] == plat]
             if pts:
                 parts.append(f"{s.data(pts)} using 1:2 with points pt {7 + 2 * k} ps 1.4 title {q(plat)}")

@@ -12,22 +12,18 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
-from findings import ns  # noqa: E402
+from vocab import CPYTHON, PYODIDE, PYTHON, W_DETAIL, ns  # noqa: E402
 
-PLATFORMS = ["python", "pyodide-node", "pyodide-chrome"]
 CALLS = [("Python call", "python_call"), ("ctypes call into C", "ctypes_call"),
          ("C -> Python callback", "callback")]
-GRAIN_W = [0, 1000, 10000, 100000]
-# Per grain: what a user would reach for, natively and in Pyodide.
-GRAIN_ROWS = [("python", "py_threads", "ThreadPoolExecutor, a C call per chunk"),
-              ("python", "py_to_pool.spin", "one C call into a spin pool"),
-              ("python", "py_to_pool.tbb", "one C call into oneTBB"),
-              ("python", "py_serial", "one C call, serial"),
-              ("python", "py_per_item", "a C call per item, serial"),
-              ("pyodide-node", "py_serial", "one C call, serial"),
-              ("pyodide-node", "py_per_item", "a C call per item, serial"),
-              ("pyodide-chrome", "py_serial", "one C call, serial"),
-              ("pyodide-chrome", "py_per_item", "a C call per item, serial")]
+# Per grain: what a user would reach for, natively and in Pyodide (which has
+# no threads: the serial ways only).
+SERIAL_WAYS = [("py_serial", "one C call, serial"), ("py_per_item", "a C call per item, serial")]
+GRAIN_ROWS = ([(CPYTHON, backend, how) for backend, how in
+               [("py_threads", "ThreadPoolExecutor, a C call per chunk"),
+                ("py_to_pool.spin", "one C call into a spin pool"),
+                ("py_to_pool.tbb", "one C call into oneTBB")] + SERIAL_WAYS]
+              + [(plat, backend, how) for plat in PYODIDE for backend, how in SERIAL_WAYS])
 PROBE_FIELDS = ["load_ms", "python_threads", "pthread_side_module", "jspi", "can_run_sync",
                 "abi_mismatches"]
 
@@ -36,7 +32,7 @@ def load(run_dir, schema=None):
     """{platform: records.Platform} of the Python platforms present in a run."""
     schema = schema or records.load_schema()
     out = {}
-    for p in PLATFORMS:
+    for p in PYTHON:
         path = os.path.join(run_dir, p + ".ndjson")
         if os.path.exists(path):
             out.update(records.load_run(path, schema))
@@ -45,7 +41,7 @@ def load(run_dir, schema=None):
 
 def tables(run):
     """[(title, header, rows)] of the panel; run: {platform: Platform}."""
-    plats = [p for p in PLATFORMS if p in run]
+    plats = [p for p in PYTHON if p in run]
     if not plats:
         return []
     out = []
@@ -62,7 +58,7 @@ def tables(run):
         if plat not in run:
             continue
         cells = []
-        for w in GRAIN_W:
+        for w in W_DETAIL:
             m = run[plat].find("grain", backend=backend, work_ns=w)
             cells.append(ns(m[0]["median"]) if m else "-")
         if any(c != "-" for c in cells):
@@ -70,7 +66,7 @@ def tables(run):
             n = items[0]["items"] if items else "?"
             rows.append([plat, backend, what] + cells)
     out.append((f"Grain sweep: time per parallel_for of N = {n} items (median)",
-                ["platform", "backend", "how"] + [f"W={ns(w)}" for w in GRAIN_W], rows))
+                ["platform", "backend", "how"] + [f"W={ns(w)}" for w in W_DETAIL], rows))
     probes = [(p, run[p].probes[0]) for p in plats if run[p].probes]
     if probes:
         rows = [[f] + [fmt_probe(pr.get(f)) for _, pr in probes] for f in PROBE_FIELDS]

@@ -1,0 +1,63 @@
+"""The report's shared vocabulary: how a figure is written, how a target is
+named, and the names of platforms, references and grain views that several
+report modules must agree on. It imports nothing of the report, so every
+report module can import it without an import circle."""
+
+NATIVE = "native"
+CPYTHON = "python"  # the Python baselines, natively
+WASM = ("node", "chrome")  # the same C as WebAssembly: compared with NATIVE
+PYODIDE = ("pyodide-node", "pyodide-chrome")
+PYTHON = (CPYTHON,) + PYODIDE  # the Python panel's platforms, CPython first
+# The order platforms appear in: natively first, then what it is compared with.
+PLATFORM_ORDER = (NATIVE, CPYTHON) + WASM + PYODIDE
+
+PINGPONG = "pingpong"  # the scenario of the same-run references (references.py)
+
+# The serial baselines of the grain sweep: what a pool is measured against,
+# never a pool itself.
+SERIAL = ("serial", "py_serial")
+
+TIMER_LIMITED = "below_timer_resolution"  # the flag of a figure at the timer's step
+
+# W (ns of work per item) shown where a table or plot has room for a few
+# points of the grain sweep: no work (pure dispatch), about one dispatch's
+# worth, and work that dwarfs dispatch.
+W_VIEWS = (0, 1000, 100000)
+# ... and one more decade, where W is a row rather than a column.
+W_DETAIL = tuple(sorted(W_VIEWS + (10000,)))
+
+
+def ns(v):
+    """A time in ns, in the unit that keeps it short; '-' when not measured."""
+    if v is None:
+        return "-"
+    if abs(v) < 1e3:
+        return f"{v:.0f} ns"
+    if abs(v) < 1e6:
+        return f"{v / 1e3:.2f} us"
+    return f"{v / 1e6:.2f} ms"
+
+
+def in_unit(v, unit):
+    """A figure in a record's unit: a share of a core as a percentage, else a time."""
+    return f"{v * 100:.1f}%" if unit == "cores" else ns(v)
+
+
+def w_name(w):
+    """A grain view's W as its column and panel titles write it."""
+    return "0" if w == 0 else f"{w / 1000:g} us"
+
+
+def label(m):
+    """A pool target: backend, and mode where the backend has modes."""
+    return m["backend"] if m["mode"] == "default" else f"{m['backend']}/{m['mode']}"
+
+
+def is_serial(m):
+    return m["backend"] in SERIAL
+
+
+def ordered(run):
+    """{platform: ...} in PLATFORM_ORDER, unknown platforms last by name."""
+    rank = {p: i for i, p in enumerate(PLATFORM_ORDER)}
+    return {k: run[k] for k in sorted(run, key=lambda p: (rank.get(p, len(PLATFORM_ORDER)), p))}
