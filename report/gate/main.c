@@ -1,0 +1,44 @@
+/* poolbench_gate: the statistical performance-regression gate. Compares the
+ * measurement records of a current run with a baseline run, key by key
+ * (compare.c says how a key is judged), and says so on stdout and, on
+ * request, as Markdown and JSON.
+ *
+ * Exit: 0 clean; 1 at least one regression; 2 unusable input (missing,
+ * malformed or incompatible files, no key in both runs, a bad option or
+ * config line) or, without a regression, keys that could not be decided
+ * (too few samples, a missing reference): never a silent pass. */
+#include <stdio.h>
+
+#include "gate.h"
+
+int main(int argc, char **argv) {
+  gate g = {.base = {.label = "baseline"}, .cur = {.label = "current"}};
+  gate_parse_options(&g.opt, argc, argv);
+  if (g.opt.config) gate_read_config(&g);
+  gate_load(&g);
+  gate_check_same_machine(&g);
+  gate_compare(&g);
+
+  int code = 0;
+  const char *verdict = "clean", *title = "clean";
+  if (g.count[V_REGRESSION]) {
+    code = 1;
+    verdict = "regression";
+    title = "REGRESSION";
+  } else if (g.count[V_INSUFFICIENT]) {
+    code = 2;
+    verdict = "undecided";
+    title = "undecided (too few samples or a missing reference)";
+  }
+  gate_print_table(&g);
+  if (g.opt.markdown) gate_write_markdown(&g, title);
+  if (g.opt.json) gate_write_json(&g, verdict, code);
+  if (code == 2) {
+    const row *first = NULL;
+    for (size_t i = 0; i < g.n_rows && !first; i++)
+      if (g.rows[i].v == V_INSUFFICIENT) first = &g.rows[i];
+    fprintf(stderr, GATE_PROG ": %zu key%s undecided, e.g. %s: %s\n", g.count[V_INSUFFICIENT],
+            g.count[V_INSUFFICIENT] == 1 ? "" : "s", first->old->key, first->reason);
+  }
+  return code;
+}
