@@ -93,6 +93,26 @@ def mutate(data, rnd):
     return b"\n".join(lines) + b"\n"
 
 
+def must_refuse():
+    """{name: (file, line)}: inputs of the trust issue that both readers must
+    refuse, at that line (agreement alone would pass if both took them)."""
+    fix = os.path.join(ROOT, "tests", "fixtures", "run", "native.ndjson")
+    hdr, rec = open(fix, "rb").read().split(b"\n")[:2]
+    out = {
+        "concatenated runs": (hdr + b"\n" + rec + b"\n" + hdr + b"\n" + rec + b"\n", 3),
+        "duplicate key": (hdr + b"\n" + rec.replace(b"{", b'{"median":1,', 1) + b"\n", 2),
+        "NaN": (hdr + b"\n" + rec.replace(b'"median":', b'"median":NaN,"x":', 1) + b"\n", 2),
+        "1e999": (hdr + b"\n" + rec.replace(b'"median":', b'"median":1e999,"x":', 1) + b"\n", 2),
+        "5000 digits": (hdr + b"\n" + rec.replace(b'"median":', b'"median":' + b"9" * 5000 + b',"x":', 1) + b"\n", 2),
+        "deep nesting": (hdr + b"\n" + b"[" * 30000 + b"]" * 30000 + b"\n", 2),
+        "schema 2": (hdr.replace(b'"schema":1', b'"schema":2') + b"\n" + rec + b"\n", 1),
+        "platform not the header's": (hdr + b"\n" + rec.replace(b'"platform":"native"', b'"platform":"node"') + b"\n", 2),
+        "newline in a name": (hdr + b"\n" + re.sub(rb'"backend":"[^"]*"', rb'"backend":"spin\\n!id"', rec) + b"\n", 2),
+        "negative median": (hdr + b"\n" + re.sub(rb'"median":[0-9.e+]+', b'"median":-1', rec) + b"\n", 2),
+    }
+    return out
+
+
 def verdict(message):
     """(accepted, line) of a one-line verdict."""
     if message.startswith("ok "):
@@ -115,6 +135,9 @@ def main():
               for f in sorted(os.listdir(d))]
     base = seeds()
     inputs += base
+    refuse = must_refuse()
+    first_refuse = len(inputs)
+    inputs += [data for data, _ in refuse.values()]
     for _ in range(a.n):
         data = rnd.choice(base)
         for _ in range(rnd.choice([1, 1, 1, 2, 3])):
@@ -136,7 +159,7 @@ def main():
             c_out += r.stdout.decode("utf-8", "replace").splitlines()
         if len(c_out) != len(paths):
             sys.exit(f"FAIL: records_check gave {len(c_out)} verdicts for {len(paths)} files")
-        diffs, accepted = [], 0
+        diffs, accepted, py_out = [], 0, []
         for p, c in zip(paths, c_out):
             try:
                 records.read_file(p, contract)
@@ -149,15 +172,21 @@ def main():
                 sys.exit(f"FAIL: {p}: the Python reader raised {type(e).__name__}: {e}\n"
                          f"input: {open(p, 'rb').read()[:400]!r}")
             accepted += py.startswith("ok ")
+            py_out.append(py)
             if verdict(py) != verdict(c):
                 diffs.append((p, py, c))
+        for k, (name, (_, line)) in enumerate(refuse.items()):
+            got = (verdict(py_out[first_refuse + k]), verdict(c_out[first_refuse + k]))
+            if got != ((False, line), (False, line)):
+                sys.exit(f"FAIL: {name}: want both readers to refuse line {line}, got python {got[0]}, c {got[1]}")
         for p, py, c in diffs[:8]:
             line = verdict(py)[1] or verdict(c)[1] or 1
             raw = open(p, "rb").read().split(b"\n")
             print(f"DIFF {p}\n  python: {py}\n  c:      {c}\n  line:   {raw[max(line - 1, 0)][:300]!r}")
         if diffs:
             sys.exit(f"FAIL: {len(diffs)} of {len(paths)} inputs judged differently by the two readers")
-    print(f"ok: {len(paths)} inputs ({accepted} accepted), the same verdict and line from both readers")
+    print(f"ok: {len(paths)} inputs ({accepted} accepted), the same verdict and line from both readers; "
+          f"both refuse {', '.join(refuse)}")
 
 
 if __name__ == "__main__":
