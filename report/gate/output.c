@@ -161,8 +161,8 @@ static void md_row(FILE *md, const row *r) {
           r->v == V_INSUFFICIENT ? ")" : "");
 }
 
-static const char *md_head = "| Benchmark | Old | New | Change | Raw | p | Verdict |\n"
-                             "|---|---:|---:|---:|---:|---:|---|\n";
+static const char md_head[] = "| Benchmark | Old | New | Change | Raw | p | Verdict |\n"
+                              "|---|---:|---:|---:|---:|---:|---|\n";
 
 void gate_write_markdown(const gate *g, const char *title) {
   FILE *md = fopen(g->opt.markdown, "w");
