@@ -144,7 +144,7 @@ bench: setup
 
 # The hazard catalogue on native, Node, Chromium and Pyodide: a verdict table.
 diagnose: setup build build-node build-web build-pyodide
-	@bash report/diagnose.sh $(RUN)
+	@bash scripts/diagnose.sh $(RUN)
 
 # The regression gate: a quick suite compared with results/baseline/
 # (PLATFORMS=native,node selects); `make baseline` refreshes the baseline.
@@ -152,15 +152,15 @@ diagnose: setup build build-node build-web build-pyodide
 # (the gate refuses a baseline measured on another machine).
 PLATFORMS ?= native,node
 gate: setup build build-node
-	@bash report/gate_run.sh --platforms $(PLATFORMS) $(if $(BASE),--base $(BASE))
+	@bash scripts/gate_run.sh --platforms $(PLATFORMS) $(if $(BASE),--base $(BASE))
 
 baseline: setup build build-node
-	@bash report/gate_run.sh --platforms $(PLATFORMS) --refresh-baseline
+	@bash scripts/gate_run.sh --platforms $(PLATFORMS) --refresh-baseline
 
 # The gate measured: false alarms on unchanged code, detections of an
 # injected 30% dispatch slowdown (K=, default about 8 minutes).
 gate-rates: setup build
-	@python3 bench/gate_rates $(if $(K),--k $(K))
+	@python3 scripts/gate_rates $(if $(K),--k $(K))
 
 clean:
 	rm -rf build build-node build-web build-pyodide build-tsan build-asan build-base

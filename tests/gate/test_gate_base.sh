@@ -12,11 +12,11 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$src" || exit 1
 fail=0
 
-msg=$(BUILD=$build bash report/gate_run.sh --platforms native --base no-such-commit-x --out "$tmp/bad" 2>&1); rc=$?
+msg=$(BUILD=$build bash scripts/gate_run.sh --platforms native --base no-such-commit-x --out "$tmp/bad" 2>&1); rc=$?
 [[ $rc == 2 && $msg == *"not a commit"* && $(wc -l <<<"$msg") == 1 ]] ||
   { echo "FAIL: --base no-such-commit-x: exit $rc, '$msg' (want exit 2, one line)"; fail=1; }
 
-BUILD=$build timeout 600 bash report/gate_run.sh --platforms native --runs 1 --base HEAD \
+BUILD=$build timeout 600 bash scripts/gate_run.sh --platforms native --runs 1 --base HEAD \
   --out "$tmp/ab" >"$tmp/out" 2>&1
 rc=$?
 [[ $rc == 0 || $rc == 1 ]] || { echo "FAIL: gate_run --base HEAD exit $rc"; tail -5 "$tmp/out"; fail=1; }

@@ -2,10 +2,10 @@
 # make diagnose: the hazard catalogue on every platform available (native,
 # Node.js, Chromium, Pyodide in both), records in RUN/diagnose/, then the
 # verdict table.
-# usage: report/diagnose.sh RUN_DIR
+# usage: scripts/diagnose.sh RUN_DIR
 set -u
 cd "$(dirname "$0")/.."
-run=${1:?usage: report/diagnose.sh RUN_DIR}
+run=${1:?usage: scripts/diagnose.sh RUN_DIR}
 out=$run/diagnose
 mkdir -p "$out"
 fail=0

@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 
 usage() {
   cat <<'EOF'
-usage: report/gate_run.sh [--platforms native,node] [--refresh-baseline]
-                          [--runs N] [--baseline DIR] [--base REV] [--out DIR]
+usage: scripts/gate_run.sh [--platforms native,node] [--refresh-baseline]
+                           [--runs N] [--baseline DIR] [--base REV] [--out DIR]
 
 Runs the gate's suite (poolbench run --scenario dispatch,grain --threads 2
 --reps 21, N times per platform: about 4 s a run) into a fresh
@@ -24,7 +24,7 @@ results/gate-<time>/ (<platform>-<i>.ndjson), then
     machine the committed baseline was not measured on (the gate refuses
     to compare two machines).
 Several runs per side because on a shared machine most of the variance is
-between runs; the gate pools them (see report/gate.c).
+between runs; the gate pools them (see report/gate/compare.c).
 
   --platforms LIST  native and/or node (default native,node)
   --runs N          runs per platform and side (default 5; the baseline's
