@@ -12,7 +12,7 @@
  * Solo: where the kernel puts a woken worker on the caller's CPU (no affinity
  * under Wasm, hosts that pack vCPUs), waking it only swaps who runs the
  * chunks and adds two context switches. pool_core.c spots such a call and
- * stops waking for a while (learn_solo, with the figures). */
+ * stops waking for a while (learn_solo). */
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>

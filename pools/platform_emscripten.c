@@ -30,8 +30,8 @@ uint64_t plat_now_ns(void) {
 int plat_cpu_count(void) { return emscripten_num_logical_cores(); }
 
 /* Not nanosleep: on the main runtime thread Emscripten sleeps in 1 ms slices
- * (to run calls proxied to it), ~1000 wake-ups a second that cost ~4% of a
- * core under Node (measured), charged to whatever pool sits idle meanwhile.
+ * (to run calls proxied to it), a thousand wake-ups a second whose CPU would
+ * be charged to whatever pool sits idle meanwhile.
  * Slices of 100 ms, as on other threads: a proxied call (a pthread's printf)
  * waits at most that long. Nothing ever wakes this word. */
 void plat_sleep_ns(uint64_t ns) {

@@ -30,8 +30,8 @@
 #define CALLER_SLICE_NS 1000000u   /* 1 ms */
 #define SPIN_CLOCK_EVERY 256       /* spin iterations between clock reads */
 /* A long spin offers its CPU this often: a thread the kernel placed on a
- * pinned spinner's CPU (the caller waking from a sleep, measured) otherwise
- * waits out the whole budget, 2.15 ms for spin's. */
+ * pinned spinner's CPU (e.g. the caller waking from a sleep) would otherwise
+ * wait out the spinner's whole budget. */
 #define SPIN_YIELD_NS 50000u
 /* Solo (backends with `solo_when_starved`): after a call whose woken worker
  * ran in the caller's place, calls do not wake sleeping workers for a window
@@ -180,9 +180,9 @@ static uint64_t warm_budget(const pool *p) {
  * (at least one chunk), so a call costs O(P log chunks) contended CASes
  * instead of one per chunk, while the tail is still shared chunk by chunk for
  * balance. A thread counts its chunks done once, when none is left to claim.
- * Every RMW on a shared line is a cross-core transfer: 16 items of 100 ns
- * cost 2.6 us (above serial's 1.1 us) with 1/(2P) claims and a count per
- * claim, 1.1-1.5 us with both changes (grain_ab, 2 vCPUs). A caller running
+ * Both because every RMW on a shared line is a cross-core transfer: with
+ * smaller claims or a count per claim, a call of a few short items costs more
+ * than running them serially. A caller running
  * solo claims 1, 1, 2, 4... chunks instead, reading the clock after each
  * claim: it overshoots stop_at by at most the time already run (and a chunk). */
 static uint64_t run_chunks(pool *p, uint32_t g, uint64_t stop_at) {
@@ -218,9 +218,9 @@ static uint64_t run_chunks(pool *p, uint32_t g, uint64_t stop_at) {
 
 /* Workers are pinned to the CPUs after the caller's. A caller that moved onto
  * a worker's CPU would share it with that worker, which the kernel cannot
- * move (measured: calls of 16 x 10 us at serial speed, the worker never
- * running). So the caller re-pins the workers itself when it has moved: a
- * getcpu per call (~10 ns), a syscall per worker only after a move. */
+ * move (calls then run at serial speed, the worker never running). So the
+ * caller re-pins the workers itself when it has moved: a cheap getcpu per
+ * call, a syscall per worker only after a move. */
 static void follow_caller(pool *p) {
   int c = plat_current_cpu();
   if (c == atomic_load_explicit(&p->home_cpu, RELAXED)) return;
@@ -242,8 +242,9 @@ static void set_state(worker *w, pool_worker_state s) {
 
 /* Wakes sleeping workers for the job just published, unless every sleep
  * announced so far was already woken: a woken worker counts as a sleeper
- * until it runs, which after its vCPU halted is ~90 us, so calls in that
- * window used to repeat a futex wake that found nobody (~4 per burst of 20).
+ * until it runs, which can take a whole wake-up latency (its CPU may have
+ * halted), and a second wake in that window finds nobody: a syscall for
+ * nothing on the caller's path.
  * A sleep announced after the last wake bumped `sleeps` before it checked
  * `gen` (both seq_cst, like the generation store and this load), so either
  * this wake sees it or that sleeper sees the new generation. */
@@ -264,9 +265,9 @@ static bool solo_now(const pool *p) {
 /* A call that woke a sleeping worker tells whether the worker ran beside the
  * caller or in its place: a woken worker placed on the caller's CPU (no
  * affinity under Wasm, and hosts that pack vCPUs) preempts the caller, runs
- * the chunks itself and spins its budget out there; measured in bursts of
- * 16 x 1 us calls: 0.35 wake-ups per call, p90 35-46 us against serial's
- * 15-20 us. Starved = the caller ran under half its fair share. */
+ * the chunks itself and spins its budget out there, so such calls pay a
+ * wake-up and two context switches to run no faster than serial ones.
+ * Starved = the caller ran under half its fair share. */
 static void learn_solo(pool *p, uint64_t caller_items, size_t items) {
   if (!p->be->solo_when_starved || !atomic_load_explicit(&p->warm, RELAXED)) return;
   if (caller_items * 2 * (uint64_t)p->threads < items) {
