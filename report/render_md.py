@@ -1,0 +1,39 @@
+"""The report document as Markdown (summary.md)."""
+import html
+import re
+
+from document import Findings, Heading, Note, Table
+
+
+def md_cell(text):
+    """Text from records as one Markdown table cell: it cannot end the row
+    or the cell, nor become HTML or code."""
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
+    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
+
+
+def md_table(head, rows):
+    out = ["| " + " | ".join(md_cell(c) for c in head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def lines(block):
+    if isinstance(block, Heading):
+        return ["#" * block.level + " " + block.text]
+    if isinstance(block, Note):
+        return [block.text]
+    if isinstance(block, Findings):
+        return [f"- {f}" for f in block.items]
+    if isinstance(block, Table):
+        return [md_table(block.head, block.rows)]
+    raise TypeError(f"no Markdown for {type(block).__name__}")
+
+
+def render(doc):
+    """Every block, each followed by an empty line."""
+    out = []
+    for b in [Heading(1, doc.title)] + doc.blocks:
+        if b.only in (None, "md"):
+            out += lines(b) + [""]
+    return "\n".join(out)

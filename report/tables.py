@@ -1,0 +1,85 @@
+"""The report's tables of one run: backend x scenario per platform, the
+environment, and the keys shared with a baseline run."""
+from keys import counterpart
+from references import ROUND_TRIPS, round_trip
+from vocab import PINGPONG, TIMER_LIMITED, W_VIEWS, in_unit, label, ns, w_name
+
+ENV_SKIP = {"type", "schema", "options"}  # header fields the environment table leaves out
+
+# (column, scenario, key, field): the figures a platform's table shows.
+COLUMNS = ([("dispatch", "dispatch", {}, "median"),
+            ("latency p50", "latency", {}, "p50"),
+            ("latency p99", "latency", {}, "p99")]
+           + [(f"grain W={w_name(w)}", "grain", {"work_ns": w}, "median") for w in W_VIEWS]
+           + [("startup", "startup", {}, "median"),
+              ("idle CPU", "idle_cpu", {}, "median"),
+              ("bursts p99", "bursts", {}, "p99"),
+              ("bursts 1st call", "bursts", {}, "first_call_ns"),
+              ("10^5 items", "many_items", {}, "median")])
+
+
+def cell(m, field="median"):
+    """'median ± MAD (n)' of a measurement, in its unit."""
+    if not m:
+        return "-"
+    v = m.get(field)
+    if m["unit"] == "cores":
+        return f"{in_unit(v, 'cores')} ± {m['mad'] * 100:.1f} ({m['n']})"
+    flag = " †" if TIMER_LIMITED in m.get("flags", []) else ""
+    if field != "median":
+        return f"{ns(v)}{flag}"
+    return f"{ns(v)} ± {ns(m['mad'])} ({m['n']}){flag}"
+
+
+def platform_table(p):
+    """(header, rows) of backend x scenario for one platform."""
+    targets = {}
+    for m in p.measurements:
+        if m["scenario"] != PINGPONG:
+            targets.setdefault(label(m), (m["backend"], m["mode"]))
+    cols = [c for c in COLUMNS if p.find(c[1], **c[2])]
+    head = ["backend"] + [c[0] for c in cols]
+    rows = []
+    for tgt, (b, mode) in sorted(targets.items()):
+        row = [tgt]
+        for _, scen, key, field in cols:
+            ms = p.find(scen, backend=b, mode=mode, **key)
+            row.append(cell(ms[0], field) if ms else "-")
+        rows.append(row)
+    return head, rows
+
+
+def env_rows(run):
+    """(header, rows): each header field and the same-run references, per platform."""
+    keys = []
+    for p in run.values():
+        keys += [k for k in p.header if k not in ENV_SKIP and k not in keys]
+    rows = []
+    for k in keys:
+        rows.append([k] + [str(p.header.get(k, "-")) for p in run.values()])
+    for unit, name in ROUND_TRIPS.items():
+        rows.append([f"{name} (same run)"] + [ns(round_trip(p, unit)) for p in run.values()])
+    return ["field"] + list(run), rows
+
+
+def compare_pairs(run, base):
+    """[(platform, key label, old median, new median)] of comparable keys."""
+    pairs = []
+    for name, p in run.items():
+        b = base.get(name)
+        if not b:
+            continue
+        for m in p.measurements:
+            if m["unit"] != "ns" or m["scenario"] == "grain" and m["work_ns"] not in W_VIEWS:
+                continue
+            o = counterpart(b, m)
+            if o:
+                w = f" W={m['work_ns']:g}" if m["scenario"] == "grain" else ""
+                pairs.append((name, f"{m['scenario']} {label(m)}{w}", o["median"], m["median"]))
+    return pairs
+
+
+def compare_table(pairs):
+    """(header, rows) of the comparison with a baseline run."""
+    return (["platform", "key", "old", "new", "new/old"],
+            [[p, k, ns(o), ns(n), f"{n / o:.2f}"] for p, k, o, n in pairs if o > 0])
