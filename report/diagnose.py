@@ -10,11 +10,11 @@ and hazard. Exit 2 on unusable input.
 """
 import json
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
+from vocab import CONTROL  # noqa: E402
 
 
 def console_verdict(node_file, stdout_file):
@@ -74,7 +74,7 @@ def main():
         return 2
     print(f"\n{'platform':<14} {'hazard':<17} {'verdict':<15} evidence")
     for p, r in rows:
-        evidence = re.sub(r"[\x00-\x1f\x7f]", "?", r["evidence"])  # free text: no terminal control codes
+        evidence = CONTROL.sub("?", r["evidence"])  # free text: no terminal control codes
         print(f"{p:<14} {r['hazard']:<17} {r['verdict']:<15} {evidence}")
     return 1 if any(r["verdict"] == "error" for _, r in rows) else 0
 

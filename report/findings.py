@@ -2,7 +2,7 @@
 that appears in the report. Nothing here is written by hand about results."""
 from ratios import ratios
 from references import spin_rt
-from vocab import TIMER_LIMITED, WASM, is_serial, label, ns
+from vocab import SERIAL_BACKEND, TIMER_LIMITED, WASM, is_serial, label, ns
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
 
@@ -32,7 +32,7 @@ def compress(wins):
 def findings(run):
     out = []
     for name, p in run.items():
-        d = [m for m in p.find("dispatch") if m["backend"] != "serial"]
+        d = [m for m in p.find("dispatch") if m["backend"] != SERIAL_BACKEND]
         if d:
             best = min(d, key=lambda m: m["median"])
             spin = spin_rt(p)

@@ -3,13 +3,12 @@ script (data inline as datablocks) and renders it to SVG and PNG. A plot with
 no data for any platform returns None; panels without data are left out."""
 import math
 import os
-import re
 import subprocess
 
 import python_panel
 from ratios import VIEWS as RATIO_VIEWS, ratios
 from references import ROUND_TRIPS, round_trip
-from vocab import PYODIDE, WASM, is_serial, label
+from vocab import CONTROL, PYODIDE, WASM, is_serial, label
 
 SIZE = (1200, 820)
 W0_AT = 30  # where W = 0 sits on the log axis
@@ -20,7 +19,7 @@ def q(s):
     (gnuplot runs `backquoted` text inside double quotes as a shell command),
     a quote doubled, and control characters (a newline would end the command
     and start another, e.g. a `!` shell line) replaced."""
-    return "'" + re.sub(r"[\x00-\x1f\x7f]", "?", str(s)).replace("'", "''") + "'"
+    return "'" + CONTROL.sub("?", str(s)).replace("'", "''") + "'"
 
 
 def num(v):

@@ -12,13 +12,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
-from vocab import CPYTHON, PYODIDE, PYTHON, W_DETAIL, ns  # noqa: E402
+from vocab import CPYTHON, PY_SERIAL, PYODIDE, PYTHON, W_DETAIL, ns  # noqa: E402
 
 CALLS = [("Python call", "python_call"), ("ctypes call into C", "ctypes_call"),
          ("C -> Python callback", "callback")]
 # Per grain: what a user would reach for, natively and in Pyodide (which has
 # no threads: the serial ways only).
-SERIAL_WAYS = [("py_serial", "one C call, serial"), ("py_per_item", "a C call per item, serial")]
+SERIAL_WAYS = [(PY_SERIAL, "one C call, serial"), ("py_per_item", "a C call per item, serial")]
 GRAIN_ROWS = ([(CPYTHON, backend, how) for backend, how in
                [("py_threads", "ThreadPoolExecutor, a C call per chunk"),
                 ("py_to_pool.spin", "one C call into a spin pool"),

@@ -1,14 +1,14 @@
 """The report document as Markdown (summary.md)."""
 import html
-import re
 
 from document import Findings, Heading, Note, Table
+from vocab import CONTROL
 
 
 def md_cell(text):
     """Text from records as one Markdown table cell: it cannot end the row
     or the cell, nor become HTML or code."""
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", str(text))
+    text = CONTROL.sub(" ", str(text))
     return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`")
 
 

@@ -14,7 +14,7 @@ from collections import namedtuple
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
 import references  # noqa: E402
-from vocab import CPYTHON, NATIVE, ns  # noqa: E402
+from vocab import CPYTHON, NATIVE, SERIAL_BACKEND, ns  # noqa: E402
 
 # What a target reports: ok True (PASS), False (MISS) or None (N/A: the run
 # holds no valid reference for it).
@@ -57,7 +57,7 @@ class Subject:
         """(adaptive, spin, serial) bursts rows, when adaptive's and spin's are
         there and spin's p99 is a usable divisor; else None."""
         ab, sb = self.one("bursts", backend="adaptive", mode="warm"), self.one("bursts", backend="spin", mode="warm")
-        fb = self.one("bursts", backend="serial")  # the same frames without a pool
+        fb = self.one("bursts", backend=SERIAL_BACKEND)  # the same frames without a pool
         return (ab, sb, fb) if ab and sb and sb["p99"] > 0 else None
 
 

@@ -2,6 +2,7 @@
 named, and the names of platforms, references and grain views that several
 report modules must agree on. It imports nothing of the report, so every
 report module can import it without an import circle."""
+import re
 
 NATIVE = "native"
 CPYTHON = "python"  # the Python baselines, natively
@@ -15,9 +16,15 @@ PINGPONG = "pingpong"  # the scenario of the same-run references (references.py)
 
 # The serial baselines of the grain sweep: what a pool is measured against,
 # never a pool itself.
-SERIAL = ("serial", "py_serial")
+SERIAL_BACKEND, PY_SERIAL = "serial", "py_serial"
+SERIAL = (SERIAL_BACKEND, PY_SERIAL)
 
 TIMER_LIMITED = "below_timer_resolution"  # the flag of a figure at the timer's step
+
+# Control characters: record text shown anywhere (a gnuplot line, a Markdown
+# row, a terminal) has them replaced, so that it cannot end a line or a cell
+# or send a terminal a command.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # W (ns of work per item) shown where a table or plot has room for a few
 # points of the grain sweep: no work (pure dispatch), about one dispatch's
