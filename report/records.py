@@ -371,7 +371,7 @@ def stream(platform, path, contract, inp, out):
 
 
 def c_header(contract):
-    """The contract as C (report/records.c includes it): generated at build
+    """The contract as C (report/gate/contract.c includes it): generated at build
     time from the same README tables, so the two readers cannot drift."""
     def lit(t):
         return '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
