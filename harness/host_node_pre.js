@@ -1,4 +1,4 @@
-// Included before the Emscripten runtime (--pre-js), so these handlers run
+// Included before the Emscripten runtime (--pre-js, after harness/web/record.js), so these handlers run
 // before the runtime's own: a fatal error becomes one "error" record in the
 // run's file (written synchronously) and a one-line message, then exit 1.
 if (!Module['ENVIRONMENT_IS_PTHREAD']) {
@@ -8,9 +8,8 @@ if (!Module['ENVIRONMENT_IS_PTHREAD']) {
     poolbenchFatalSeen = true;
     var fs = require('fs');
     var fd = Module['poolbenchSinkFd'];
-    var rec = {type: 'error', platform: 'node', scenario: kind, backend: null, mode: null,
-               message: String(message)};
-    try { if (fd >= 0) fs.writeSync(fd, JSON.stringify(rec) + '\n'); } catch (e) {}
+    var rec = poolbenchRecord.error('node', kind, message);
+    try { if (fd >= 0) fs.writeSync(fd, rec + '\n'); } catch (e) {}
     try { fs.writeSync(2, 'poolbench: fatal ' + kind + ': ' + String(message).split('\n')[0] + '\n'); } catch (e) {}
   };
   // A pthread's abort() reaches the main thread as onAbort.

@@ -7,9 +7,10 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const {pathToFileURL} = require('url');
 const {startServer} = require('./server');
 const {settle} = require('./settle');
+const {poolbenchRecord} = require('../../harness/web/record.js');
+const {gitCommit} = require('../pyodide/git_commit.js');
 
 const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
        driver.js --pyodide --out DIR [options] [-- PYODIDE_OPTIONS...]
@@ -185,10 +186,8 @@ async function main() {
       // Pyodide has no watchdog of its own (one thread): say what it was doing.
       // Through the record check like any posted line: the status is the page's text.
       if (o.pyodide && fs.existsSync(records) && fs.statSync(records).size > 0) {
-        const shared = pathToFileURL(path.join(root, 'bench', 'pyodide', 'run_pyodide.mjs')).href;
-        const {watchdogRecord} = await import(shared);
-        const r = await srv.record(watchdogRecord({platform, step: status, deadline_s: o.deadline,
-                                                   elapsed_s: (Date.now() - started) / 1000}));
+        const r = await srv.record(poolbenchRecord.watchdog(platform, status, o.deadline,
+                                                            (Date.now() - started) / 1000));
         if (r.status !== 200) fs.appendFileSync(log, `[driver] the watchdog record was refused: ${r.text}\n`);
       }
       await cleanup();
@@ -217,11 +216,7 @@ function appendable(file) {
 // What the Pyodide page puts in its header record: the commit, the side
 // module's compiler (stamped by make build-pyodide) and this command.
 function pyodideParams(build) {
-  let commit = 'unknown';
-  try {
-    commit = require('child_process').execFileSync('git', ['-C', path.join(__dirname, '..', '..'),
-      'rev-parse', '--short=12', 'HEAD'], {stdio: ['ignore', 'pipe', 'ignore']}).toString().trim();
-  } catch (e) { /* not a git checkout */ }
+  const commit = gitCommit(path.join(__dirname, '..', '..'));
   const stamp = path.join(build, 'side_compiler.txt');
   const compiler = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : 'unknown';
   return `&commit=${encodeURIComponent(commit)}&side_compiler=${encodeURIComponent(compiler)}` +

@@ -3,14 +3,16 @@
 // deadline, exit code); a worker_thread runs Pyodide, so a stuck Python run
 // cannot stop the deadline from firing. Records: DIR/pyodide-node.ndjson,
 // appended synchronously by the worker itself.
-import {execFileSync, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {Worker, isMainThread, parentPort, workerData} from 'node:worker_threads';
 
-import {FILES, OPTIONS_HELP, UsageError, parseOptions, runPyodide, watchdogRecord} from './run_pyodide.mjs';
+import {FILES, OPTIONS_HELP, UsageError, parseOptions, runPyodide} from './run_pyodide.mjs';
+import {poolbenchRecord} from '../../harness/web/record.js';
+import {gitCommit} from './git_commit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PLATFORM = 'pyodide-node';
@@ -61,15 +63,6 @@ function readFiles(o) {
   return files;
 }
 
-function gitCommit() {
-  try {
-    return execFileSync('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD'], {stdio: ['ignore', 'pipe', 'ignore']})
-      .toString().trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
 function supervise() {
   let o;
   try {
@@ -92,7 +85,7 @@ function supervise() {
   const context = {
     platform: PLATFORM, quick: o.quick, reps: o.reps, probe_only: o.probeOnly, test_fault: o.testFault,
     side: o.side ? path.basename(o.side) : null, start_time: new Date().toISOString(),
-    git_commit: gitCommit(), command: [...process.execArgv, ...process.argv.slice(1)].join(' '),
+    git_commit: gitCommit(ROOT), command: [...process.execArgv, ...process.argv.slice(1)].join(' '),
     side_compiler: fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : 'unknown',
     host_cores: os.availableParallelism(), runtime: `Node.js ${process.version}`,
   };
@@ -105,8 +98,7 @@ function supervise() {
     const elapsed = (Date.now() - started) / 1000;
     const kept = fs.existsSync(records) && fs.statSync(records).size > 0;
     if (kept) {
-      fs.appendFileSync(records, watchdogRecord({platform: PLATFORM, step, deadline_s: o.deadline,
-                                                 elapsed_s: elapsed}) + '\n');
+      fs.appendFileSync(records, poolbenchRecord.watchdog(PLATFORM, step, o.deadline, elapsed) + '\n');
     }
     process.stderr.write(`bench-pyodide: deadline of ${o.deadline} s exceeded during '${step}'; ` +
                          (kept ? `records so far in ${records}\n` : 'no records written yet\n'));

@@ -20,14 +20,6 @@ export const OPTIONS_HELP = `  --quick          a smoke run: 5 repetitions, 0.2 
 
 export class UsageError extends Error {}
 
-// The record a host writes when Python ran past the deadline (Pyodide has no
-// watchdog thread of its own): `step` is the host's free text of what it was
-// doing, so it goes in `caller`; `scenario` must be a name.
-export function watchdogRecord({platform, step, deadline_s, elapsed_s}) {
-  return JSON.stringify({type: 'watchdog', platform, scenario: 'pyodide', backend: 'pyodide',
-                         mode: 'default', deadline_s, elapsed_s, caller: step});
-}
-
 // Options common to both hosts; unknown ones are left for the host.
 export function parseOptions(argv, known = {}) {
   const o = {quick: false, reps: null, probeOnly: false, side: null, testFault: null, rest: []};

@@ -4,7 +4,7 @@
 self.onmessage = function (e) {
   'use strict';
   var msg = e.data;
-  importScripts('post.js');
+  importScripts('post.js', 'record.js');
   var post = poolbenchPost.sync;
   self.Module = {
     arguments: msg.args,
@@ -22,8 +22,7 @@ self.onmessage = function (e) {
       // The record first, synchronously: the exit below ends the run, and a
       // pthread's own error report may not have reached the server yet.
       var msg = 'Aborted(' + (what || '') + ')';
-      post('/result', JSON.stringify({type: 'error', platform: 'chrome', scenario: 'abort',
-                                      backend: null, mode: null, message: msg}));
+      post('/result', poolbenchRecord.error('chrome', 'abort', msg));
       self.postMessage({type: 'exit', code: 1, error: msg});
     }
   };

@@ -87,10 +87,9 @@
                   ' ms run (a 10 ms timer could not fire; Atomics.wait is ' +
                   (page.main_thread_atomics_wait ? 'allowed' : 'not allowed') +
                   ' here, so futex waits busy-spin)';
-        postSync('/result', JSON.stringify({
-          type: 'hazard', platform: 'chrome', hazard: 'main_thread_block',
-          verdict: stall > 100 ? 'reproduced' : 'not reproduced', evidence: msg,
-          stall_ms: stall, run_ms: now - started}));
+        postSync('/result', poolbenchRecord.record('hazard', 'chrome', {
+          hazard: 'main_thread_block', verdict: stall > 100 ? 'reproduced' : 'not reproduced',
+          evidence: msg, stall_ms: stall, run_ms: now - started}));
         finish(code);
       }
     };
