@@ -87,10 +87,11 @@ def spin_dispatch(t):
 
 
 GRAIN_RIVALS = ("openmp", "tbb")  # what users would pick instead of our pools
+RIVALS, RIVAL_LIST = " and ".join(GRAIN_RIVALS), ", ".join(GRAIN_RIVALS)
 SIGNIFICANCE = 0.05
 
 
-@target("2. spin grain overhead <= openmp and tbb at every W (interleaved)")
+@target(f"2. spin grain overhead <= {RIVALS} at every W (interleaved)")
 def spin_grain_interleaved(t):
     """From grain_ab: per W, spin against each rival repetition by repetition
     (paired samples, so drifting load hits both alike); above only if spin
@@ -111,11 +112,11 @@ def spin_grain_interleaved(t):
                 continue
             what = f"W={w:g} vs {ref}: slower in {slower}/{len(pairs)}"
             (bad if sign_test_p(slower, len(pairs)) < SIGNIFICANCE else ties).append(what)
-    return Verdict(f"{len(bad)} W above, {len(ties)} tied", "openmp, tbb (grain_ab)", not bad,
+    return Verdict(f"{len(bad)} W above, {len(ties)} tied", f"{RIVAL_LIST} (grain_ab)", not bad,
                    "; ".join(bad[:3]) or ("not significant: " + "; ".join(ties[:3]) if ties else ""))
 
 
-@target("2. spin grain overhead <= openmp and tbb at every W")
+@target(f"2. spin grain overhead <= {RIVALS} at every W")
 def spin_grain_same_run(t):
     """Without grain_ab: spin's grain overhead against each rival's medians of
     the same run. Above by less than the two medians' spread (MAD each) is a
@@ -134,7 +135,7 @@ def spin_grain_same_run(t):
             diff, noise = s["overhead_ns"] - m["overhead_ns"], s["mad"] + m["mad"]
             what = f"W={m['work_ns']:g} vs {ref}: +{ns(diff)}"
             (ties if diff <= noise else bad).append(f"{what} (noise {ns(noise)})")
-    return Verdict(f"{len(bad)} W above, {len(ties)} tied", "openmp, tbb (same run)", not bad,
+    return Verdict(f"{len(bad)} W above, {len(ties)} tied", f"{RIVAL_LIST} (same run)", not bad,
                    "; ".join(bad[:3]) or ("ties within noise: " + "; ".join(ties[:3]) if ties else ""))
 
 
@@ -168,8 +169,9 @@ TAIL_RTS = 20
 
 @target(f"3. spin p99.9 <= {TAIL_RTS}x spin round trip")
 def spin_tail(t):
-    """Natively only: a warm pool's single-call tail stays within a bounded
-    number of spin round trips (a Wasm host's timer and scheduler set its tail)."""
+    """A warm pool's single-call tail stays within a bounded number of spin
+    round trips. Natively only, where workers are pinned and the clock's step
+    is far below a round trip."""
     lat = t.one("latency", backend="spin", mode="warm")
     if t.name != NATIVE or not lat or not t.spin_rt or t.spin_rt <= 0:
         return None
