@@ -53,7 +53,7 @@ def tables(run):
             row.append(ns(m[0]["per_item_ns"]) if m else "-")
         rows.append(row)
     out.append(("Per call (median)", ["operation"] + plats, rows))
-    rows = []
+    rows, n = [], "?"  # N from the first grain row (none: a run of calls only)
     for plat, backend, what in GRAIN_ROWS:
         if plat not in run:
             continue

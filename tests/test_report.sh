@@ -63,7 +63,10 @@ one_platform)
   python3 "$report" "$dir" >/dev/null 2>&1 || fail "report of a native-only run failed"
   [[ -s $dir/report/plots/overhead.svg ]] || fail "no overhead plot"
   [[ ! -e $dir/report/plots/wasm_ratio.svg ]] || fail "wasm ratio plot without wasm records"
-  echo "ok: native-only run reported, wasm panels omitted" ;;
+  mkdir "$dir/calls"
+  { head -1 "$fixture/python.ndjson"; grep '"scenario":"call"' "$fixture/python.ndjson"; } >"$dir/calls/python.ndjson"
+  python3 "$report" "$dir/calls" >/dev/null 2>"$dir/calls.err" || { cat "$dir/calls.err"; fail "report of a calls-only Python run failed"; }
+  echo "ok: native-only run reported, wasm panels omitted; a calls-only Python run reported" ;;
 compare)
   mkdir "$dir/old" "$dir/new"
   cp "$fixture"/*.ndjson "$dir/old/"; cp "$fixture"/*.ndjson "$dir/new/"
