@@ -99,9 +99,9 @@ injection)
   mkdir "$dir/run"
   cp "$fixture/native.ndjson" "$dir/run/"
   payload="condvar\n!touch $dir/PWNED1\nset label 1 'x'#"
-  sed -n 2p "$fixture/native.ndjson" | python3 -c '
+  grep -m1 '"scenario":"grain",' "$fixture/native.ndjson" | python3 -c '
 import json, sys
-r = json.loads(sys.stdin.read()); r["scenario"] = "grain"; r["backend"] = sys.argv[1]
+r = json.loads(sys.stdin.read()); r["backend"] = sys.argv[1]
 print(json.dumps(r))' "$(printf "$payload")" >>"$dir/run/native.ndjson"
   err=$(python3 "$report" "$dir/run" 2>&1 >/dev/null); rc=$?
   [[ $rc -eq 2 && $err == *native.ndjson:* ]] || fail "injection file: exit $rc ($err)"
