@@ -141,10 +141,10 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
   int keep = h->o.reps - 1; /* the first repetition is warm-up */
   r->samples = malloc((size_t)keep * sizeof *r->samples);
   if (!r->samples) return -1;
-  /* A batch sized during a slow spell (seen in Chromium: the ping-pong
-   * partner descheduled for the first 5-8 ms, so 1 round trip "filled" a
-   * batch and later batches of 1 read 0 on the 5 us timer) is re-sized and
-   * the repetitions start over, a bounded number of times. */
+  /* A batch sized during a slow spell (a partner thread descheduled at the
+   * start, so one operation "filled" a batch and later batches read 0 on a
+   * coarse timer) is re-sized and the repetitions start over, a bounded
+   * number of times. */
   for (int resize = 0;; resize++) {
     double fastest = INFINITY;
     for (int rep = 0; rep <= keep; rep++) {

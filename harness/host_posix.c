@@ -135,10 +135,10 @@ static int64_t clock_ns(clockid_t c) {
 /* The sum of every thread's own CPU clock, not CLOCK_PROCESS_CPUTIME_ID:
  * Linux adds up the other threads' runtime as of their last tick or context
  * switch, so a worker still spinning when a window opens has its last
- * milliseconds charged to the window (measured in bursts: ~90 us per gap, 3x
- * the adaptive pool's whole spin). A thread's clock is exact even while it
- * runs on another CPU. Costs ~5 us. A thread that exits inside a window
- * takes its time with it (none of the windows measured here has one). */
+ * milliseconds charged to the window, more than a short spin itself costs.
+ * A thread's clock is exact even while it runs on another CPU. A thread that
+ * exits inside a window takes its time with it, so a window must not span a
+ * pool's creation or destruction. */
 int64_t host_cpu_time_ns(void) {
   DIR *d = opendir("/proc/self/task");
   if (!d) return clock_ns(CLOCK_PROCESS_CPUTIME_ID);

@@ -1,7 +1,7 @@
 /* The delay kernel: a dependent multiply-add chain. The empty asm hides x
  * from the C optimizer each step, so it cannot fold unrolled steps into one
- * (x*a^k + c'). On Wasm the engine's JIT still runs an iteration in about one
- * cycle (vs ~3 natively): only the calibration, which checks that time scales
+ * (x*a^k + c'). A Wasm engine's JIT still compiles it to another speed than
+ * the native compiler: only the calibration, which checks that time scales
  * with iterations, gives W nanoseconds their meaning on each platform. */
 #include <math.h>
 #include <stdio.h>
@@ -59,8 +59,8 @@ static int calibrate_once(double step_ns, double *iters_per_ns, char *err, size_
 
 int kernel_calibrate(double step_ns, double *iters_per_ns, char *err, size_t errlen) {
   /* Warm up first: a Wasm engine runs new code in a baseline tier and swaps
-   * in optimized code after a while (measured here: Chromium's items came out
-   * ~25% shorter than W when calibrated cold). 100 ms of the loop does it. */
+   * in optimized code after a while, so a kernel calibrated cold runs items
+   * shorter than W later. 100 ms of the loop lets the engine tier up. */
   uint64_t until = plat_now_ns() + 100000000u;
   while (plat_now_ns() < until) harness_spin_iters(100000);
   /* A preempted attempt on a busy machine is retried, not fatal. */

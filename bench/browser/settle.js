@@ -1,8 +1,8 @@
 // Waits until the machine is quiet before a measurement starts. Chromium keeps
 // a CPU or more busy for a second or two after launch (its browser, GPU and
 // first renderer processes starting up); on a 2-CPU machine a ping-pong
-// partner started meanwhile gets time-sliced with them (measured: spin round
-// trips of 1.5 us to 8 ms right after launch, 0.86-0.93 us after a 2 s wait).
+// partner started meanwhile gets time-sliced with them, and its round trips
+// measure Chromium's start instead of the platform.
 'use strict';
 const fs = require('fs');
 
