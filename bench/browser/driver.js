@@ -84,8 +84,8 @@ function parse(argv) {
   return o;
 }
 
-async function main() {
-  const o = parse(process.argv.slice(2));
+// The run's files and what the server serves; exits 2 on what cannot work.
+function prepare(o) {
   if (!fs.existsSync(o.chromium)) {
     fail(2, `no browser at ${o.chromium}: run scripts/setup.sh (installs chromium) or pass --chromium`);
   }
@@ -126,78 +126,100 @@ async function main() {
   if (!fs.existsSync(records)) o.args = o.args.filter((a) => a !== '--append');
   else appendable(records);
   fs.mkdirSync(o.out, {recursive: true});
-  const log = path.join(o.out, `${platform}.log`);
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
-  let browser = null, srv = null, timer = null;
+  return {puppeteer, roots, platform, records, log: path.join(o.out, `${platform}.log`)};
+}
 
-  const cleanup = async () => {
-    clearTimeout(timer);
-    if (browser) {
-      const proc = browser.process();
-      await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
-      if (proc && proc.exitCode === null) proc.kill('SIGKILL');
-      browser = null;
-    }
-    if (srv) await srv.close();
-    srv = null;
-    fs.rmSync(profile, {recursive: true, force: true});
-  };
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, () => { cleanup().finally(() => process.exit(130)); });
+// Starts the local server and Chromium with a fresh profile (run.profile).
+async function launch(o, run) {
+  run.srv = await startServer({roots: run.roots, records: run.records, log: run.log,
+                               platform: run.platform, isolated: o.isolated, quiet: o.quiet});
+  run.browser = await run.puppeteer.launch({
+    executablePath: o.chromium,
+    headless: true,
+    userDataDir: run.profile,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// Waits for the machine to settle after Chromium's start, then opens the
+// page with the program's arguments; returns the page.
+async function openPage(o, run) {
+  const version = await run.browser.version();
+  const page = await run.browser.newPage();
+  page.on('pageerror', (e) => fs.appendFileSync(run.log, `[page error] ${e.message}\n`));
+  if (o.settle > 0) {
+    const q = await settle({maxMs: o.settle * 1000});
+    const busy = q.busy === null ? 'unknown' : `${q.busy.toFixed(2)} CPUs busy`;
+    const line = `waited ${(q.waitedMs / 1000).toFixed(1)} s for the machine to settle after Chromium's start (${busy})`;
+    fs.appendFileSync(run.log, `[driver] ${line}\n`);
+    if (!o.quiet) process.stderr.write(`bench-browser: ${line}\n`);
   }
+  let url = `http://127.0.0.1:${run.srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
+            `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
+            (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
+            `&token=${run.srv.token}`; // every POST must carry it (server.js)
+  if (o.pyodide) url += pyodideParams(o.build);
+  run.started = Date.now();
+  // A page the server refused would wait out the whole deadline.
+  const loaded = await page.goto(url, {waitUntil: 'load', timeout: 30000});
+  if (!loaded || !loaded.ok()) {
+    const status = loaded ? `HTTP ${loaded.status()} ${loaded.statusText()}` : 'no response';
+    throw new Error(`the page did not load (${status})` +
+                    (url.length > 8000 ? `: its URL (the arguments) is ${url.length} bytes long` : ''));
+  }
+  return page;
+}
 
+// The program's exit ({code, message}), or null past the deadline, when a
+// Pyodide run also gets its watchdog record; run.status is the page's text.
+async function waitForExit(o, run, page) {
+  const deadline = new Promise((r) => { run.timer = setTimeout(() => r(null), o.deadline * 1000); });
+  const end = await Promise.race([run.srv.exited, deadline]);
+  if (end) return end;
+  run.status = await page.$eval('#status', (e) => e.textContent).catch(() => '?');
+  // Pyodide has no watchdog of its own (one thread): say what it was doing.
+  // Through the record check like any posted line: the status is the page's text.
+  if (o.pyodide && fs.existsSync(run.records) && fs.statSync(run.records).size > 0) {
+    const r = await run.srv.record(poolbenchRecord.watchdog(run.platform, run.status, o.deadline,
+                                                            (Date.now() - run.started) / 1000));
+    if (r.status !== 200) fs.appendFileSync(run.log, `[driver] the watchdog record was refused: ${r.text}\n`);
+  }
+  return null;
+}
+
+// Closes the browser (killed if it does not close within 5 s), the server
+// and the profile; safe to call twice.
+async function cleanup(run) {
+  clearTimeout(run.timer);
+  if (run.browser) {
+    const proc = run.browser.process();
+    await Promise.race([run.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    if (proc && proc.exitCode === null) proc.kill('SIGKILL');
+    run.browser = null;
+  }
+  if (run.srv) await run.srv.close();
+  run.srv = null;
+  fs.rmSync(run.profile, {recursive: true, force: true});
+}
+
+async function main() {
+  const o = parse(process.argv.slice(2));
+  const run = prepare(o);
+  run.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => { cleanup(run).finally(() => process.exit(130)); });
+  }
   try {
-    srv = await startServer({roots, records, log, platform,
-                             isolated: o.isolated, quiet: o.quiet});
-    browser = await puppeteer.launch({
-      executablePath: o.chromium,
-      headless: true,
-      userDataDir: profile,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const version = await browser.version();
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => fs.appendFileSync(log, `[page error] ${e.message}\n`));
-    if (o.settle > 0) {
-      const q = await settle({maxMs: o.settle * 1000});
-      const busy = q.busy === null ? 'unknown' : `${q.busy.toFixed(2)} CPUs busy`;
-      const line = `waited ${(q.waitedMs / 1000).toFixed(1)} s for the machine to settle after Chromium's start (${busy})`;
-      fs.appendFileSync(log, `[driver] ${line}\n`);
-      if (!o.quiet) process.stderr.write(`bench-browser: ${line}\n`);
-    }
-    let url = `http://127.0.0.1:${srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
-              `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
-              (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
-              `&token=${srv.token}`; // every POST must carry it (server.js)
-    if (o.pyodide) url += pyodideParams(o.build);
-    const started = Date.now();
-    // A page the server refused would wait out the whole deadline.
-    const loaded = await page.goto(url, {waitUntil: 'load', timeout: 30000});
-    if (!loaded || !loaded.ok()) {
-      const status = loaded ? `HTTP ${loaded.status()} ${loaded.statusText()}` : 'no response';
-      throw new Error(`the page did not load (${status})` +
-                      (url.length > 8000 ? `: its URL (the arguments) is ${url.length} bytes long` : ''));
-    }
-    const deadline = new Promise((r) => { timer = setTimeout(() => r(null), o.deadline * 1000); });
-    const end = await Promise.race([srv.exited, deadline]);
-    if (!end) {
-      const status = await page.$eval('#status', (e) => e.textContent).catch(() => '?');
-      // Pyodide has no watchdog of its own (one thread): say what it was doing.
-      // Through the record check like any posted line: the status is the page's text.
-      if (o.pyodide && fs.existsSync(records) && fs.statSync(records).size > 0) {
-        const r = await srv.record(poolbenchRecord.watchdog(platform, status, o.deadline,
-                                                            (Date.now() - started) / 1000));
-        if (r.status !== 200) fs.appendFileSync(log, `[driver] the watchdog record was refused: ${r.text}\n`);
-      }
-      await cleanup();
-      fail(3, `deadline of ${o.deadline} s exceeded (page: ${status}); records so far in ${records}`);
-    }
-    await cleanup();
+    await launch(o, run);
+    const page = await openPage(o, run);
+    const end = await waitForExit(o, run, page);
+    await cleanup(run);
+    if (!end) fail(3, `deadline of ${o.deadline} s exceeded (page: ${run.status}); records so far in ${run.records}`);
     if (end.code !== 0 && end.message) process.stderr.write(`bench-browser: ${end.message}\n`);
     process.exit(end.code);
   } catch (e) {
-    await cleanup();
+    await cleanup(run);
     fail(1, String(e && e.message || e).split('\n')[0]);
   }
 }
