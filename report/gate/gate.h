@@ -90,8 +90,11 @@ typedef struct {
 
 /* ---- the state ------------------------------------------------------ */
 
-typedef struct {
+typedef struct gate {
   gate_options opt;
+  /* Called by gate_unusable with its message (main points it at output.c's
+   * writer), so the files that find bad input need not know the outputs. */
+  void (*report_unusable)(const struct gate *g, const char *msg);
   gate_rule *rules;
   size_t n_rules;
   side base, cur;
@@ -123,8 +126,10 @@ const char *gate_ref_name(ref_kind k);
 void gate_print_table(const gate *g);
 void gate_write_markdown(const gate *g, const char *title);
 void gate_write_json(const gate *g, const char *verdict, int exit_code);
-/* Unusable input: one line on stderr, the error in the requested output
- * files too (so a CI comment says what broke), exit 2. */
+/* The error in the requested output files (so a CI comment says what broke). */
+void gate_write_unusable(const gate *g, const char *msg);
+
+/* unusable.c: unusable input: one line on stderr, g->report_unusable, exit 2. */
 _Noreturn void gate_unusable(const gate *g, const char *fmt, ...);
 
 #endif

@@ -12,7 +12,8 @@
 #include "gate.h"
 
 int main(int argc, char **argv) {
-  gate g = {.base = {.label = "baseline"}, .cur = {.label = "current"}};
+  gate g = {.base = {.label = "baseline"}, .cur = {.label = "current"},
+            .report_unusable = gate_write_unusable};
   gate_parse_options(&g.opt, argc, argv);
   if (g.opt.config) gate_read_config(&g);
   gate_load(&g);

@@ -5,7 +5,6 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +311,7 @@ void gate_write_json(const gate *g, const char *verdict, int exit_code) {
 
 /* They never call gate_unusable (a JSON file that cannot be written ends the
  * gate with its own line), so an error while writing them cannot recurse. */
-static void write_error_outputs(const gate *g, const char *msg) {
+void gate_write_unusable(const gate *g, const char *msg) {
   if (g->opt.json) {
     cJSON *doc = json_head(g, "unusable", 2);
     cJSON_AddStringToObject(doc, "error", msg);
@@ -325,15 +324,4 @@ static void write_error_outputs(const gate *g, const char *msg) {
       fclose(md);
     }
   }
-}
-
-_Noreturn void gate_unusable(const gate *g, const char *fmt, ...) {
-  char msg[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, GATE_PROG ": %s\n", msg);
-  write_error_outputs(g, msg);
-  exit(2);
 }
