@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -97,11 +99,9 @@ double harness_measure_emit(harness *h, const harness_key *k, harness_batch fn,
 /* The delay kernel: spins about work_ns nanoseconds (calibrated at open). */
 void harness_work(const harness *h, double work_ns);
 uint64_t harness_work_iters(const harness *h, double work_ns);
-void harness_spin_iters(uint64_t iters); /* the raw kernel */
 double harness_iters_per_ns(const harness *h);
-/* Calibrates the kernel without a session (for drivers with their own timing,
- * like the Google Benchmark binary): 0 on success, else err says why. */
-int harness_calibrate(double *iters_per_ns, char *err, size_t errlen);
+/* harness_spin_iters and harness_calibrate (the kernel without a session)
+ * come from kernel.h, included above. */
 double harness_timer_step_ns(const harness *h);
 double harness_min_batch_ns(const harness *h); /* the shortest timed batch */
 

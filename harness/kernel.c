@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "harness.h"
 #include "kernel.h"
 #include "platform.h"
 #include "timer.h"
