@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Iterations of harness_spin_iters per ns, timed well above step_ns:
  * 0 on success, else -1 with a one-line reason in err. */
 int kernel_calibrate(double step_ns, double *iters_per_ns, char *err, size_t errlen);
@@ -17,5 +21,9 @@ void harness_spin_iters(uint64_t iters);
 /* Calibrates the kernel without a session (for drivers with their own timing,
  * like the Google Benchmark binary): 0 on success, else err says why. */
 int harness_calibrate(double *iters_per_ns, char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
