@@ -25,8 +25,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pycalls
 
 WORK_NS = pycalls.WORK_NS
-# No pool to hand work to: the serial reference is measured on its own.
-SERIAL_REFERENCE = "serial"
 
 BATCH = C.CFUNCTYPE(None, C.c_void_p, C.c_uint64)
 BODY = C.CFUNCTYPE(None, C.c_void_p, C.c_size_t, C.c_size_t)
@@ -59,8 +57,8 @@ class Extra(C.Structure):
 
 def pools_of(lib):
     """Every pool the library has, in its table's order, but the serial reference."""
-    names = [lib.pool_backend_at(i).decode() for i in range(lib.pool_backend_count())]
-    return [n for n in names if n != SERIAL_REFERENCE]
+    names = [lib.pool_backend_at(i) for i in range(lib.pool_backend_count())]
+    return [n.decode() for n in names if not lib.pool_backend_runs_on_caller(n)]
 
 
 def load(path):
@@ -96,6 +94,8 @@ def load(path):
     lib.pool_backend_describe.argtypes = [C.c_char_p]
     lib.pool_backend_at.restype = C.c_char_p
     lib.pool_backend_at.argtypes = [C.c_int]
+    lib.pool_backend_runs_on_caller.restype = C.c_bool
+    lib.pool_backend_runs_on_caller.argtypes = [C.c_char_p]
     lib.pool_strerror.restype = C.c_char_p
     return pycalls.bind(lib)
 

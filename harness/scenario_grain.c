@@ -13,11 +13,6 @@
 
 #define NWORK ((size_t)VOCAB_GRAIN_WORKS)
 
-/* The backend whose target records the serial reference. pools has no trait
- * that tells it from the other backends without workers of ours (openmp and
- * tbb run their own runtimes), so it is named here, once. */
-#define SERIAL_REFERENCE "serial"
-
 typedef struct grain_ctx {
   pool *p;
   const harness *h;
@@ -54,7 +49,8 @@ static double reference(harness *h, int threads, size_t w) {
   }
   if (isnan(ref.ns[w])) {
     grain_ctx g = {NULL, h, (size_t)8 * (size_t)threads, harness_work_iters(h, vocab_grain_work_ns[w])};
-    harness_key k = {"grain", SERIAL_REFERENCE, "default", threads, g.items, vocab_grain_work_ns[w]};
+    harness_key k = {"grain", scenario_serial_backend(), "default", threads, g.items,
+                     vocab_grain_work_ns[w]};
     harness_result r;
     if (harness_measure(h, serial_batch, &g, &r) != 0) return NAN;
     harness_extra ex[] = {{"overhead_ns", 0}, {"ideal_ns", r.median}, {"speedup", 1},
@@ -83,7 +79,7 @@ static void grain_extras(const harness *h, double median, double ideal, double s
 static int run(harness *h, const target *t, summary_row *row) {
   size_t items = (size_t)8 * (size_t)t->threads;
   size_t per_thread = (items + (size_t)t->threads - 1) / (size_t)t->threads;
-  if (strcmp(t->backend, SERIAL_REFERENCE) == 0) { /* the reference is its record */
+  if (pool_backend_runs_on_caller(t->backend)) { /* the reference is its record */
     for (size_t w = 0; w < NWORK; w++) reference(h, t->threads, w);
     return 0;
   }
@@ -142,7 +138,7 @@ static int ab_references(const char **out, int max) {
   int n = 0;
   for (int i = 0; i < pool_backend_count() && n < max; i++) {
     const char *b = pool_backend_at(i);
-    if (!pool_backend_has_workers(b) && strcmp(b, SERIAL_REFERENCE) != 0) out[n++] = b;
+    if (!pool_backend_has_workers(b) && !pool_backend_runs_on_caller(b)) out[n++] = b;
   }
   return n;
 }
@@ -173,7 +169,7 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
   size_t per_thread = (items + (size_t)t->threads - 1) / (size_t)t->threads;
   const char *refs[AB_MAX_ARMS];
   int arms_n = 2 + ab_references(refs, AB_MAX_ARMS - 2);
-  target arms[AB_MAX_ARMS] = {{SERIAL_REFERENCE, "default", t->threads}, *t};
+  target arms[AB_MAX_ARMS] = {{scenario_serial_backend(), "default", t->threads}, *t};
   for (int a = 2; a < arms_n; a++) arms[a] = (target){refs[a - 2], "default", t->threads};
   pool *pools[AB_MAX_ARMS] = {NULL};
   for (int a = 1; a < arms_n; a++) {

@@ -98,6 +98,12 @@ void scenario_release(pool *p) {
 }
 
 bool applies_all(const char *backend) { (void)backend; return true; }
+
+const char *scenario_serial_backend(void) {
+  for (int i = 0; i < pool_backend_count(); i++)
+    if (pool_backend_runs_on_caller(pool_backend_at(i))) return pool_backend_at(i);
+  return "serial"; /* unreachable: the table always has the reference */
+}
 bool applies_workers(const char *backend) { return pool_backend_has_workers(backend); }
 
 int scenario_pool_extras(const pool *p, const pool_stats_t *a, const pool_stats_t *b,

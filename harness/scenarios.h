@@ -48,6 +48,8 @@ void scenario_record_begin(harness *h, json *j, const char *type,
 void scenario_error(harness *h, const target *t, const char *scenario,
                     const char *fmt, ...);
 bool applies_all(const char *backend);
+/* The serial reference's backend name (pools' runs_on_caller trait). */
+const char *scenario_serial_backend(void);
 bool applies_workers(const char *backend); /* our pools with worker threads */
 /* Fills extras from the stats delta of a measurement: caller_share,
  * wakes_per_call, inline_share, and the pool's spin_budget_ns (0 when cold or

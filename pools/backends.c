@@ -52,3 +52,8 @@ bool pool_backend_has_workers(const char *name) {
   const pool_backend *b = pool_backend_find(name);
   return b && b->wait != NULL;
 }
+
+bool pool_backend_runs_on_caller(const char *name) {
+  const pool_backend *b = pool_backend_find(name);
+  return b && b->wait == NULL && b->run == NULL;
+}

@@ -95,6 +95,9 @@ const char *pool_backend_describe(const char *name); /* NULL if unknown */
 /* Whether the backend runs the shared worker core, i.e. has warm and cold
  * modes, a start-up timeline and per-worker state. */
 bool pool_backend_has_workers(const char *name);
+/* Whether every call runs on its caller (no workers, no runtime of its own):
+ * the serial reference that parallel figures are measured against. */
+bool pool_backend_runs_on_caller(const char *name);
 
 #ifdef __cplusplus
 }
