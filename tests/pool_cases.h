@@ -1,0 +1,50 @@
+/* What the pool test cases share (test_pools.c): the backend under test,
+ * a pool maker, a counting body, and the cases, grouped by what they check
+ * (pool_cases_contract.c: the pool contract; pool_cases_scheduling.c: that
+ * workers take part and give their CPU back). */
+#ifndef POOLBENCH_POOL_CASES_H
+#define POOLBENCH_POOL_CASES_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pool.h"
+#include "pool_watch.h"
+
+extern const char *backend; /* the one under test */
+
+pool *make(int threads, int warm);
+/* Waits (bounded) until every worker is ready, so calls really run in parallel. */
+void await_ready(pool *p);
+/* Waits (bounded) until every worker publishes state s. */
+bool await_state(pool *p, pool_worker_state s);
+
+/* A counting body: one counter per item, bounds checked per chunk. */
+typedef struct counts {
+  _Atomic uint32_t *hits;
+  size_t begin, end, grain;
+  _Atomic int bad_chunk;
+} counts;
+void count_body(void *ctx, size_t b, size_t e);
+counts *counts_new(size_t begin, size_t end, size_t grain);
+void counts_free(counts *c);
+/* Every counter equals `want`; reports the first index that does not. */
+void expect_hits(counts *c, uint32_t want, const char *what);
+void nop_body(void *ctx, size_t b, size_t e);
+
+void case_coverage(void);
+void case_back_to_back(void);
+void case_concurrent(void);
+void case_nested(void);
+void case_toggle(void);
+void case_create_destroy(void);
+void case_destroy_warm(void);
+void case_participation(void);
+void case_shared_cpu(void);
+void case_solo(void);
+void case_bad_input(void);
+void case_protocol(void);
+
+#endif
