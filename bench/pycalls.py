@@ -10,8 +10,9 @@ poolbench_abi_size) and the delay kernel harness_spin_iters.
 import ctypes as C
 import functools
 
-# W, ns of work per item, of every grain sweep run from Python.
-WORK_NS = [0, 100, 300, 1000, 3000, 10000, 30000, 100000]
+# W, ns of work per item, of every grain sweep run from Python: the C
+# vocabulary's list (harness/vocabulary.c), filled in place by bind().
+WORK_NS = []
 CALLBACK = C.CFUNCTYPE(C.c_int, C.c_int)
 CALLBACKS_PER_CALL = 100
 # In the order of poolbench_abi_size(); the types that cross into C are the
@@ -31,6 +32,11 @@ def bind(lib):
     lib.poolbench_abi_size.restype = C.c_int
     lib.harness_spin_iters.argtypes = [C.c_uint64]
     lib.harness_spin_iters.restype = None
+    lib.vocab_grain_work_count.restype = C.c_size_t
+    lib.vocab_grain_work_at.argtypes = [C.c_size_t]
+    lib.vocab_grain_work_at.restype = C.c_double
+    works = (lib.vocab_grain_work_at(i) for i in range(lib.vocab_grain_work_count()))
+    WORK_NS[:] = [int(w) if w.is_integer() else w for w in works]
     return lib
 
 

@@ -24,6 +24,19 @@ struct harness {
   double spin_rt_ns, futex_rt_ns;
 };
 
+/* The header fields `grain_work_ns` and `references`: what a reader needs to
+ * read the run's records without a copy of the vocabulary. */
+static void write_vocabulary(json *j) {
+  json_arr_begin(j, "grain_work_ns");
+  for (size_t i = 0; i < VOCAB_GRAIN_WORKS; i++) json_num(j, NULL, vocab_grain_work_ns[i]);
+  json_arr_end(j);
+  /* Keyed by the unit: spin_rt_units and futex_rt_units are in these. */
+  json_key_obj_begin(j, "references");
+  json_str(j, "spin", VOCAB_SPIN_REFERENCE);
+  json_str(j, "futex", VOCAB_FUTEX_REFERENCE);
+  json_obj_end(j);
+}
+
 harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   harness *h = calloc(1, sizeof *h);
   if (!h) {
@@ -71,7 +84,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   for (int i = 0; i < pool_backend_count(); i++)
     json_str(&j, pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
   json_obj_end(&j);
-  vocab_header(&j);
+  write_vocabulary(&j);
   json_key_obj_begin(&j, "options");
   json_int(&j, "threads", o->threads);
   json_int(&j, "reps", h->o.reps);

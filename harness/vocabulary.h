@@ -8,8 +8,6 @@
 
 #include <stddef.h>
 
-#include "json.h"
-
 /* W, ns of work per item, of every grain sweep, ascending. */
 #define VOCAB_GRAIN_WORKS 8
 extern const double vocab_grain_work_ns[VOCAB_GRAIN_WORKS];
@@ -18,7 +16,9 @@ extern const double vocab_grain_work_ns[VOCAB_GRAIN_WORKS];
 #define VOCAB_SPIN_REFERENCE "spin_pingpong"
 #define VOCAB_FUTEX_REFERENCE "futex_pingpong"
 
-/* Adds the header fields `grain_work_ns` and `references`. */
-void vocab_header(json *j);
+/* The W list for callers through ctypes (bench/pycalls.py): its length, and
+ * its i-th value (-1 past the end). */
+size_t vocab_grain_work_count(void);
+double vocab_grain_work_at(size_t i);
 
 #endif
