@@ -42,3 +42,35 @@ stats stats_of(const double *x, size_t n) {
   free(s);
   return r;
 }
+
+/* P(B = i) for B ~ binomial(n, 1/2), in logs so that large n cannot
+ * underflow 2^-n. */
+static double half_binomial_pmf(size_t n, size_t i) {
+  return exp(lgamma((double)n + 1) - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) -
+             (double)n * log(2.0));
+}
+
+stats_interval stats_median_ci(const double *x, size_t n) {
+  stats_interval ci = {0};
+  if (n == 0) return ci;
+  double *s = malloc(n * sizeof *s);
+  if (!s) return ci;
+  memcpy(s, x, n * sizeof *s);
+  stats_sort(s, n);
+  /* coverage(k) = 1 - 2 P(B < k): it falls as k rises, so the first k
+   * below the target ends the search. */
+  size_t best = 1;
+  double tail = 0, best_level = -1;
+  for (size_t k = 1; 2 * k <= n + 1; k++) {
+    tail += half_binomial_pmf(n, k - 1);
+    double level = fmax(0, 1 - 2 * tail);
+    if (k == 1) best_level = level;
+    if (level < STATS_CI_TARGET) break;
+    best = k, best_level = level;
+  }
+  ci.lo = s[best - 1];
+  ci.hi = s[n - best];
+  ci.level = best_level;
+  free(s);
+  return ci;
+}

@@ -56,6 +56,42 @@ int main(void) {
     double want[] = {-1, 0, 2, 2, 3};
     CHECK(memcmp(x, want, sizeof x) == 0, "sort");
   }
+  {
+    /* The median's interval: n = 10 takes ranks 2 and 9, coverage
+     * 1 - 2 (1 + 10) / 2^10. */
+    double x[] = {10, 3, 7, 1, 9, 2, 8, 4, 6, 5};
+    stats_interval ci = stats_median_ci(x, 10);
+    CHECK(ci.lo == 2 && ci.hi == 9, "n=10 ranks: [%g, %g]", ci.lo, ci.hi);
+    CHECK(NEAR(ci.level, 0.978515625), "n=10 level %.9f", ci.level);
+    CHECK(x[0] == 10, "input must not be reordered");
+    /* n = 5: even [min, max] covers only 1 - 2/32: it is returned anyway. */
+    ci = stats_median_ci(x, 5);
+    CHECK(ci.lo == 1 && ci.hi == 10 && NEAR(ci.level, 0.9375), "n=5: [%g, %g] %g", ci.lo, ci.hi, ci.level);
+    /* n = 6: [min, max] is the first pair to reach the target. */
+    ci = stats_median_ci(x, 6);
+    CHECK(ci.lo == 1 && ci.hi == 10 && NEAR(ci.level, 0.96875), "n=6: %g", ci.level);
+    /* Tiny n: [min, max], coverage 1 - 2/2^n (a single sample covers nothing). */
+    ci = stats_median_ci(x, 3);
+    CHECK(ci.lo == 3 && ci.hi == 10 && NEAR(ci.level, 0.75), "n=3: [%g, %g] %g", ci.lo, ci.hi, ci.level);
+    ci = stats_median_ci(x, 2);
+    CHECK(ci.lo == 3 && ci.hi == 10 && NEAR(ci.level, 0.5), "n=2: %g", ci.level);
+    ci = stats_median_ci(x, 1);
+    CHECK(ci.lo == 10 && ci.hi == 10 && ci.level == 0, "n=1: %g", ci.level);
+    ci = stats_median_ci(NULL, 0);
+    CHECK(ci.lo == 0 && ci.hi == 0 && ci.level == 0, "n=0");
+  }
+  {
+    /* Larger n, against exact binomial sums: n = 100 takes ranks 40 and 61;
+     * n = 2000 (2^-2000 underflows a double) ranks 956 and 1045. */
+    static double x[2000];
+    for (int i = 0; i < 2000; i++) x[i] = 2000 - i;
+    stats_interval ci = stats_median_ci(x + 1900, 100); /* 100..1 */
+    CHECK(ci.lo == 40 && ci.hi == 61 && fabs(ci.level - 0.9647997997822951) < 1e-9,
+          "n=100: [%g, %g] %.12f", ci.lo, ci.hi, ci.level);
+    ci = stats_median_ci(x, 2000);
+    CHECK(ci.lo == 956 && ci.hi == 1045 && fabs(ci.level - 0.9534471795082162) < 1e-9,
+          "n=2000: [%g, %g] %.12f", ci.lo, ci.hi, ci.level);
+  }
   printf("ok stats\n");
   return 0;
 }
