@@ -120,6 +120,9 @@ const entry *gate_lookup(const side *s, const char *key, size_t *n);
 
 /* compare.c: a row and a verdict per key in both sides, and the counts. */
 void gate_compare(gate *g);
+/* noise.c: a platform whose references drifted or spread is noisy: its keys
+ * whose raw median moved by the threshold become insufficient, with why. */
+void gate_mark_noisy(gate *g);
 const char *gate_ref_name(ref_kind k);
 
 /* output.c */

@@ -19,6 +19,7 @@ int main(int argc, char **argv) {
   gate_load(&g);
   gate_check_same_machine(&g);
   gate_compare(&g);
+  gate_mark_noisy(&g);
 
   int code = 0;
   const char *verdict = "clean", *title = "clean";
@@ -29,7 +30,7 @@ int main(int argc, char **argv) {
   } else if (g.count[V_INSUFFICIENT]) {
     code = 2;
     verdict = "undecided";
-    title = "undecided (too few samples or a missing reference)";
+    title = "undecided (too few samples, a missing reference or a noisy run)";
   }
   gate_print_table(&g);
   if (g.opt.markdown) gate_write_markdown(&g, title);

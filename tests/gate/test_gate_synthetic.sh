@@ -171,6 +171,22 @@ check "two runs of 5 samples a side: pooled, regression found" 1 "REGRESSION: $K
 check "files listed with --" 1 "REGRESSION: $K" \
   -- "$tmp/b2/native-1.ndjson" "$tmp/b2/native-2.ndjson" -- "$tmp/c2"
 
+# A noisy run is undecided, never a regression: the spin reference moved
+# x3 between the sides, or the current runs' references spread x2.
+R=native/pingpong/spin_pingpong/default/2/1/0
+gen "$tmp/drift.ndjson" --seed 20 --shift "$R=3" --shift "$K=1.40"
+check "spin reference x3 and +40% on a key: undecided (noisy), exit 2" 2 "$K .*insufficient" \
+  'gate: 0 regressions' -- --json "$tmp/drift.json" "$tmp/base.ndjson" "$tmp/drift.ndjson"
+field "$tmp/drift.json" "$K" reason | grep -q 'noisy: native spin round trip' ||
+  { echo "FAIL: the noisy key does not say why"; fail=1; }
+mkdir "$tmp/c3"
+gen "$tmp/c3/native-1.ndjson" --seed 21 --n 5 --shift "$K=1.5"
+gen "$tmp/c3/native-2.ndjson" --seed 22 --n 5 --shift "$K=1.5" --shift "$R=2"
+check "current runs' references spread x2 (baseline x1): undecided, exit 2" 2 \
+  'gate: 0 regressions' -- --json "$tmp/spread.json" "$tmp/b2" "$tmp/c3"
+field "$tmp/spread.json" "$K" reason | grep -q 'spread' ||
+  { echo "FAIL: the spread key does not say why"; fail=1; }
+
 # Platforms are part of the key: a node run next to a native one.
 gen "$tmp/node.ndjson" --seed 16 --platform node
 gen "$tmp/node_slow.ndjson" --seed 17 --platform node --shift node/dispatch/spin/warm/2/2/0=1.5

@@ -1,0 +1,91 @@
+/* Noisy runs: EPCC rejects a run whose references are not steady, and so
+ * does the gate. A platform is noisy when its spin round trip (the reference
+ * most keys are normalized by) moved between the sides by more than
+ * NOISE_DRIFT either way, or when the current runs' references spread more
+ * than the baseline's do (max/min over runs above NOISE_SPREAD_FLOOR and
+ * above NOISE_SPREAD_GROWTH times the baseline's). Then a change on that
+ * platform may come from the machine, not the code, and normalizing by a
+ * reference that jumped can hide a real one as well as fake one: every key
+ * whose raw median moved by its threshold or more becomes "undecided"
+ * (exit 2) with the reason, never a regression nor a silent "ok". Keys
+ * that did not move, and the references themselves, are reported as usual. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gate.h"
+
+#define NOISE_DRIFT 2.0          /* x or 1/x between the sides' medians */
+#define NOISE_SPREAD_FLOOR 1.5   /* max/min of one side's runs */
+#define NOISE_SPREAD_GROWTH 2.0  /* over the baseline's spread */
+
+/* The spin references of a platform's runs on one side: median, min, max of
+ * the runs' reference medians; 0 when none. */
+typedef struct {
+  size_t n;
+  double min, max, v[64];
+} refs;
+
+static void refs_of(const side *s, const char *platform, refs *out) {
+  memset(out, 0, sizeof *out);
+  for (size_t i = 0; i < s->n_files; i++) {
+    const record_file *f = &s->files[i];
+    if (strcmp(f->platform, platform) != 0) continue;
+    for (size_t j = 0; j < f->n_m; j++) {
+      const measurement *m = &f->m[j];
+      if (strcmp(m->scenario, "pingpong") || strcmp(m->backend, gate_ref_name(REF_SPIN)) ||
+          !(m->median > 0) || out->n == sizeof out->v / sizeof *out->v)
+        continue;
+      out->min = out->n ? fmin(out->min, m->median) : m->median;
+      out->max = out->n ? fmax(out->max, m->median) : m->median;
+      out->v[out->n++] = m->median;
+    }
+  }
+}
+
+static double median(const refs *r) {
+  double v[64];
+  memcpy(v, r->v, r->n * sizeof *v);
+  for (size_t i = 1; i < r->n; i++) /* a handful of runs: insertion sort */
+    for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+      double t = v[j];
+      v[j] = v[j - 1];
+      v[j - 1] = t;
+    }
+  return r->n % 2 ? v[r->n / 2] : (v[r->n / 2 - 1] + v[r->n / 2]) / 2;
+}
+
+/* Why the platform is noisy (written to why), or 0 when it is not. */
+static int noisy(const gate *g, const char *platform, char *why, size_t len) {
+  refs a, b;
+  refs_of(&g->base, platform, &a);
+  refs_of(&g->cur, platform, &b);
+  if (!a.n || !b.n) return 0; /* no reference: those keys are insufficient already */
+  double ma = median(&a), mb = median(&b), drift = mb / ma;
+  if (drift > NOISE_DRIFT || drift < 1 / NOISE_DRIFT) {
+    snprintf(why, len, "noisy: %s spin round trip %.0f ns -> %.0f ns (x%.2f between the sides)",
+             platform, ma, mb, drift);
+    return 1;
+  }
+  double sa = a.max / a.min, sb = b.max / b.min;
+  if (sb > NOISE_SPREAD_FLOOR && sb > NOISE_SPREAD_GROWTH * sa) {
+    snprintf(why, len, "noisy: %s spin round trips of the current runs spread x%.2f (baseline x%.2f)",
+             platform, sb, sa);
+    return 1;
+  }
+  return 0;
+}
+
+void gate_mark_noisy(gate *g) {
+  for (size_t i = 0; i < g->n_rows; i++) {
+    row *r = &g->rows[i];
+    if (r->v != V_REGRESSION && r->v != V_IMPROVEMENT && r->v != V_OK) continue;
+    if (isnan(r->raw_change) || !(fabs(r->raw_change) >= r->threshold)) continue;
+    char why[sizeof r->reason];
+    if (!noisy(g, r->old->m->platform, why, sizeof why)) continue;
+    g->count[r->v]--;
+    r->v = V_INSUFFICIENT;
+    g->count[r->v]++;
+    snprintf(r->reason, sizeof r->reason, "%s", why);
+  }
+}
