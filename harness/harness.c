@@ -235,6 +235,12 @@ void harness_emit(harness *h, const harness_key *k, const char *unit,
   json_num(&j, "min", r->min);
   json_num(&j, "max", r->max);
   json_num(&j, "mean", r->mean);
+  /* Every median goes out with its interval: a reader ranks two figures
+   * only where their intervals do not overlap. */
+  stats_interval ci = stats_median_ci(r->samples, (size_t)r->n);
+  json_num(&j, "ci_lo", ci.lo);
+  json_num(&j, "ci_hi", ci.hi);
+  json_num(&j, "ci_level", ci.level);
   json_int(&j, "n", r->n);
   json_int(&j, "inner", (int64_t)r->inner);
   bool time_unit = strcmp(unit, "ns") == 0;

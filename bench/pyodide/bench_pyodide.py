@@ -27,7 +27,10 @@ import poolbench_host as host
 import pycalls
 
 SIDE_MAGIC = 0x706F6F6C
-STATS = ["median", "mad", "min", "max", "mean", "p50", "p90", "p99", "p999"]
+STATS = ["median", "mad", "min", "max", "mean", "p50", "p90", "p99", "p999",
+         "ci_lo", "ci_hi", "ci_level"]
+# What a measurement record carries of them (the percentiles are latency's).
+RECORD_STATS = STATS[:5] + STATS[9:]
 
 
 class Fatal(Exception):
@@ -102,17 +105,20 @@ class Run:
             inner = int(inner * grow + 0.999)
             t = timed(op, inner)
         samples = [timed(op, inner) / inner for _ in range(self.reps)][1:]
-        out = (C.c_double * len(STATS))()
+        out = (C.c_double * len(STATS))(*[float("nan")] * len(STATS))
         if self.lib.poolbench_stats((C.c_double * len(samples))(*samples), len(samples), out):
             raise Fatal("out of memory in poolbench_stats")
         st = dict(zip(STATS, out))
+        if st["ci_level"] != st["ci_level"]:  # NaN: an older module wrote fewer
+            raise Fatal("the side module's poolbench_stats gives no median interval: "
+                        "rebuild it (make build-pyodide)")
         rec = {"type": "measurement", "platform": self.platform, "scenario": scenario,
                "backend": backend, "mode": "default", "threads": 1, "items": items,
                "work_ns": float(work), "unit": "ns", "n": len(samples), "inner": inner,
                "spin_rt_units": None, "futex_rt_units": None, "samples": samples,
                "flags": ["no_threads"] + (["below_timer_resolution"]
                                           if t < 1000 * self.step_ns else [])}
-        rec.update({k: st[k] for k in STATS[:5]})
+        rec.update({k: st[k] for k in RECORD_STATS})
         if extras:
             rec.update(extras(st["median"]))
         self.emit(rec)

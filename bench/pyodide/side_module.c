@@ -29,7 +29,8 @@ double poolbench_calibrate(double timer_step_ns, char *err, int errlen) {
 }
 
 /* The harness's statistics of x[0..n): out = median, mad, min, max, mean,
- * p50, p90, p99, p99.9. Returns -1 when out of memory. */
+ * p50, p90, p99, p99.9, and the median's interval ci_lo, ci_hi, ci_level
+ * (what harness_emit writes). Returns -1 when out of memory. */
 int poolbench_stats(const double *x, int n, double *out) {
   stats s = stats_of(x, (size_t)n);
   double *sorted = malloc((size_t)(n > 0 ? n : 1) * sizeof *sorted);
@@ -39,6 +40,8 @@ int poolbench_stats(const double *x, int n, double *out) {
   const double q[] = {0.5, 0.9, 0.99, 0.999};
   out[0] = s.median, out[1] = s.mad, out[2] = s.min, out[3] = s.max, out[4] = s.mean;
   for (int i = 0; i < 4; i++) out[5 + i] = n ? stats_quantile_sorted(sorted, (size_t)n, q[i]) : 0;
+  stats_interval ci = stats_median_ci(x, (size_t)n);
+  out[9] = ci.lo, out[10] = ci.hi, out[11] = ci.level;
   free(sorted);
   return 0;
 }
