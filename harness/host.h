@@ -18,6 +18,11 @@ void sink_close(void);
 
 /* The record's platform name: "native", "node", "chrome". */
 const char *host_platform(void);
+/* Whether plat_now_ns() read on two threads compares (one clock, one
+ * origin): natively and under Node yes; in a browser every worker has its own
+ * performance.now() origin, only roughly aligned, so a time taken on a worker
+ * does not compare at the microsecond. */
+bool host_threads_share_clock(void);
 /* The most threads a pool may have here (Wasm: the pre-created workers). */
 int host_max_threads(void);
 /* Threads started ahead of need (Wasm: the pthread pool; natively 0, where

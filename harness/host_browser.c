@@ -82,6 +82,10 @@ void sink_close(void) { sink_ok = 0; }
 
 const char *host_platform(void) { return "chrome"; }
 
+/* A worker's clock is its performance.now() less an offset guessed from a
+ * message's send time, off by the message's latency. */
+bool host_threads_share_clock(void) { return false; }
+
 int host_mkdirs(const char *path, char *err, size_t errlen) {
   (void)path, (void)err, (void)errlen; /* the driver made the run directory */
   return 0;

@@ -134,6 +134,9 @@ void sink_close(void) {
 
 const char *host_platform(void) { return "node"; }
 
+/* Emscripten's clock under Node is process.hrtime() on every thread. */
+bool host_threads_share_clock(void) { return true; }
+
 int64_t host_cpu_time_ns(void) { return (int64_t)(js_cpu_time_us() * 1000.0); }
 
 int host_mkdirs(const char *path, char *err, size_t errlen) {

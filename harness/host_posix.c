@@ -101,6 +101,8 @@ void sink_close(void) {
 
 const char *host_platform(void) { return "native"; }
 
+bool host_threads_share_clock(void) { return true; }
+
 int host_max_threads(void) { return POOL_MAX_THREADS; }
 
 int host_pre_created_threads(void) { return 0; }

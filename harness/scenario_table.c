@@ -5,10 +5,11 @@
 
 extern const scenario scenario_pingpong, scenario_dispatch, scenario_grain,
     scenario_latency, scenario_startup, scenario_idle_cpu, scenario_bursts,
-    scenario_many_items, scenario_grain_ab;
+    scenario_many_items, scenario_grain_ab, scenario_forkjoin, scenario_forkjoin_spaced;
 
 static const scenario *const table[] = {
-    &scenario_pingpong, &scenario_dispatch, &scenario_grain,
+    &scenario_pingpong, &scenario_dispatch, &scenario_forkjoin,
+    &scenario_forkjoin_spaced, &scenario_grain,
     &scenario_latency,  &scenario_startup,  &scenario_idle_cpu,
     &scenario_bursts,   &scenario_many_items, &scenario_grain_ab,
 };

@@ -18,7 +18,7 @@ typedef struct target {
 /* What the human summary shows per target; NaN where not measured. */
 typedef struct summary_row {
   const char *backend, *mode;
-  double dispatch_ns, p50_ns, p99_ns, p999_ns, breakeven_ns, startup_ns,
+  double dispatch_ns, forkjoin_ns, worker_share, p50_ns, p99_ns, p999_ns, breakeven_ns, startup_ns,
       idle_cores, caller_share;
   bool breakeven_never;
 } summary_row;

@@ -31,8 +31,11 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
   target targets[SUITE_MAX * 2];
   int nt = targets_of(plan, targets);
   for (int i = 0; i < nt; i++) {
-    rows[i] = (summary_row){targets[i].backend, targets[i].mode, NAN, NAN, NAN,
-                            NAN, NAN, NAN, NAN, NAN, false};
+    rows[i] = (summary_row){.backend = targets[i].backend, .mode = targets[i].mode,
+                            .dispatch_ns = NAN, .forkjoin_ns = NAN, .worker_share = NAN,
+                            .p50_ns = NAN, .p99_ns = NAN, .p999_ns = NAN,
+                            .breakeven_ns = NAN, .startup_ns = NAN, .idle_cores = NAN,
+                            .caller_share = NAN};
   }
   *nrows = nt;
 
@@ -88,18 +91,26 @@ static void fmt_ns(char *buf, size_t n, double v) {
   else snprintf(buf, n, "%.2f ms", v / 1e6);
 }
 
+/* Prints a share as a percentage, or "-". */
+static void fmt_share(char *buf, size_t n, double v) {
+  if (isnan(v)) snprintf(buf, n, "-");
+  else snprintf(buf, n, "%.0f%%", v * 100);
+}
+
 void suite_print_summary(FILE *out, harness *h, const summary_row *rows, int n) {
   char a[24], b[24];
   fmt_ns(a, sizeof a, harness_spin_rt_ns(h));
   fmt_ns(b, sizeof b, harness_futex_rt_ns(h));
   fprintf(out, "\nplatform %s, P = %d; same-run references: spin round trip %s, futex round trip %s\n\n",
           harness_platform(h), harness_opts(h)->threads, a, b);
-  fprintf(out, "%-12s %-7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", "backend",
-          "mode", "dispatch", "x spin", "p50", "p99", "p99.9", "break-even",
-          "startup", "idle cpu", "caller");
+  fprintf(out, "%-12s %-7s %10s %7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", "backend",
+          "mode", "forkjoin", "workers", "dispatch", "x spin", "p50", "p99", "p99.9",
+          "break-even", "startup", "idle cpu", "caller");
   for (int i = 0; i < n; i++) {
     const summary_row *r = &rows[i];
-    char d[24], p50[24], p99[24], p999[24], be[24], st[24], idle[16], xs[16], cs[16];
+    char fj[24], ws[16], d[24], p50[24], p99[24], p999[24], be[24], st[24], idle[16], xs[16], cs[16];
+    fmt_ns(fj, sizeof fj, r->forkjoin_ns);
+    fmt_share(ws, sizeof ws, r->worker_share);
     fmt_ns(d, sizeof d, r->dispatch_ns);
     fmt_ns(p50, sizeof p50, r->p50_ns);
     fmt_ns(p99, sizeof p99, r->p99_ns);
@@ -112,12 +123,13 @@ void suite_print_summary(FILE *out, harness *h, const summary_row *rows, int n) 
     double spin = harness_spin_rt_ns(h);
     if (isnan(r->dispatch_ns) || spin <= 0) snprintf(xs, sizeof xs, "-");
     else snprintf(xs, sizeof xs, "%.1f", r->dispatch_ns / spin);
-    if (isnan(r->caller_share)) snprintf(cs, sizeof cs, "-");
-    else snprintf(cs, sizeof cs, "%.0f%%", r->caller_share * 100);
-    fprintf(out, "%-12s %-7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", r->backend,
-            r->mode, d, xs, p50, p99, p999, be, st, idle, cs);
+    fmt_share(cs, sizeof cs, r->caller_share);
+    fprintf(out, "%-12s %-7s %10s %7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", r->backend,
+            r->mode, fj, ws, d, xs, p50, p99, p999, be, st, idle, cs);
   }
-  fprintf(out, "\ndispatch: median per call, empty body over P items; x spin: in spin round trips;\n"
+  fprintf(out, "\nforkjoin: median per call in which every thread takes part (P items that wait for each other);\n"
+               "workers: share of its items run by threads other than the caller ((P-1)/P when all joined);\n"
+               "dispatch: median per call, empty body over P items (the caller may run them all); x spin: in spin round trips;\n"
                "p50..p99.9: single calls; break-even: smallest W (ns per item) where P threads beat serial;\n"
                "idle cpu: share of one core burnt while idle; caller: share of dispatch items run by the caller.\n");
 }
