@@ -23,7 +23,8 @@ static struct {
   _Atomic int fired; /* exit code requested, 0: none */
   pthread_mutex_t lock; /* guards the job and the watched pool */
   _Atomic uint64_t job; /* bumped per job; the watchdog times it on its own clock */
-  char scenario[32], backend[32], mode[16];
+  _Atomic uint64_t slept_ns; /* the job's deliberate sleeps so far: not counted */
+  char scenario[32], backend[32], mode[16], arm[32];
   pool *watched;
 } wd = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -36,14 +37,26 @@ void watchdog_job(const char *scenario, const char *backend, const char *mode) {
   copy(wd.scenario, sizeof wd.scenario, scenario);
   copy(wd.backend, sizeof wd.backend, backend);
   copy(wd.mode, sizeof wd.mode, mode);
+  wd.arm[0] = 0;
+  atomic_store(&wd.slept_ns, 0);
   atomic_fetch_add(&wd.job, 1);
   pthread_mutex_unlock(&wd.lock);
 }
 
-void watchdog_watch(pool *p) {
+void watchdog_watch_arm(pool *p, const char *arm) {
   pthread_mutex_lock(&wd.lock);
   wd.watched = p;
+  snprintf(wd.arm, sizeof wd.arm, "%s", arm ? arm : "");
   pthread_mutex_unlock(&wd.lock);
+}
+
+void watchdog_watch(pool *p) { watchdog_watch_arm(p, NULL); }
+
+/* Credited before sleeping, so the watchdog never counts the sleep under way;
+ * a duration, so the two threads' clocks need not compare. */
+void watchdog_sleep(uint64_t ns) {
+  atomic_fetch_add(&wd.slept_ns, ns);
+  plat_sleep_ns(ns);
 }
 
 /* Runs on the submitting thread between its sliced waits: the thread that
@@ -72,8 +85,10 @@ static void dump(double elapsed_s) {
   json_str(&j, "mode", wd.mode);
   json_num(&j, "deadline_s", (double)wd.deadline_ns / 1e9);
   json_num(&j, "elapsed_s", elapsed_s);
-  err_line("poolbench: watchdog: %s %s %s exceeded its %.0f s deadline (%.1f s); thread states:\n",
-           wd.scenario, wd.backend, wd.mode, (double)wd.deadline_ns / 1e9, elapsed_s);
+  if (wd.arm[0]) json_str(&j, "arm", wd.arm);
+  err_line("poolbench: watchdog: %s %s %s%s%s exceeded its %.0f s deadline (%.1f s); thread states:\n",
+           wd.scenario, wd.backend, wd.mode, wd.arm[0] ? ", in arm " : "", wd.arm,
+           (double)wd.deadline_ns / 1e9, elapsed_s);
   pool *p = wd.watched;
   if (p) {
     uint32_t gen, done;
@@ -120,8 +135,10 @@ static void *watch(void *arg) {
       start = now;
       continue;
     }
-    if (job && now - start > wd.deadline_ns && !atomic_load(&wd.stop)) {
-      dump((double)(now - start) / 1e9);
+    uint64_t slept = atomic_load(&wd.slept_ns), ran = now - start;
+    ran = ran > slept ? ran - slept : 0;
+    if (job && ran > wd.deadline_ns && !atomic_load(&wd.stop)) {
+      dump((double)ran / 1e9);
       atomic_store(&wd.fired, WATCHDOG_EXIT_CODE);
       host_exit_now(WATCHDOG_EXIT_CODE);
       return NULL;

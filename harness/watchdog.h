@@ -17,6 +17,13 @@ int watchdog_start(harness *h, double deadline_s);
 void watchdog_job(const char *scenario, const char *backend, const char *mode);
 /* The pool a dump shows (NULL: none). Call with NULL before destroying it. */
 void watchdog_watch(pool *p);
+/* The same, for a job that drives several pools in turn: the dump also names
+ * the `arm` (the backend) it was in. watchdog_watch clears it. */
+void watchdog_watch_arm(pool *p, const char *arm);
+/* Sleeps ns on purpose: a job's deliberate sleeps do not count against its
+ * deadline, which bounds what it computes and waits for, not how long it
+ * chose to pause (a job that settles between samples would trip under load). */
+void watchdog_sleep(uint64_t ns);
 void watchdog_stop(void);
 
 #endif
