@@ -1,8 +1,9 @@
 """Findings: sentences generated from the records, each backed by a number
 that appears in the report. Nothing here is written by hand about results."""
 from ratios import ratios
-from references import spin_rt
-from vocab import SERIAL_BACKEND, TIMER_LIMITED, WASM, is_serial, label, ns
+from references import ROUND_TRIPS, noise, usable
+from vocab import (CPYTHON, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, TIMER_LIMITED, WASM, interval,
+                   is_serial, label, not_joined, ns, overlap)
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
 
@@ -29,16 +30,61 @@ def compress(wins):
     return runs
 
 
+def ranking(ms, rt, unit):
+    """The cheapest of ms in the reference's units, the ones whose intervals
+    overlap its (tied: the run cannot order them) and the next one after."""
+    ms = sorted(ms, key=lambda m: m["median"])
+    best = ms[0]
+    units = f" = {best['median'] / rt:.2f} {ROUND_TRIPS[unit]}s" if rt else ""
+    text = f"`{label(best)}` at {interval(best)}{units}"
+    tied = [m for m in ms[1:] if overlap(best, m)]
+    if tied:
+        text += "; tied with " + ", ".join(f"`{label(m)}` at {interval(m)}" for m in tied) + " (intervals overlap)"
+    rest = [m for m in ms[1:] if m not in tied]
+    if rest:
+        text += f"; then `{label(rest[0])}` at {interval(rest[0])}"
+    return text
+
+
+def fork_joins(name, p, noisy):
+    """The pool's headline: what a call that every thread joins costs, back
+    to back and after an idle millisecond; never an empty dispatch."""
+    out = []
+    if name != CPYTHON and p.find(DISPATCH) and not p.find(FORKJOIN):  # CPython's rows are no C pool's
+        out.append(f"**{name}**: no `{FORKJOIN}` records (a run older than the scenario): no fork-join "
+                   "cost to report; an empty `dispatch` is none.")
+    for scen, what, unit in ((FORKJOIN, "cheapest fork-join (every thread joins)", "spin"),
+                             (FORKJOIN_SPACED, "cheapest fork-join 1 ms after the last (threads asleep)", "futex")):
+        ms = [m for m in p.find(scen) if not is_serial(m)]
+        joined = [m for m in ms if not not_joined(m)]
+        if joined:
+            rt, why = usable(p, unit, noisy)
+            out.append(f"**{name}**: {what}: {ranking(joined, rt, unit)}"
+                       + (f" (in {ROUND_TRIPS[unit]}s: N/A, {why})" if why else "") + ".")
+        short = [m for m in ms if not_joined(m)]
+        if short:
+            out.append(f"**{name}**: not fork-join costs ({scen}): "
+                       + "; ".join(f"`{label(m)}` ({not_joined(m)})" for m in short) + ".")
+    return out
+
+
+def dispatch(name, p):
+    """The empty call, said as what it is: the caller may run every item."""
+    d = [m for m in p.find(DISPATCH) if m["backend"] != SERIAL_BACKEND]
+    if not d:
+        return []
+    best = min(d, key=lambda m: m["median"])
+    share = best.get("caller_share")
+    workers = (f"workers ran {1 - share:.0%} of the items" if share is not None
+               else "its worker share is not recorded on this platform")
+    return [f"**{name}**: `dispatch` is an empty call that the caller may run alone, not a fork-join "
+            f"cost: cheapest `{label(best)}` at {ns(best['median'])} per call ({workers})."]
+
+
 def findings(run):
     out = []
     for name, p in run.items():
-        d = [m for m in p.find("dispatch") if m["backend"] != SERIAL_BACKEND]
-        if d:
-            best = min(d, key=lambda m: m["median"])
-            spin = spin_rt(p)
-            extra = f" = {best['median'] / spin:.1f} spin round trips" if spin else ""
-            out.append(f"**{name}**: the cheapest empty `parallel_for` is `{label(best)}` at "
-                       f"{ns(best['median'])} per call{extra}.")
+        out += fork_joins(name, p, noise(p)) + dispatch(name, p)
         runs = compress(winners_by_work(p))
         if runs:
             parts = [f"`{t}` for W = {a:g}{'' if a == b else f'..{b:g}'} ns" for a, b, t in runs]
@@ -75,6 +121,6 @@ def findings(run):
         rr = sorted(x[3] for x in r if x[2] == plat and x[0] == "dispatch")
         if rr:
             med = rr[len(rr) // 2]
-            out.append(f"**{plat} vs native**: dispatch costs {med:.2f}x native (median over "
+            out.append(f"**{plat} vs native**: an empty `dispatch` costs {med:.2f}x native (median over "
                        f"{len(rr)} backends, range {rr[0]:.2f}-{rr[-1]:.2f}x).")
     return out

@@ -1,16 +1,36 @@
 """The same-run physical references every time is also expressed in: spin
 and futex round trips between two threads, found under the backend names
-each file's header gives them (none where a platform measures none)."""
+each file's header gives them (none where a platform measures none); and
+whether each is fit to be one (`noisy`: EPCC rejects noisy runs)."""
+from vocab import ns
 
 # The header's `references` keys, in the order the report lists them, and
 # what the report calls each one's median.
 ROUND_TRIPS = {"spin": "spin round trip", "futex": "futex round trip"}
 
+# A spin round trip is two cache-line hand-offs between threads spinning at
+# once: hundreds of ns. Above this a thread was descheduled while the other
+# spun (a loaded or time-sliced machine): no longer a hardware figure.
+SPIN_RT_MAX_NS = 10e3
+# A reference's median known only within this factor (its interval's ends,
+# ci_hi / ci_lo) drifted while it was measured: figures in its units would
+# carry that factor. Older records without an interval are judged on
+# max / min of their samples, which one outlier widens: a looser bound.
+CI_SPREAD_MAX = 2.0
+RANGE_SPREAD_MAX = 4.0
+
+
+def reference_record(p, unit):
+    """Platform p's pingpong measurement of that unit ('spin', 'futex'), or None."""
+    backend = (p.header.get("references") or {}).get(unit)
+    r = p.find("pingpong", backend=backend) if backend else []
+    return r[0] if r else None
+
 
 def round_trip(p, unit):
-    """Median of platform p's reference of that unit ('spin', 'futex'), or None."""
-    backend = (p.header.get("references") or {}).get(unit)
-    return p.reference(backend) if backend else None
+    """Median of platform p's reference of that unit, or None."""
+    r = reference_record(p, unit)
+    return r["median"] if r else None
 
 
 def spin_rt(p):
@@ -19,3 +39,37 @@ def spin_rt(p):
 
 def futex_rt(p):
     return round_trip(p, "futex")
+
+
+def spread(r):
+    """(ratio, what it is, its bound) of a reference's samples' spread, or None."""
+    lo, hi = r.get("ci_lo"), r.get("ci_hi")
+    if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+        return (hi / lo, "its interval's ends", CI_SPREAD_MAX) if lo > 0 else None
+    return (r["max"] / r["min"], "its samples' max/min", RANGE_SPREAD_MAX) if r["min"] > 0 else None
+
+
+def noise(p):
+    """{unit: why that reference is noisy} of platform p ({} when both are fit)."""
+    out = {}
+    spin, futex = reference_record(p, "spin"), reference_record(p, "futex")
+    for unit, r in (("spin", spin), ("futex", futex)):
+        s = spread(r) if r else None
+        if s and s[0] > s[2]:
+            out[unit] = f"{ROUND_TRIPS[unit]} {ns(r['median'])} drifted: {s[1]} {s[0]:.1f}x apart (bound {s[2]:g}x)"
+    if spin and spin["median"] > SPIN_RT_MAX_NS:
+        out["spin"] = (f"spin round trip {ns(spin['median'])} above {ns(SPIN_RT_MAX_NS)}: "
+                       "a thread was descheduled while the other spun")
+    elif spin and futex and spin["median"] >= futex["median"]:
+        out["spin"] = (f"spin round trip {ns(spin['median'])} not below the futex one {ns(futex['median'])}: "
+                       "the two threads did not spin at the same time")
+    return out
+
+
+def usable(p, unit, noisy=None):
+    """(median, None) of a reference fit to scale figures, else (None, why not)."""
+    v = round_trip(p, unit)
+    if not v or v <= 0:
+        return None, f"no {ROUND_TRIPS[unit]} in this run"
+    why = (noise(p) if noisy is None else noisy).get(unit)
+    return (None, f"reference noisy: {why}") if why else (v, None)

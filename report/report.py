@@ -53,11 +53,13 @@ def hazards(run_path, schema):
 
 
 def document(title, run, made, pdir, pairs, hazard_rows):
-    """Every section of the report, once."""
-    b = [Note(f"Platforms: {', '.join(run)}. Every figure is a median over repetitions "
+    """Every section of the report, once; a noisy run says so first."""
+    banner = tables.noisy_banner(run)
+    b = [Note(banner)] if banner else []
+    b += [Note(f"Platforms: {', '.join(run)}. Every figure is a median over repetitions "
               "(the first discarded); plots as files in `plots/`.", only="html"),
-         Heading(2, "Findings"), Findings(findings(run)),
-         Heading(2, "Plots", only="html")]
+          Heading(2, "Findings"), Findings(findings(run)),
+          Heading(2, "Plots", only="html")]
     b += [Plot(name, PLOT_NOTES[name], os.path.join(pdir, name + ".svg")) for name in made]
     for name, p in run.items():
         b += [Heading(2, f"{name}: median ± MAD (n)"), Table(*tables.platform_table(p))]

@@ -1,7 +1,7 @@
 """The report's tables of one run: backend x scenario per platform, the
 environment, and the keys shared with a baseline run."""
 from keys import counterpart
-from references import ROUND_TRIPS, round_trip
+from references import ROUND_TRIPS, noise, round_trip
 from vocab import PINGPONG, TIMER_LIMITED, W_VIEWS, in_unit, label, ns, w_name
 
 ENV_SKIP = {"type", "schema", "options"}  # header fields the environment table leaves out
@@ -49,6 +49,16 @@ def platform_table(p):
     return head, rows
 
 
+def noisy_banner(run):
+    """One line naming each platform's unfit reference and why, or None when
+    every reference is fit: the first thing the report says (EPCC rejects
+    noisy runs; the targets and findings in its units are N/A)."""
+    bad = [f"{name}: {why}" for name, p in run.items() for why in noise(p).values()]
+    if not bad:
+        return None
+    return ("**noisy run** (figures in these references' units are N/A): " + "; ".join(bad) + ".")
+
+
 def env_rows(run):
     """(header, rows): each header field and the same-run references, per platform."""
     keys = []
@@ -58,7 +68,8 @@ def env_rows(run):
     for k in keys:
         rows.append([k] + [str(p.header.get(k, "-")) for p in run.values()])
     for unit, name in ROUND_TRIPS.items():
-        rows.append([f"{name} (same run)"] + [ns(round_trip(p, unit)) for p in run.values()])
+        rows.append([f"{name} (same run)"] + [ns(round_trip(p, unit)) + (" (noisy)" if unit in noise(p) else "")
+                                               for p in run.values()])
     return ["field"] + list(run), rows
 
 

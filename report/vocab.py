@@ -19,6 +19,15 @@ PINGPONG = "pingpong"  # the scenario of the same-run references (references.py)
 SERIAL_BACKEND, PY_SERIAL = "serial", "py_serial"
 SERIAL = (SERIAL_BACKEND, PY_SERIAL)
 
+# EPCC's PARALLEL: every thread joins every call (N = P items that wait for
+# one another); the pool's headline cost. FORKJOIN_SPACED: the same call 1 ms
+# after the last, the threads asleep (cold pools). DISPATCH is an empty call
+# the caller may run alone: never a fork-join cost.
+FORKJOIN, FORKJOIN_SPACED, DISPATCH = "forkjoin", "forkjoin_spaced", "dispatch"
+# A fork-join's workers ran (P-1)/P of its items; a figure whose worker share
+# falls short of this much of that had threads missing, so it is not one.
+JOIN_SHARE = 0.99
+
 TIMER_LIMITED = "below_timer_resolution"  # the flag of a figure at the timer's step
 
 # Control characters: record text shown anywhere (a gnuplot line, a Markdown
@@ -43,6 +52,31 @@ def ns(v):
     if abs(v) < 1e6:
         return f"{v / 1e3:.2f} us"
     return f"{v / 1e6:.2f} ms"
+
+
+def interval(m):
+    """A median with its interval: 'X [lo, hi]' (just X for a record without one)."""
+    lo, hi = m.get("ci_lo"), m.get("ci_hi")
+    return f"{ns(m['median'])} [{ns(lo)}, {ns(hi)}]" if lo is not None and hi is not None else ns(m["median"])
+
+
+def overlap(a, b):
+    """Whether two medians' intervals overlap (a ranking between them is a tie);
+    False for records without intervals, where only the medians rank."""
+    if None in (a.get("ci_lo"), a.get("ci_hi"), b.get("ci_lo"), b.get("ci_hi")):
+        return False
+    return a["ci_lo"] <= b["ci_hi"] and b["ci_lo"] <= a["ci_hi"]
+
+
+def not_joined(m):
+    """Why a forkjoin figure is not a fork-join cost (threads missing), or None."""
+    p, share = m["threads"], m.get("worker_share")
+    need = (p - 1) / p
+    if share is None:
+        return "no worker_share in the record"
+    if share < JOIN_SHARE * need:
+        return f"workers ran {share:.0%} of the items, a fork-join of {p} threads gives them {need:.0%}"
+    return None
 
 
 def in_unit(v, unit):

@@ -3,7 +3,10 @@
 # is written, every SVG is XML with the expected series; a one-platform run
 # still gives a report; bad input gives one line naming file and line, exit 2.
 # Records are untrusted: a crafted file never runs a command (gnuplot, shell)
-# and every hostile input is one line, exit 2, never a traceback.
+# and every hostile input is one line, exit 2, never a traceback. A run with
+# a noisy reference says so first (summary.md and index.html) and gives no
+# figure in its units; a clean one says neither. Fork-join findings rank
+# pools whose intervals overlap as tied; an empty dispatch is said as such.
 # usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
 #                               injection | hostile | platforms_alone)
 set -u
@@ -55,7 +58,14 @@ assert row and len(row[0].split("|")) == 6 and all(c.strip() not in ("", "-") fo
 assert "| python_threads | RuntimeError: can't start new thread |" in md, "FAIL: no capability probe"
 PY
   grep -q '## Findings' "$r/summary.md" || fail "summary.md has no findings"
-  grep -q 'cheapest empty' "$r/summary.md" || fail "no dispatch finding"
+  grep -q 'empty call that the caller may run alone' "$r/summary.md" || fail "no dispatch finding"
+  grep -q 'no `forkjoin` records' "$r/summary.md" || fail "a run without forkjoin records does not say so"
+  ! grep -qi 'cheapest empty' "$r/summary.md" || fail "dispatch still named the cheapest parallel_for"
+  # The fixture's chrome spin round trip (763 us, above its futex one) is noisy: said first.
+  [[ $(sed -n 3p "$r/summary.md") == '**noisy run**'*'chrome: spin round trip 763.12 us'* ]] \
+    || fail "summary.md does not open with the noisy banner: $(sed -n 3p "$r/summary.md")"
+  grep -q "<body><h1>[^<]*</h1><p class='note'><b>noisy run</b>[^<]*chrome: spin round trip" "$r/index.html" \
+    || fail "index.html does not open with the noisy banner"
   grep -q 'cross_origin_isolated' "$r/summary.md" || fail "environment table lacks the browser probe"
   echo "ok: every report file, SVGs valid with their series, the Python panel" ;;
 one_platform)
@@ -66,7 +76,43 @@ one_platform)
   mkdir "$dir/calls"
   { head -1 "$fixture/python.ndjson"; grep '"scenario":"call"' "$fixture/python.ndjson"; } >"$dir/calls/python.ndjson"
   python3 "$report" "$dir/calls" >/dev/null 2>"$dir/calls.err" || { cat "$dir/calls.err"; fail "report of a calls-only Python run failed"; }
-  echo "ok: native-only run reported, wasm panels omitted; a calls-only Python run reported" ;;
+  ! grep -qi 'noisy' "$dir/report/summary.md" "$dir/report/index.html" || fail "a clean run called noisy"
+  # Synthetic fork-joins on the native fixture: the headline ranks them,
+  # ties within overlapping intervals; a spin round trip of 11 ms is noisy.
+  for case in clean tie noisy; do
+    mkdir "$dir/$case"
+    TESTS=$here python3 - "$fixture/native.ndjson" "$case" >"$dir/$case/native.ndjson" <<'PY' || exit 1
+import json, os, sys
+sys.path.insert(0, os.environ["TESTS"])
+from test_targets import SPIN_RT, find, forkjoin, scale
+recs = [json.loads(line) for line in open(sys.argv[1])]
+case = sys.argv[2]
+recs += [forkjoin("native", "spin", "warm", 2 * SPIN_RT),
+         forkjoin("native", "adaptive", "warm", (2.05 if case == "tie" else 3) * SPIN_RT),
+         forkjoin("native", "futex", "warm", 10 * SPIN_RT)]
+if case == "noisy":
+    scale(find(recs, "pingpong", "spin_pingpong"), 11e6 / find(recs, "pingpong", "spin_pingpong")["median"])
+print("".join(json.dumps(r) + "\n" for r in recs), end="")
+PY
+    python3 "$report" "$dir/$case" >/dev/null 2>"$dir/$case.err" || { cat "$dir/$case.err"; fail "$case: report failed"; }
+  done
+  md() { cat "$dir/$1/report/summary.md"; }
+  [[ $(md clean) == *'cheapest fork-join (every thread joins): `spin/warm` at 600 ns ['*' spin round trips; then `adaptive/warm`'* ]] \
+    || fail "clean: no fork-join headline: $(grep -m1 'fork-join' "$dir/clean/report/summary.md")"
+  [[ $(md clean) != *noisy* && $(md clean) != *tied* ]] || fail "clean: noisy or tied"
+  [[ $(md tie) == *'`spin/warm` at 600 ns ['*'; tied with `adaptive/warm` at 615 ns ['*'(intervals overlap)'* ]] \
+    || fail "tie: overlapping intervals not called tied: $(grep -m1 'fork-join' "$dir/tie/report/summary.md")"
+  [[ $(sed -n 3p "$dir/noisy/report/summary.md") == '**noisy run**'*'native: spin round trip 11.00 ms above 10.00 us'* ]] \
+    || fail "noisy: no banner first: $(sed -n 3p "$dir/noisy/report/summary.md")"
+  grep -q "<p class='note'><b>noisy run</b>" "$dir/noisy/report/index.html" || fail "noisy: no banner in index.html"
+  [[ $(md noisy) == *'(in spin round trips: N/A, reference noisy: spin round trip 11.00 ms'* ]] \
+    || fail "noisy: a figure still in spin round trips"
+  out=$(python3 "$here/../report/targets.py" "$dir/noisy"); [[ $? -le 1 ]] || fail "noisy: targets failed"
+  row=$(grep '^native *1\. forkjoin warm.*spin/warm' <<<"$out")
+  [[ $row == *' N/A '*'reference noisy: spin round trip 11.00 ms'* ]] || fail "noisy: target 1 not N/A: $row"
+  ! python3 "$here/../report/targets.py" "$dir/clean" | grep -q noisy || fail "clean: targets say noisy"
+  echo "ok: native-only run reported, wasm panels omitted, no banner; a calls-only Python run reported;" \
+       "fork-join headline (tied within overlapping intervals); an 11 ms spin round trip is a noisy banner and N/A" ;;
 compare)
   mkdir "$dir/old" "$dir/new"
   cp "$fixture"/*.ndjson "$dir/old/"; cp "$fixture"/*.ndjson "$dir/new/"

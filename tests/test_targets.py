@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
-"""report/targets.py on the committed fixture run, with its bursts rows edited:
-target 8's gap CPU is judged above the host floor (the serial row) and a real
-burn is still a MISS; usage errors exit 2, --help exits 0."""
+"""report/targets.py: every target made to MISS and to PASS on synthetic runs
+(records built with complete_record.complete(), figures scaled as the
+delay-injection knob POOLBENCH_INJECT_DELAY_NS would scale them); a fork-join
+that not every thread joined, a pool that did not join and a noisy reference
+(a spin round trip of 11 ms) give N/A; the cold pools' spaced fork-join is
+INFO. Then, on the committed fixture run with its bursts rows edited: target
+8's gap CPU is judged above the host floor (the serial row) and a real burn
+is still a MISS; usage errors exit 2, --help exits 0."""
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -11,6 +17,11 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = os.path.join(HERE, "..", "report", "targets.py")
+sys.path.insert(0, os.path.join(HERE, "..", "report"))
+sys.path.insert(0, HERE)
+import records  # noqa: E402
+import targets  # noqa: E402
+from complete_record import complete  # noqa: E402
 FIXTURE = os.path.join(HERE, "fixtures", "run", "native.ndjson")
 CPU_TARGET = "8. adaptive CPU between bursts"
 
@@ -49,9 +60,210 @@ def cpu_row(d):
     return rows[0]
 
 
+# ---- synthetic runs -------------------------------------------------------
+N = 9  # samples per record, as a run keeps them (10 repetitions, the first dropped)
+SPIN_RT, FUTEX_RT = 300.0, 50e3
+REFS = {"spin": "spin_pingpong", "futex": "futex_pingpong"}
+
+
+def median_interval(samples):
+    """(ci_lo, ci_hi, ci_level): the order statistics of ranks k, n+1-k with
+    the largest k whose binomial(n, 1/2) coverage is >= 0.95, as runs record."""
+    s, n = sorted(samples), len(samples)
+    cover = [(k, sum(math.comb(n, i) for i in range(k, n - k + 1)) / 2 ** n) for k in range(1, n // 2 + 1)]
+    k, level = max(((k, c) for k, c in cover if c >= 0.95), default=cover[0])
+    return s[k - 1], s[n - k], level
+
+
+def meas(plat, scenario, backend, mode, median, spread=0.05, threads=2, items=2, **extra):
+    """A complete measurement whose N samples lie evenly within median x (1 +- spread)."""
+    samples = [median * (1 + spread * (i - N // 2) / (N // 2)) for i in range(N)]
+    lo, hi, level = median_interval(samples)
+    rec = {"type": "measurement", "platform": plat, "scenario": scenario, "backend": backend, "mode": mode,
+           "threads": threads, "items": items, "work_ns": 0, "unit": "ns", "median": median,
+           "mad": median * spread / 2, "min": min(samples), "max": max(samples), "mean": median,
+           "ci_lo": lo, "ci_hi": hi, "ci_level": level, "n": N, "inner": 1, "samples": samples, "flags": []}
+    rec.update(extra)
+    return complete(rec)
+
+
+def forkjoin(plat, backend, mode, median, scenario="forkjoin", share=0.5, **extra):
+    return meas(plat, scenario, backend, mode, median, worker_share=share, fork_ns=median / 3,
+                join_ns=median / 3, **extra)
+
+
+def platform_records(plat, spin_rt=SPIN_RT, futex_rt=FUTEX_RT):
+    """A clean platform: fit references, both warm pools' fork-joins near
+    2 spin round trips, cold pools' spaced fork-joins, and one record of
+    every other scenario a target reads, each passing its target."""
+    return [complete({"type": "header", "platform": plat, "schema": 1, "references": dict(REFS),
+                      "grain_work_ns": [0, 1000], "options": {"threads": 2}}),
+            meas(plat, "pingpong", "spin_pingpong", "default", spin_rt, items=1),
+            meas(plat, "pingpong", "futex_pingpong", "default", futex_rt, items=1),
+            forkjoin(plat, "spin", "warm", 2 * SPIN_RT),
+            forkjoin(plat, "adaptive", "warm", 2.2 * SPIN_RT),
+            forkjoin(plat, "futex", "cold", 0.06 * FUTEX_RT, scenario="forkjoin_spaced"),
+            forkjoin(plat, "spin", "cold", 0.08 * FUTEX_RT, scenario="forkjoin_spaced"),
+            meas(plat, "dispatch", "spin", "warm", 100, caller_share=0.9),
+            meas(plat, "latency", "spin", "warm", 400, p50=400, p90=500, p99=800, p999=2000, calls=1e4),
+            meas(plat, "idle_cpu", "adaptive", "warm", 0.005, unit="cores", window_ns=1e8),
+            meas(plat, "many_items", "spin", "warm", 10e3, items=100000, serial_ns=8e3),
+            meas(plat, "bursts", "adaptive", "warm", 40e3, p99=60e3, gap_cpu_cores=0.004),
+            meas(plat, "bursts", "spin", "warm", 40e3, p99=50e3, gap_cpu_cores=0.12)]
+
+
+def grain(plat, scenario, backend, mode, w, overhead, samples_scale=1.0):
+    m = meas(plat, scenario, backend, mode, 10e3 * samples_scale, items=16, overhead_ns=overhead,
+             ideal_ns=8 * w, speedup=1.0)
+    m["work_ns"] = w
+    return m
+
+
+def find(recs, scenario, backend, mode=None):
+    return next(r for r in recs if r.get("scenario") == scenario and r.get("backend") == backend
+                and (mode is None or r.get("mode") == mode))
+
+
+def scale(rec, f):
+    """A record's times scaled by f: its median, samples and interval."""
+    for k in ("median", "min", "max", "mean", "mad", "ci_lo", "ci_hi"):
+        rec[k] *= f
+    rec["samples"] = [v * f for v in rec["samples"]]
+
+
+def rows_of(run, plat, prefix, d):
+    """The targets' rows of one platform whose title starts with prefix."""
+    os.makedirs(d)
+    for name, recs in run.items():
+        with open(os.path.join(d, f"{name}.ndjson"), "w") as f:
+            f.writelines(json.dumps(r) + "\n" for r in recs)
+    return [r for r in targets.evaluate(records.load_run(d)) if r[0] == plat and r[1].startswith(prefix)]
+
+
+class Cases:
+    """Each case: a name, an edit of a clean run, the target, and the verdicts
+    (and a text each row must hold) it must give."""
+
+    def __init__(self, tmp):
+        self.tmp, self.n = tmp, 0
+
+    def check(self, name, prefix, want, edit=None, text="", plat="native"):
+        run = {"native": platform_records("native")}
+        if plat != "native":
+            run[plat] = platform_records(plat)
+        if edit:
+            edit(run)
+        self.n += 1
+        rows = rows_of(run, plat, prefix, os.path.join(self.tmp, f"{self.n}-{name}"))
+        got = [r[4] for r in rows]
+        assert got == want, f"FAIL: {name}: {prefix!r} gave {got}, want {want}: {rows}"
+        for r in rows:
+            assert text in " ".join(r), f"FAIL: {name}: {text!r} not in {r}"
+
+
+def synthetic(tmp):
+    c = Cases(tmp)
+    t1, t4 = "1. forkjoin warm", "4. cold fork-join"
+    nat = lambda f: lambda run: f(run["native"])  # noqa: E731
+    # 1: both warm pools at about 2 spin round trips pass; 4.4 of them miss.
+    c.check("forkjoin_pass", t1, ["PASS", "PASS"], text="x")
+    c.check("forkjoin_miss", t1, ["MISS", "PASS"], nat(lambda r: scale(find(r, "forkjoin", "spin"), 2.2)))
+    c.check("adaptive_miss", t1, ["PASS", "MISS"], nat(lambda r: scale(find(r, "forkjoin", "adaptive"), 2)))
+    # A caller that ran the items alone is no fork-join, however cheap.
+    c.check("not_joined", t1, ["N/A", "PASS"],
+            nat(lambda r: find(r, "forkjoin", "spin").update(worker_share=0.2, median=10.0)),
+            text="")
+    c.check("not_joined_said", t1[:2], ["N/A"], nat(lambda r: (
+        find(r, "forkjoin", "spin").update(worker_share=0.2),
+        r.remove(find(r, "forkjoin", "adaptive")))), text="not a fork-join: workers ran 20%")
+
+    def no_join(r):
+        r.remove(find(r, "forkjoin", "spin"))
+        r.append(complete({"type": "error", "platform": "native", "scenario": "forkjoin", "backend": "spin",
+                           "mode": "warm", "message": "did not join: 1 of 2 threads arrived"}))
+    c.check("did_not_join", t1, ["N/A", "PASS"], nat(no_join))
+    # A noisy reference: a spin round trip of 11 ms (descheduled), or one
+    # above the futex round trip, or one that drifted, is no unit.
+    c.check("spin_rt_11ms", t1, ["N/A", "N/A"],
+            nat(lambda r: scale(find(r, "pingpong", "spin_pingpong"), 11e6 / SPIN_RT)), text="reference noisy")
+    c.check("spin_above_futex", t1, ["N/A", "N/A"],
+            nat(lambda r: scale(find(r, "pingpong", "futex_pingpong"), 250 / FUTEX_RT)), text="not below the futex")
+
+    def drift(r):
+        ref = find(r, "pingpong", "spin_pingpong")
+        ref["samples"] = [SPIN_RT * f for f in (1, 1, 1, 1, 1, 3, 3, 3, 3)]
+        ref["ci_lo"], ref["ci_hi"] = SPIN_RT, 3 * SPIN_RT
+    c.check("spin_drift", t1, ["N/A", "N/A"], nat(drift), text="drifted")
+    # 4: reported against the futex round trip, never judged; N/A when noisy.
+    c.check("spaced_info", t4, ["INFO", "INFO"], text="x")
+    c.check("spaced_noisy", t4, ["N/A", "N/A"], nat(lambda r: find(r, "pingpong", "futex_pingpong").update(
+        ci_lo=FUTEX_RT / 2, ci_hi=FUTEX_RT * 2)), text="reference noisy")
+    # 2: spin's grain sweep against OpenMP and oneTBB, interleaved and not.
+    def ab(slower):
+        def edit(run):
+            r = run["native"]
+            for w in (0, 1000):
+                r.append(grain("native", "grain_ab", "spin", "warm", w, 500, 1.2 if slower else 0.8))
+                r += [grain("native", "grain_ab", b, "default", w, 500) for b in ("openmp", "tbb")]
+        return edit
+    c.check("grain_ab_pass", "2. spin grain overhead <= openmp and tbb at every W (interleaved)", ["PASS"], ab(False))
+    c.check("grain_ab_miss", "2. spin grain overhead <= openmp and tbb at every W (interleaved)", ["MISS"], ab(True))
+
+    def same_run(spin_overhead):
+        def edit(run):
+            r = run["native"]
+            for w in (0, 1000):
+                r.append(grain("native", "grain", "spin", "warm", w, spin_overhead))
+                r += [grain("native", "grain", b, "default", w, 500) for b in ("openmp", "tbb")]
+        return edit
+    c.check("grain_pass", "2. spin grain overhead <= openmp and tbb at every W", ["PASS"], same_run(400))
+    c.check("grain_miss", "2. spin grain overhead <= openmp and tbb at every W", ["MISS"], same_run(5000))
+
+    def vs_native(node_overhead, noisy=False):
+        def edit(run):
+            for plat, o in (("native", 1000), ("node", node_overhead)):
+                run[plat] += [grain(plat, "grain", "spin", "warm", w, o) for w in (0, 1000)]
+            if noisy:
+                for plat in ("native", "node"):
+                    scale(find(run[plat], "pingpong", "spin_pingpong"), 11e6 / SPIN_RT)
+        return edit
+    t2n = "2. spin grain overhead <= 1.5x native"
+    c.check("native_pass", t2n, ["PASS"], vs_native(1500), plat="node")
+    c.check("native_miss", t2n, ["MISS"], vs_native(5000), plat="node")
+    c.check("native_noisy", t2n, ["N/A"], vs_native(1500, noisy=True), plat="node", text="reference noisy")
+    # 3: the single-call tail in spin round trips.
+    t3 = "3. spin p99.9"
+    c.check("tail_pass", t3, ["PASS"])
+    c.check("tail_miss", t3, ["MISS"], nat(lambda r: find(r, "latency", "spin").update(p999=20 * 2000.0)))
+    c.check("tail_noisy", t3, ["N/A"], nat(lambda r: scale(find(r, "pingpong", "spin_pingpong"), 11e6 / SPIN_RT)))
+    # 5: adaptive's fork-join against spin's, and its idle CPU.
+    t5 = "5. adaptive fork-join"
+    c.check("adaptive_fj_pass", t5, ["PASS"])
+    c.check("adaptive_fj_miss", t5, ["MISS"], nat(lambda r: scale(find(r, "forkjoin", "adaptive"), 2)))
+    c.check("adaptive_fj_not_joined", t5, ["N/A"],
+            nat(lambda r: find(r, "forkjoin", "adaptive").update(worker_share=0.0)), text="not a fork-join")
+    c.check("idle_pass", "5. adaptive idle CPU", ["PASS"])
+    c.check("idle_miss", "5. adaptive idle CPU", ["MISS"], nat(lambda r: find(r, "idle_cpu", "adaptive").update(median=0.05)))
+    # 6: many items within 2x serial + one fork-join.
+    c.check("many_pass", "6. 10^5 items", ["PASS"], text="fork-join")
+    c.check("many_miss", "6. 10^5 items", ["MISS"], nat(lambda r: scale(find(r, "many_items", "spin"), 2)))
+    # 8: adaptive's in-burst tail and CPU between bursts against spin's.
+    c.check("burst_pass", "8. adaptive in-burst", ["PASS"])
+    c.check("burst_miss", "8. adaptive in-burst", ["MISS"], nat(lambda r: find(r, "bursts", "adaptive").update(p99=100e3)))
+    c.check("burst_cpu_pass", "8. adaptive CPU", ["PASS"])
+    c.check("burst_cpu_miss", "8. adaptive CPU", ["MISS"], nat(lambda r: find(r, "bursts", "adaptive").update(gap_cpu_cores=0.05)))
+    # Nothing in a clean run is noisy.
+    run = {"native": platform_records("native")}
+    rows = rows_of(run, "native", "", os.path.join(tmp, "clean"))
+    assert not [r for r in rows if "noisy" in " ".join(r)], f"FAIL: a clean run called noisy: {rows}"
+    assert "N/A" not in [r[4] for r in rows], f"FAIL: N/A in a clean run: {rows}"
+    return c.n
+
+
 def main():
     tmp = tempfile.mkdtemp()
     try:
+        cases = synthetic(tmp)
         # 2.5% raw is 17% of spin's 15%, but 2% of it is the host's own floor:
         # the pool burns 0.5% of spin's 13% -> PASS.
         row = cpu_row(make_run(os.path.join(tmp, "floor"), 0.025, 0.15, 0.02))
@@ -79,7 +291,8 @@ def main():
         return 1
     finally:
         shutil.rmtree(tmp)
-    print("ok: gap CPU judged above the serial floor; a real burn still misses; usage errors exit 2")
+    print(f"ok: {cases} synthetic cases (every target MISS and PASS, N/A for unjoined fork-joins and noisy "
+          "references, INFO for spaced fork-joins); gap CPU judged above the serial floor; usage errors exit 2")
     return 0
 
 
