@@ -9,24 +9,27 @@ IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
 
 
 def winners_by_work(p):
-    """[(W, winning target, its median)] over the grain sweep, pools only."""
+    """[(W, winning target, the targets tied with it)] over the grain sweep,
+    pools only: tied where their medians' intervals overlap the winner's (the
+    run cannot order them)."""
     out = []
     for w in sorted({m["work_ns"] for m in p.find("grain")}):
         ms = [m for m in p.find("grain", work_ns=w) if not is_serial(m)]
         if ms:
             best = min(ms, key=lambda m: m["median"])
-            out.append((w, label(best), best["median"]))
+            tied = tuple(sorted(label(m) for m in ms if m is not best and overlap(best, m)))
+            out.append((w, label(best), tied))
     return out
 
 
 def compress(wins):
-    """Runs of the same winner: [(first W, last W, target)]."""
+    """Runs of the same winner and ties: [(first W, last W, target, tied)]."""
     runs = []
-    for w, tgt, _ in wins:
-        if runs and runs[-1][2] == tgt:
+    for w, tgt, tied in wins:
+        if runs and runs[-1][2:] == [tgt, tied]:
             runs[-1][1] = w
         else:
-            runs.append([w, w, tgt])
+            runs.append([w, w, tgt, tied])
     return runs
 
 
@@ -81,13 +84,18 @@ def dispatch(name, p):
             f"cost: cheapest `{label(best)}` at {ns(best['median'])} per call ({workers})."]
 
 
+def tie_text(tied):
+    return f" (tied with {', '.join(f'`{t}`' for t in tied)}: intervals overlap)" if tied else ""
+
+
 def findings(run):
     out = []
     for name, p in run.items():
         out += fork_joins(name, p, noise(p)) + dispatch(name, p)
         runs = compress(winners_by_work(p))
         if runs:
-            parts = [f"`{t}` for W = {a:g}{'' if a == b else f'..{b:g}'} ns" for a, b, t in runs]
+            parts = [f"`{t}`{tie_text(tied)} for W = {a:g}{'' if a == b else f'..{b:g}'} ns"
+                     for a, b, t, tied in runs]
             out.append(f"**{name}**: lowest time per call over the grain sweep: " + "; ".join(parts) + ".")
         be = [b for b in p.breakeven]
         if be:

@@ -117,9 +117,16 @@ def by_target(measurements):
     return out
 
 
+def with_interval(m, f):
+    """(f(median), then f of the median interval's ends, low first): a figure
+    derived from a time per call, with the error bar it inherits."""
+    return (f(m["median"]),) + tuple(sorted((f(m["ci_lo"]), f(m["ci_hi"]))))
+
+
 def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
     """One panel per platform over the grain sweep: a line per target of
-    value(measurement), plus extra(script, platform, points by target)."""
+    value(measurement) = (y, low, high), drawn with its error bars, plus
+    extra(script, platform, (W, y) points by target)."""
     plats = [p for p in run.values() if p.find("grain")]
     if not plats:
         return None
@@ -134,9 +141,9 @@ def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
         for tgt, ms in sorted(by_target(p.find("grain")).items()):
             if is_serial(ms[0]):
                 continue
-            pts = sorted((work_x(m["work_ns"]), value(m)) for m in ms)
-            series[tgt] = pts
-            parts.append(f"{s.data(pts)} using 1:2 with linespoints title {q(tgt)}")
+            pts = sorted((work_x(m["work_ns"]),) + value(m) for m in ms)
+            series[tgt] = [pt[:2] for pt in pts]
+            parts.append(f"{s.data(pts)} using 1:2:3:4 with yerrorlines title {q(tgt)}")
         parts += extra(s, p, series)
         s += "plot " + ", \\\n  ".join(parts)
     s += "unset multiplot"
@@ -153,7 +160,14 @@ def overhead(run, out_dir):
         return out
     return grain_panels(run, out_dir, "overhead",
                         "Overhead per call vs work per item (N = 8P items; overhead = time - ceil(N/P)*W)",
-                        "overhead per call (ns)", True, lambda m: max(m.get("overhead_ns", 0), 1.0), refs)
+                        "overhead per call (ns)", True, overhead_ns, refs)
+
+
+def overhead_ns(m):
+    """Overhead = time - ideal, at the median and at its interval's ends
+    (floored at 1 ns for the log axis)."""
+    ideal = m["median"] - m.get("overhead_ns", 0)
+    return with_interval(m, lambda t: max(t - ideal, 1.0))
 
 
 def speedup(run, out_dir):
@@ -166,7 +180,13 @@ def speedup(run, out_dir):
         return out
     return grain_panels(run, out_dir, "speedup",
                         "Speedup over serial vs work per item (markers: break-even W, the first W with speedup >= 1)",
-                        "speedup (serial time / parallel time)", False, lambda m: m.get("speedup", 0), breakeven)
+                        "speedup (serial time / parallel time)", False, speedup_of, breakeven)
+
+
+def speedup_of(m):
+    """Speedup = serial / time, at the median and at its interval's ends."""
+    serial = m.get("speedup", 0) * m["median"]
+    return with_interval(m, lambda t: serial / t if t > 0 else 0)
 
 
 def python(run, out_dir):
@@ -176,9 +196,9 @@ def python(run, out_dir):
     for plat, backend, how in python_panel.GRAIN_ROWS:
         ms = run[plat].find("grain", backend=backend) if plat in run else []
         if ms:
-            pts = sorted((work_x(m["work_ns"]), m["median"]) for m in ms)
+            pts = sorted((work_x(m["work_ns"]), m["median"], m["ci_lo"], m["ci_hi"]) for m in ms)
             dash = " dashtype 2" if plat.startswith("pyodide") else ""
-            parts.append(f"{s.data(pts)} using 1:2 with linespoints{dash} title {q(f'{plat}: {backend} ({how})')}")
+            parts.append(f"{s.data(pts)} using 1:2:3:4 with yerrorlines{dash} title {q(f'{plat}: {backend} ({how})')}")
     if not any(p in run for p in PYODIDE) or not parts:
         return None
     s += "set key inside top left font ',8' box opaque samplen 2 spacing 0.9"
@@ -277,9 +297,12 @@ def idle(run, out_dir):
         s += "set style fill solid 0.6 border -1\nset boxwidth 0.25"
         parts = []
         for k, mode in enumerate(("warm", "cold", "default")):
-            pts = [(backends.index(m["backend"]) + (k - 1) * 0.27, m["median"] * 100) for m in ms if m["mode"] == mode]
+            pts = [(backends.index(m["backend"]) + (k - 1) * 0.27, m["median"] * 100, m["ci_lo"] * 100,
+                    m["ci_hi"] * 100) for m in ms if m["mode"] == mode]
             if pts:
-                parts.append(f"{s.data(pts)} using 1:2 with boxes title {q(mode)}")
+                d = s.data(pts)
+                parts.append(f"{d} using 1:2 with boxes lc {k + 1} title {q(mode)}")
+                parts.append(f"{d} using 1:2:3:4 with yerrorbars lc rgb 'black' pt -1 notitle")
         s += "plot " + ", \\\n  ".join(parts)
         s += "set xtics norotate autofreq\nset yrange [*:*]"
     s += "unset multiplot"

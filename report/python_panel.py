@@ -12,6 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
+from tables import CI_LEVEL, cell  # noqa: E402
 from vocab import CPYTHON, PY_SERIAL, PYODIDE, PYTHON, W_DETAIL, ns  # noqa: E402
 
 CALLS = [("Python call", "python_call"), ("ctypes call into C", "ctypes_call"),
@@ -60,12 +61,12 @@ def tables(run):
         cells = []
         for w in W_DETAIL:
             m = run[plat].find("grain", backend=backend, work_ns=w)
-            cells.append(ns(m[0]["median"]) if m else "-")
+            cells.append(cell(m[0]) if m else "-")
         if any(c != "-" for c in cells):
             items = run[plat].find("grain", backend=backend)
             n = items[0]["items"] if items else "?"
             rows.append([plat, backend, what] + cells)
-    out.append((f"Grain sweep: time per parallel_for of N = {n} items (median)",
+    out.append((f"Grain sweep: time per parallel_for of N = {n} items (median [{CI_LEVEL:.0%} interval])",
                 ["platform", "backend", "how"] + [f"W={ns(w)}" for w in W_DETAIL], rows))
     probes = [(p, run[p].probes[0]) for p in plats if run[p].probes]
     if probes:

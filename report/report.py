@@ -62,8 +62,11 @@ def document(title, run, made, pdir, pairs, hazard_rows):
           Heading(2, "Plots", only="html")]
     b += [Plot(name, PLOT_NOTES[name], os.path.join(pdir, name + ".svg")) for name in made]
     for name, p in run.items():
-        b += [Heading(2, f"{name}: median ± MAD (n)"), Table(*tables.platform_table(p))]
-    b.append(Note("† limited by the timer's step."))
+        b += [Heading(2, f"{name}: median [{tables.CI_LEVEL:.0%} interval]"), Table(*tables.platform_table(p))]
+    b.append(Note(f"median [lo, hi]: a distribution-free interval for the median from the order statistics "
+                  f"of the samples, covering it with probability >= {tables.CI_LEVEL:.0%}; "
+                  f"‡ coverage below {tables.CI_LEVEL:.0%} (too few samples for it: even [min, max] falls short); "
+                  "† limited by the timer's step."))
     if pairs:
         b += [Heading(2, "Compared with the baseline"), Table(*tables.compare_table(pairs))]
     py_tables = python_panel.tables(run)

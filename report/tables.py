@@ -4,6 +4,9 @@ from keys import counterpart
 from references import ROUND_TRIPS, noise, round_trip
 from vocab import PINGPONG, TIMER_LIMITED, W_VIEWS, in_unit, label, ns, w_name
 
+# The coverage the harness aims its median intervals at (STATS_CI_TARGET):
+# an interval below it had too few samples to reach it.
+CI_LEVEL = 0.95
 ENV_SKIP = {"type", "schema", "options"}  # header fields the environment table leaves out
 
 # (column, scenario, key, field): the figures a platform's table shows.
@@ -19,16 +22,16 @@ COLUMNS = ([("dispatch", "dispatch", {}, "median"),
 
 
 def cell(m, field="median"):
-    """'median ± MAD (n)' of a measurement, in its unit."""
+    """'median [lo, hi]' of a measurement in its unit: the median's interval
+    (marked ‡ where its coverage is below CI_LEVEL); other fields alone."""
     if not m:
         return "-"
-    v = m.get(field)
-    if m["unit"] == "cores":
-        return f"{in_unit(v, 'cores')} ± {m['mad'] * 100:.1f} ({m['n']})"
+    u = m["unit"]
     flag = " †" if TIMER_LIMITED in m.get("flags", []) else ""
     if field != "median":
-        return f"{ns(v)}{flag}"
-    return f"{ns(v)} ± {ns(m['mad'])} ({m['n']}){flag}"
+        return f"{in_unit(m.get(field), u)}{flag}"
+    low = " ‡" if m["ci_level"] < CI_LEVEL else ""
+    return f"{in_unit(m['median'], u)} [{in_unit(m['ci_lo'], u)}, {in_unit(m['ci_hi'], u)}]{low}{flag}"
 
 
 def platform_table(p):

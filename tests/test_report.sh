@@ -32,6 +32,23 @@ if missing:
 PY
 }
 
+# Error bars drawn in an SVG: a vertical stroke with a cap at each end
+# (gnuplot's yerrorbars/yerrorlines); an axis tic or a grid line has no caps.
+svg_errorbars() { # file, least count
+  python3 - "$@" <<'PY' || exit 1
+import re, sys
+path, least = sys.argv[1], int(sys.argv[2])
+segs = [tuple(map(float, m)) for m in re.findall(
+    r"M([-0-9.]+),([-0-9.]+) L([-0-9.]+),([-0-9.]+)", open(path).read())]
+bars = sum(1 for i in range(len(segs) - 2)
+           if segs[i][0] == segs[i][2] and segs[i][1] != segs[i][3]
+           and {segs[i + 1][1], segs[i + 2][1]} == {segs[i][1], segs[i][3]}
+           and all(c[1] == c[3] and c[0] < segs[i][0] < c[2] for c in segs[i + 1:i + 3]))
+if bars < least:
+    sys.exit(f"FAIL: {path} has {bars} error bars, want >= {least}")
+PY
+}
+
 case $1 in
 files)
   cp "$fixture"/*.ndjson "$dir/"
@@ -48,6 +65,14 @@ files)
   svg_has "$r/plots/startup.svg" spin/warm "worker ready"
   svg_has "$r/plots/idle_cpu.svg" warm cold
   svg_has "$r/plots/python.svg" "python: py_threads" "python: py_to_pool.spin" "pyodide-node: py_per_item" "pyodide-chrome: py_serial"
+  # Every median drawn with its interval: one bar per point.
+  for p in overhead speedup python idle_cpu; do svg_errorbars "$r/plots/$p.svg" 8; done
+  grep -q '^## native: median \[95% interval\]' "$r/summary.md" || fail "no interval in the table's title"
+  grep -qE '^\| spin/warm \| [0-9.]+ (ns|us) \[[0-9.]+ (ns|us), [0-9.]+ (ns|us)\] \|' "$r/summary.md" \
+    || fail "the native table has no 'median [lo, hi]' cell"
+  grep -q ' ‡ |' "$r/summary.md" || fail "no figure marked for an interval below 95%"
+  grep -qE 'lowest time per call over the grain sweep: .*\(tied with `[^`]+`.*: intervals overlap\)' "$r/summary.md" \
+    || fail "no tie where the grain sweep's intervals overlap"
   python3 - "$r/summary.md" <<'PY' || exit 1
 import sys
 md = open(sys.argv[1]).read()
@@ -99,7 +124,7 @@ PY
   md() { cat "$dir/$1/report/summary.md"; }
   [[ $(md clean) == *'cheapest fork-join (every thread joins): `spin/warm` at 600 ns ['*' spin round trips; then `adaptive/warm`'* ]] \
     || fail "clean: no fork-join headline: $(grep -m1 'fork-join' "$dir/clean/report/summary.md")"
-  [[ $(md clean) != *noisy* && $(md clean) != *tied* ]] || fail "clean: noisy or tied"
+  [[ $(md clean) != *noisy* && $(grep 'fork-join' <<<"$(md clean)") != *tied* ]] || fail "clean: noisy or tied"
   [[ $(md tie) == *'`spin/warm` at 600 ns ['*'; tied with `adaptive/warm` at 615 ns ['*'(intervals overlap)'* ]] \
     || fail "tie: overlapping intervals not called tied: $(grep -m1 'fork-join' "$dir/tie/report/summary.md")"
   [[ $(sed -n 3p "$dir/noisy/report/summary.md") == '**noisy run**'*'native: spin round trip 11.00 ms above 10.00 us'* ]] \
