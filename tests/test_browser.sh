@@ -33,7 +33,12 @@ e2e)
   # Every backend the build has (its header lists them) must be measured.
   backends=$(head -1 "$dir/chrome.ndjson" | python3 -c 'import json, sys; print(",".join(json.load(sys.stdin)["backends"]))')
   python3 "$here/check_records.py" "$dir/chrome.ndjson" --backends "$backends" \
-    --scenarios pingpong,dispatch,grain,latency,startup || exit 1
+    --scenarios pingpong,dispatch,forkjoin,forkjoin_spaced,grain,latency,startup || exit 1
+  # A worker's clock does not compare with the caller's here: no fork/join split.
+  python3 -c 'import json, sys; r = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(any(x.get("scenario") == "forkjoin" and x["type"] == "measurement"
+             and (x["fork_ns"], x["join_ns"]) != (None, None) for x in r))' "$dir/chrome.ndjson" \
+    || { echo "FAIL: forkjoin records with fork_ns/join_ns although the threads share no clock"; exit 1; }
   head -1 "$dir/chrome.ndjson" | grep -q '"cross_origin_isolated":true' \
     || { echo "FAIL: header does not say cross_origin_isolated: true"; exit 1; }
   grep -q below_timer_resolution "$dir/chrome.ndjson" \
