@@ -6,9 +6,12 @@
  * above NOISE_SPREAD_GROWTH times the baseline's). Then a change on that
  * platform may come from the machine, not the code, and normalizing by a
  * reference that jumped can hide a real one as well as fake one: every key
- * whose raw median moved by its threshold or more becomes "undecided"
- * (exit 2) with the reason, never a regression nor a silent "ok". Keys
- * that did not move, and the references themselves, are reported as usual. */
+ * whose raw median moved by its threshold or more, but by less than the
+ * machine itself moved (the drift or spread factor D times 1 + threshold),
+ * becomes "undecided" (exit 2) with the reason, never a regression nor a
+ * silent "ok". A change beyond D is the code's whatever the noise, and keeps
+ * its verdict; keys that did not move, and the references, are reported as
+ * usual. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,8 +58,9 @@ static double median(const refs *r) {
   return r->n % 2 ? v[r->n / 2] : (v[r->n / 2 - 1] + v[r->n / 2]) / 2;
 }
 
-/* Why the platform is noisy (written to why), or 0 when it is not. */
-static int noisy(const gate *g, const char *platform, char *why, size_t len) {
+/* How much the machine moved (D >= 1) when the platform is noisy, with why,
+ * or 0 when it is not. */
+static double noisy(const gate *g, const char *platform, char *why, size_t len) {
   refs a, b;
   refs_of(&g->base, platform, &a);
   refs_of(&g->cur, platform, &b);
@@ -65,13 +69,13 @@ static int noisy(const gate *g, const char *platform, char *why, size_t len) {
   if (drift > NOISE_DRIFT || drift < 1 / NOISE_DRIFT) {
     snprintf(why, len, "noisy: %s spin round trip %.0f ns -> %.0f ns (x%.2f between the sides)",
              platform, ma, mb, drift);
-    return 1;
+    return fmax(drift, 1 / drift);
   }
   double sa = a.max / a.min, sb = b.max / b.min;
   if (sb > NOISE_SPREAD_FLOOR && sb > NOISE_SPREAD_GROWTH * sa) {
     snprintf(why, len, "noisy: %s spin round trips of the current runs spread x%.2f (baseline x%.2f)",
              platform, sb, sa);
-    return 1;
+    return sb;
   }
   return 0;
 }
@@ -82,7 +86,10 @@ void gate_mark_noisy(gate *g) {
     if (r->v != V_REGRESSION && r->v != V_IMPROVEMENT && r->v != V_OK) continue;
     if (isnan(r->raw_change) || !(fabs(r->raw_change) >= r->threshold)) continue;
     char why[sizeof r->reason];
-    if (!noisy(g, r->old->m->platform, why, sizeof why)) continue;
+    double d = noisy(g, r->old->m->platform, why, sizeof why), ratio = 1 + r->raw_change;
+    if (d == 0) continue;
+    if (r->v == V_REGRESSION && ratio > d * (1 + r->threshold)) continue;
+    if (r->v == V_IMPROVEMENT && ratio < 1 / (d * (1 + r->threshold))) continue;
     g->count[r->v]--;
     r->v = V_INSUFFICIENT;
     g->count[r->v]++;
