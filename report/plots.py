@@ -8,7 +8,7 @@ import subprocess
 import python_panel
 from ratios import VIEWS as RATIO_VIEWS, ratios
 from references import ROUND_TRIPS, round_trip
-from vocab import CONTROL, PYODIDE, WASM, is_serial, label
+from vocab import CONTROL, PYODIDE, WASM, is_serial, label, ns
 
 SIZE = (1200, 820)
 W0_AT = 30  # where W = 0 sits on the log axis
@@ -123,10 +123,12 @@ def with_interval(m, f):
     return (f(m["median"]),) + tuple(sorted((f(m["ci_lo"]), f(m["ci_hi"]))))
 
 
-def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
+def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra, floor=None):
     """One panel per platform over the grain sweep: a line per target of
     value(measurement) = (y, low, high), drawn with its error bars, plus
-    extra(script, platform, (W, y) points by target)."""
+    extra(script, platform, (W, y) points by target). floor (log axes of
+    values that can be <= 0): such points are drawn at floor, open and
+    labelled as what they are, never as a tiny positive value."""
     plats = [p for p in run.values() if p.find("grain")]
     if not plats:
         return None
@@ -143,7 +145,14 @@ def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra):
                 continue
             pts = sorted((work_x(m["work_ns"]),) + value(m) for m in ms)
             series[tgt] = [pt[:2] for pt in pts]
-            parts.append(f"{s.data(pts)} using 1:2:3:4 with yerrorlines title {q(tgt)}")
+            if floor is not None:
+                low = [(x, floor) for x, y, _, _ in pts if y <= 0]
+                pts = [(x, y, max(lo, floor), max(hi, floor)) for x, y, lo, hi in pts if y > 0]
+                if low:
+                    parts.append(f"{s.data(low)} using 1:2 with points pt 8 ps 1.3 "
+                                 f"title {q(tgt + ': <= 0 (drawn at ' + ns(floor) + ')')}")
+            if pts:
+                parts.append(f"{s.data(pts)} using 1:2:3:4 with yerrorlines title {q(tgt)}")
         parts += extra(s, p, series)
         s += "plot " + ", \\\n  ".join(parts)
     s += "unset multiplot"
@@ -159,15 +168,19 @@ def overhead(run, out_dir):
                 out.append(f"{num(v)} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
         return out
     return grain_panels(run, out_dir, "overhead",
-                        "Overhead per call vs work per item (N = 8P items; overhead = time - ceil(N/P)*W)",
-                        "overhead per call (ns)", True, overhead_ns, refs)
+                        "Overhead per call vs work per item (N = 8P items; overhead = time - "
+                        "the same run's serial time / P)",
+                        "overhead per call (ns)", True, overhead_ns, refs, floor=OVERHEAD_FLOOR)
+
+
+OVERHEAD_FLOOR = 10.0  # ns: where an overhead <= 0 is drawn (marked) on the log axis
 
 
 def overhead_ns(m):
-    """Overhead = time - ideal, at the median and at its interval's ends
-    (floored at 1 ns for the log axis)."""
+    """Overhead = time - ideal (the same run's serial time / P), at the
+    median and at its interval's ends; <= 0 when the call ran no slower."""
     ideal = m["median"] - m.get("overhead_ns", 0)
-    return with_interval(m, lambda t: max(t - ideal, 1.0))
+    return with_interval(m, lambda t: t - ideal)
 
 
 def speedup(run, out_dir):

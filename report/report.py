@@ -26,7 +26,7 @@ from vocab import ordered  # noqa: E402
 
 PLOTS = (plots.overhead, plots.speedup, plots.latency, plots.wasm_ratio, plots.startup, plots.idle, plots.python)
 PLOT_NOTES = {
-    "overhead": "Overhead per call over the ideal ceil(N/P)·W, log-log; dashed: the same run's spin and futex round trips.",
+    "overhead": "Overhead per call over the ideal, the same run's serial time / P (EPCC's reference), log-log; open markers: overhead <= 0 (the call ran no slower than the ideal); dashed: the same run's spin and futex round trips.",
     "speedup": "Speedup over the serial reference; circles mark each backend's break-even W.",
     "latency": "Percentiles of 10^4 single calls; open markers are limited by the timer's step (Chromium: 5 us).",
     "wasm_ratio": "Medians under Node.js and Chromium divided by the same keys natively.",

@@ -10,7 +10,15 @@ CI_LEVEL = 0.95
 ENV_SKIP = {"type", "schema", "options"}  # header fields the environment table leaves out
 
 # (column, scenario, key, field): the figures a platform's table shows.
-COLUMNS = ([("dispatch", "dispatch", {}, "median"),
+# A column reading the share of items the workers ran (what tells a fork-join
+# from a call the caller ran alone).
+WORKERS = "workers ran"
+
+COLUMNS = ([("fork-join", "forkjoin", {}, "median"),
+            ("fork-join, 1 ms apart", "forkjoin_spaced", {}, "median"),
+            ("fork-join: workers ran", "forkjoin", {}, WORKERS),
+            ("dispatch (caller may run it alone)", "dispatch", {}, "median"),
+            ("dispatch: workers ran", "dispatch", {}, WORKERS),
             ("latency p50", "latency", {}, "p50"),
             ("latency p99", "latency", {}, "p99")]
            + [(f"grain W={w_name(w)}", "grain", {"work_ns": w}, "median") for w in W_VIEWS]
@@ -21,12 +29,24 @@ COLUMNS = ([("dispatch", "dispatch", {}, "median"),
               ("10^5 items", "many_items", {}, "median")])
 
 
+def workers_ran(m):
+    """The share of the items threads other than the caller ran, or None."""
+    if isinstance(m.get("worker_share"), (int, float)):
+        return m["worker_share"]
+    if isinstance(m.get("caller_share"), (int, float)):
+        return 1 - m["caller_share"]
+    return None
+
+
 def cell(m, field="median"):
     """'median [lo, hi]' of a measurement in its unit: the median's interval
     (marked ‡ where its coverage is below CI_LEVEL); other fields alone."""
     if not m:
         return "-"
     u = m["unit"]
+    if field == WORKERS:
+        share = workers_ran(m)
+        return "-" if share is None else f"{share:.0%}"
     flag = " †" if TIMER_LIMITED in m.get("flags", []) else ""
     if field != "median":
         return f"{in_unit(m.get(field), u)}{flag}"

@@ -60,6 +60,11 @@ files)
   done
   svg_has "$r/plots/overhead.svg" spin/warm futex/cold openmp "spin round trip" native node chrome python
   svg_has "$r/plots/speedup.svg" spin/warm "break-even"
+  # The fixture's futex/warm and openmp at W = 100 us ran below serial/P:
+  # drawn as "<= 0", not as a tiny positive overhead.
+  svg_has "$r/plots/overhead.svg" "futex/warm: <= 0 (drawn at 10 ns)" "openmp: <= 0 (drawn at 10 ns)"
+  grep -q '| dispatch (caller may run it alone) | dispatch: workers ran |' "$r/summary.md" ||
+    fail "the summary table does not say what a dispatch is and how much the workers ran"
   svg_has "$r/plots/latency.svg" p50 p99 p99.9 "timer-limited" chrome
   svg_has "$r/plots/wasm_ratio.svg" node chrome dispatch
   svg_has "$r/plots/startup.svg" spin/warm "worker ready"
