@@ -10,8 +10,9 @@ usage() {
 usage: scripts/gate_run.sh [--platforms native,node] [--refresh-baseline]
                            [--runs N] [--baseline DIR] [--base REV] [--out DIR]
 
-Runs the gate's suite (poolbench run --scenario dispatch,grain --threads 2
---reps 21, N times per platform: about 4 s a run) into a fresh
+Runs the gate's suite (poolbench run --scenario
+forkjoin,forkjoin_spaced,dispatch,grain --threads 2 --reps 21, N times per
+platform) into a fresh
 results/gate-<time>/ (<platform>-<i>.ndjson), then
   without --refresh-baseline: compares it with the baseline using
     poolbench_gate --config report/gate.conf; writes gate.md and gate.json
@@ -60,7 +61,7 @@ done
 
 build=${BUILD:-build}
 build_node=${BUILD_NODE:-build-node}
-suite=(run --scenario dispatch,grain --threads 2 --reps 21)
+suite=(run --scenario forkjoin,forkjoin_spaced,dispatch,grain --threads 2 --reps 21)
 IFS=, read -r -a plats <<<"$platforms"
 [[ ${#plats[@]} -gt 0 ]] || die "--platforms is empty"
 for p in "${plats[@]}"; do
