@@ -67,4 +67,8 @@ void scenario_empty_body(void *ctx, size_t begin, size_t end);
 int scenario_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
                           pool_body body, void *ctx);
 
+/* The spin round trip measured again at the end of a run, written as a
+ * `reference_drift` record beside the start's (scenario_pingpong.c). */
+void scenario_pingpong_recheck(harness *h);
+
 #endif

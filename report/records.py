@@ -302,7 +302,7 @@ class Platform:
     def __init__(self, name, header):
         self.name, self.header = name, header
         self.measurements, self.breakeven, self.timelines, self.errors = [], [], [], []
-        self.hazards, self.watchdogs, self.probes = [], [], []
+        self.hazards, self.watchdogs, self.probes, self.drifts = [], [], [], []
 
     def find(self, scenario, **key):
         return [m for m in self.measurements if m["scenario"] == scenario
@@ -340,7 +340,7 @@ def load_run(path, contract=None):
             {"measurement": plat.measurements, "breakeven": plat.breakeven,
              "timeline": plat.timelines, "error": plat.errors,
              "hazard": plat.hazards, "watchdog": plat.watchdogs,
-             "pyodide_probe": plat.probes}.get(r["type"], []).append(r)
+             "pyodide_probe": plat.probes, "reference_drift": plat.drifts}.get(r["type"], []).append(r)
         run[plat.name] = plat
     return run
 

@@ -18,6 +18,10 @@ SPIN_RT_MAX_NS = 10e3
 # max / min of their samples, which one outlier widens: a looser bound.
 CI_SPREAD_MAX = 2.0
 RANGE_SPREAD_MAX = 4.0
+# The spin round trip measured again after the last job (a reference_drift
+# record): a machine whose load changed while the run went on moves it, and
+# every figure measured in between is in units that no longer held.
+END_DRIFT_MAX = 2.0
 
 
 def reference_record(p, unit):
@@ -57,6 +61,11 @@ def noise(p):
         s = spread(r) if r else None
         if s and s[0] > s[2]:
             out[unit] = f"{ROUND_TRIPS[unit]} {ns(r['median'])} drifted: {s[1]} {s[0]:.1f}x apart (bound {s[2]:g}x)"
+    for d in p.drifts:
+        start, end = d["start_ns"], d["end_ns"]
+        if start > 0 and end > 0 and max(end / start, start / end) > END_DRIFT_MAX:
+            out["spin"] = (f"spin round trip {ns(start)} at the start, {ns(end)} at the end of the run "
+                           f"(x{max(end / start, start / end):.1f}, bound {END_DRIFT_MAX:g}x): the machine's load changed")
     if spin and spin["median"] > SPIN_RT_MAX_NS:
         out["spin"] = (f"spin round trip {ns(spin['median'])} above {ns(SPIN_RT_MAX_NS)}: "
                        "a thread was descheduled while the other spun")

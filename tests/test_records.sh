@@ -19,4 +19,6 @@ if [[ $pylib != - ]]; then
   files+=("$dir/python.ndjson")
   backends+="py_threads,py_to_pool.spin,pool_to_py.spin,"
 fi
+grep -q '"type":"reference_drift"' "$dir/$platform.ndjson" ||
+  { echo "FAIL: no reference_drift record: the spin reference was not measured again at the end"; exit 1; }
 python3 "$here/check_records.py" "${files[@]}" --backends "$backends" --scenarios "$scenarios"

@@ -107,6 +107,15 @@ one_platform)
   { head -1 "$fixture/python.ndjson"; grep '"scenario":"call"' "$fixture/python.ndjson"; } >"$dir/calls/python.ndjson"
   python3 "$report" "$dir/calls" >/dev/null 2>"$dir/calls.err" || { cat "$dir/calls.err"; fail "report of a calls-only Python run failed"; }
   ! grep -qi 'noisy' "$dir/report/summary.md" "$dir/report/index.html" || fail "a clean run called noisy"
+  # The spin reference measured again at the end of the run moved x5 (a load
+  # that started mid-run): noisy, though each measurement was steady.
+  mkdir "$dir/drift"
+  { cat "$fixture/native.ndjson"
+    echo '{"type":"reference_drift","platform":"native","scenario":"pingpong","backend":"spin_pingpong","start_ns":100,"end_ns":500}'
+  } >"$dir/drift/native.ndjson"
+  python3 "$report" "$dir/drift" >/dev/null 2>&1 || fail "report of a run with a reference drift failed"
+  grep -q 'noisy.*at the start.*at the end of the run' "$dir/drift/report/summary.md" ||
+    fail "a spin reference that moved x5 during the run is not called noisy"
   # Synthetic fork-joins on the native fixture: the headline ranks them,
   # ties within overlapping intervals; a spin round trip of 11 ms is noisy.
   for case in clean tie noisy; do
