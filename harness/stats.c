@@ -21,13 +21,19 @@ double stats_quantile_sorted(const double *s, size_t n, double q) {
   return lo + 1 < n ? s[lo] + frac * (s[lo + 1] - s[lo]) : s[lo];
 }
 
-stats stats_of(const double *x, size_t n) {
-  stats r = {0};
-  if (n == 0) return r;
-  double *s = malloc(n * sizeof *s);
-  if (!s) return r;
+/* A sorted copy of x[0..n) (the caller frees it), or NULL. */
+static double *sorted_copy(const double *x, size_t n) {
+  double *s = n ? malloc(n * sizeof *s) : NULL;
+  if (!s) return NULL;
   memcpy(s, x, n * sizeof *s);
   stats_sort(s, n);
+  return s;
+}
+
+stats stats_of(const double *x, size_t n) {
+  stats r = {0};
+  double *s = sorted_copy(x, n);
+  if (!s) return r;
   r.min = s[0];
   r.max = s[n - 1];
   r.median = stats_quantile_sorted(s, n, 0.5);
@@ -52,11 +58,8 @@ static double half_binomial_pmf(size_t n, size_t i) {
 
 stats_interval stats_median_ci(const double *x, size_t n) {
   stats_interval ci = {0};
-  if (n == 0) return ci;
-  double *s = malloc(n * sizeof *s);
+  double *s = sorted_copy(x, n);
   if (!s) return ci;
-  memcpy(s, x, n * sizeof *s);
-  stats_sort(s, n);
   /* coverage(k) = 1 - 2 P(B < k): it falls as k rises, so the first k
    * below the target ends the search. */
   size_t best = 1;
