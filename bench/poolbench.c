@@ -36,6 +36,12 @@ static const char usage[] =
     "                    idle mode of the pools that have one (default: both)\n"
     "  --reps R          outer repetitions, the first discarded, >= 3 (default 11)\n"
     "  --quick           fewer repetitions and shorter batches (a smoke run)\n"
+    "  --clock C         what times single calls (latency, bursts, spaced fork-joins,\n"
+    "                    fork/join stamps): auto (default: a counter clock where the\n"
+    "                    system clock's step is > 1 us and a core is free for it,\n"
+    "                    i.e. logical cores > P + 1; else the system clock), system,\n"
+    "                    or counter (one thread counting, calibrated against the\n"
+    "                    system clock over 200 ms; costs a core)\n"
     "  --no-pin          natively, do not pin pool workers to CPUs: the kernel\n"
     "                    places them, as it must under WebAssembly (no affinity)\n"
     "  --out DIR         write DIR/<platform>.ndjson (default: results/<run-id>/);\n"
@@ -296,6 +302,11 @@ static int cmd_run(int argc, char **argv) {
       o.quick = true;
     } else if (strcmp(a, "--no-pin") == 0) {
       o.no_pin = true;
+    } else if (strcmp(a, "--clock") == 0) {
+      if (!v || (strcmp(v, "auto") && strcmp(v, "system") && strcmp(v, "counter")))
+        bad_usage("--clock takes auto, system or counter, got '%s'", v ? v : "");
+      o.clock = v;
+      i++;
     } else if (strcmp(a, "--out") == 0) {
       out_dir = path_arg(a, v);
       i++;
@@ -324,6 +335,9 @@ static int cmd_run(int argc, char **argv) {
     for (int i = 0; i < scenario_count(); i++) plan.scenarios[plan.nscenarios++] = scenario_at(i);
   else
     for (int i = 0; i < nscen; i++) plan.scenarios[plan.nscenarios++] = scenario_find(scen_names[i]);
+  if (o.clock && strcmp(o.clock, "counter") == 0 && plan.threads + 1 > host_max_threads())
+    bad_usage("--clock counter takes a thread beside the pool's %d: --threads at most %d here",
+              plan.threads - 1, host_max_threads() - 1);
   if (o.quick && o.reps == HARNESS_DEFAULT_REPS) o.reps = 10; /* 9 kept: gate minimum */
   o.threads = plan.threads;
 

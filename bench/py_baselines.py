@@ -35,7 +35,7 @@ class Options(C.Structure):
     _fields_ = [("platform", C.c_char_p), ("out_path", C.c_char_p),
                 ("threads", C.c_int), ("reps", C.c_int), ("quick", C.c_bool),
                 ("no_pin", C.c_bool), ("min_batch_ns", C.c_double), ("argv_line", C.c_char_p),
-                ("continue_run", C.c_bool)]
+                ("continue_run", C.c_bool), ("clock", C.c_char_p)]
 
 
 class Key(C.Structure):

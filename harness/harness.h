@@ -35,6 +35,8 @@ typedef struct harness_options {
   const char *argv_line; /* the command line, recorded in the header */
   bool continue_run;     /* the file already holds a run (--append): its header
                             stays the only one, these records join that run */
+  const char *clock;     /* what times single calls: "auto" (NULL), "system",
+                            "counter" (call_clock.h) */
 } harness_options;
 
 /* Opens the records file, probes the environment, measures the timer and

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "call_clock.h"
 #include "platform.h"
 #include "scenarios.h"
 #include "stats.h"
@@ -57,10 +57,10 @@ static void item(void *ctx, size_t begin, size_t end) {
   fj_ctx *f = ctx;
   for (size_t i = begin; i < end; i++) {
     if (atomic_fetch_add_explicit(&f->arrived, 1, memory_order_acq_rel) + 1 == f->threads)
-      atomic_store_explicit(&f->last_arrival, plat_now_ns(), memory_order_relaxed);
+      atomic_store_explicit(&f->last_arrival, call_clock_now_ns(), memory_order_relaxed);
     else if (!atomic_load_explicit(&f->failed, memory_order_relaxed))
       wait_for_all(f);
-    uint64_t t = plat_now_ns(), seen = atomic_load_explicit(&f->last_end, memory_order_relaxed);
+    uint64_t t = call_clock_now_ns(), seen = atomic_load_explicit(&f->last_end, memory_order_relaxed);
     while (t > seen && !atomic_compare_exchange_weak_explicit(&f->last_end, &seen, t,
                                                                memory_order_relaxed,
                                                                memory_order_relaxed)) {
@@ -82,9 +82,9 @@ static void batch(void *ctx, uint64_t iters) {
 /* One call timed alone: its time, and from the items' stamps the fork (call
  * start -> the last arrival) and the join (the last end -> return). */
 static double timed_call(fj_ctx *f, double *fork, double *join) {
-  uint64_t t0 = plat_now_ns();
+  uint64_t t0 = call_clock_now_ns();
   call(f);
-  uint64_t t1 = plat_now_ns();
+  uint64_t t1 = call_clock_now_ns();
   *fork = (double)(int64_t)(atomic_load(&f->last_arrival) - t0);
   *join = (double)(int64_t)(t1 - atomic_load(&f->last_end));
   return (double)(t1 - t0);
@@ -94,7 +94,8 @@ static bool applies(const char *backend) { return !pool_backend_runs_on_caller(b
 
 #define FJ_EXTRAS 3
 /* worker_share from the stats delta, fork_ns/join_ns medians of the n calls'
- * stamps (null where threads share no clock). Returns false, after the error
+ * stamps (null where threads share no clock: a browser without the counter
+ * clock). Returns false, after the error
  * record, when a call did not bring every thread in. */
 static bool extras(harness *h, const target *t, const char *scenario, fj_ctx *f,
                    const pool_stats_t *a, const pool_stats_t *b, double *fork, double *join,
@@ -105,7 +106,7 @@ static bool extras(harness *h, const target *t, const char *scenario, fj_ctx *f,
                    atomic_load(&f->arrived_at_failure), t->threads);
     return false;
   }
-  bool clock = host_threads_share_clock();
+  bool clock = call_clock_shared();
   ex[0] = (harness_extra){"worker_share", (items - (double)(b->caller_items - a->caller_items)) / items};
   ex[1] = (harness_extra){"fork_ns", clock ? stats_of(fork, n).median : NAN};
   ex[2] = (harness_extra){"join_ns", clock ? stats_of(join, n).median : NAN};

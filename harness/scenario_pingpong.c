@@ -102,7 +102,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     return -1;
   }
   harness_set_references(h, spin, futex);
-  return 0;
+  return scenario_capacity_measure(h, harness_opts(h)->threads);
 }
 
 /* EPCC checks a run's references did not drift while it ran: the spin round
@@ -122,7 +122,7 @@ void scenario_pingpong_recheck(harness *h) {
 
 const scenario scenario_pingpong = {
     .name = "pingpong",
-    .description = "same-run references: spin and futex round trip between two threads",
+    .description = "same-run references: spin and futex round trips, and the cores the run gets",
     .per_target = false,
     .applies = applies_all,
     .run = run,

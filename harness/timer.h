@@ -4,7 +4,11 @@
 #ifndef POOLBENCH_TIMER_H
 #define POOLBENCH_TIMER_H
 
-/* The smallest non-zero step between two clock readings, in ns. */
+#include <stdint.h>
+
+/* The smallest non-zero step between two readings of `now`, in ns. */
+double timer_measure_step_of(uint64_t (*now)(void));
+/* The same for the system clock (plat_now_ns). */
 double timer_measure_step_ns(void);
 
 #endif

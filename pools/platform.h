@@ -22,6 +22,12 @@ void plat_cpu_relax(void);
 /* Offers this thread's CPU to another runnable thread (sched_yield); nothing
  * on Wasm, which has no way to yield. */
 void plat_yield(void);
+/* Publishes v at *p for readers on other threads (an atomic load reads it
+ * whole) without waiting for them: no barrier. Natively a relaxed atomic
+ * store; on Wasm every atomic store is sequentially consistent, a fence that
+ * waits for the cache line each time a reader took it, so a plain aligned
+ * i64.store (never torn on the 64-bit engines). For one writer only. */
+void plat_publish_u64(pool_u64 *p, uint64_t v);
 /* Monotonic clock in nanoseconds. */
 uint64_t plat_now_ns(void);
 /* Logical CPUs available to this process. */

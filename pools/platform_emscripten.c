@@ -17,6 +17,8 @@ void plat_futex_wake(pool_word *addr, int n) {
   emscripten_futex_wake((void *)addr, n);
 }
 
+void plat_publish_u64(pool_u64 *p, uint64_t v) { *(volatile uint64_t *)p = v; }
+
 void plat_cpu_relax(void) {}
 
 void plat_yield(void) {}

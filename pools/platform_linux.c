@@ -22,6 +22,10 @@ void plat_futex_wake(pool_word *addr, int n) {
   syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
 }
 
+void plat_publish_u64(pool_u64 *p, uint64_t v) {
+  atomic_store_explicit(p, v, memory_order_relaxed);
+}
+
 void plat_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();

@@ -117,9 +117,10 @@ def findings(run):
             out.append(f"**{name}**: no idle pool burnt more than {IDLE_BURN:.0%} of a core.")
         limited = [m for m in p.measurements if TIMER_LIMITED in m.get("flags", [])]
         if limited:
-            step = p.header.get("timer_step_ns")
-            out.append(f"**{name}**: {len(limited)} figures are limited by the timer's step "
-                       f"({ns(step)}): " + ", ".join(sorted({f"{m['scenario']} `{label(m)}`" for m in limited})[:8])
+            step, call = p.header.get("timer_step_ns"), p.call_step_ns()
+            steps = ns(step) if call == step else f"{ns(step)}; single calls: {ns(call)}"
+            out.append(f"**{name}**: {len(limited)} figures are limited by the clock's step "
+                       f"({steps}): " + ", ".join(sorted({f"{m['scenario']} `{label(m)}`" for m in limited})[:8])
                        + (" ..." if len(limited) > 8 else "") + ".")
         if p.errors:
             out.append(f"**{name}**: {len(p.errors)} error record(s): "

@@ -228,7 +228,7 @@ def latency(run, out_dir):
     s = multiplot(len(plats), 'Single-call dispatch latency percentiles (open markers: limited by the timer step, drawn at the step)')
     for p in plats:
         ms = sorted(p.find("latency"), key=label)
-        step = p.header.get("timer_step_ns") or 1
+        step = p.call_step_ns() or 1
         s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
         s += "set ylabel 'latency per call (ns)'\nset xlabel ''"
         categories(s, [label(m) for m in ms])

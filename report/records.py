@@ -59,8 +59,10 @@ def load_schema(path=README):
             m = re.match(r"^## `(\w+)`", line)
             current = types.setdefault(m.group(1), []) if m else None
             continue
+        # The limit table (two columns) is outside the record types' sections,
+        # whose own two-column tables describe an object field's keys.
         m = re.match(r"^\| `(\w+)` \| `?([^|`]+?)`? \|$", line)
-        if m:
+        if m and current is None:
             limits[m.group(1)] = m.group(2)
             continue
         m = re.match(r"^\| `(\w+)` \| ([\w<>?]+) \| ([^|]+) \|", line)
@@ -307,6 +309,14 @@ class Platform:
     def find(self, scenario, **key):
         return [m for m in self.measurements if m["scenario"] == scenario
                 and all(m.get(k) == v for k, v in key.items())]
+
+    def call_step_ns(self):
+        """The step of the clock that timed single calls (latency, bursts,
+        spaced fork-joins): the header's clock, else the system clock's."""
+        clock = self.header.get("clock")
+        step = clock.get("step_ns") if isinstance(clock, dict) else None
+        ok = isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0
+        return step if ok else self.header.get("timer_step_ns")
 
     def reference(self, backend):
         """Median of a same-run ping-pong reference, or None."""

@@ -1,7 +1,8 @@
 """The same-run physical references every time is also expressed in: spin
 and futex round trips between two threads, found under the backend names
-each file's header gives them (none where a platform measures none); and
-whether each is fit to be one (`noisy`: EPCC rejects noisy runs)."""
+each file's header gives them (none where a platform measures none); the
+cores the run got (`capacity`); and whether each is fit to be one (`noisy`:
+EPCC rejects noisy runs)."""
 from vocab import ns
 
 # The header's `references` keys, in the order the report lists them, and
@@ -22,6 +23,11 @@ RANGE_SPREAD_MAX = 4.0
 # record): a machine whose load changed while the run went on moves it, and
 # every figure measured in between is in units that no longer held.
 END_DRIFT_MAX = 2.0
+# The cores P plain threads got at once (the `capacity` record), against the
+# min(P, logical cores) a quiet machine gives (1.90-1.98 of 2 on the 2-vCPU
+# VMs). Another process holding a core takes one off: the round trips may
+# not show it, every parallel figure of the run does.
+CAPACITY_MIN = 0.75
 
 
 def reference_record(p, unit):
@@ -66,6 +72,9 @@ def noise(p):
         if start > 0 and end > 0 and max(end / start, start / end) > END_DRIFT_MAX:
             out["spin"] = (f"spin round trip {ns(start)} at the start, {ns(end)} at the end of the run "
                            f"(x{max(end / start, start / end):.1f}, bound {END_DRIFT_MAX:g}x): the machine's load changed")
+    cap = capacity_shortfall(p)
+    if cap:
+        out["capacity"] = cap
     if spin and spin["median"] > SPIN_RT_MAX_NS:
         out["spin"] = (f"spin round trip {ns(spin['median'])} above {ns(SPIN_RT_MAX_NS)}: "
                        "a thread was descheduled while the other spun")
@@ -75,10 +84,22 @@ def noise(p):
     return out
 
 
+def capacity_shortfall(p):
+    """Why platform p's run got too little CPU to trust, or None."""
+    for r in p.find("capacity"):
+        cores = min(r["threads"], p.header.get("logical_cores") or r["threads"])
+        if r["median"] < CAPACITY_MIN * cores:
+            return (f"{r['threads']} threads got {r['median']:.2f} cores at once where a quiet machine "
+                    f"gives {cores} (bound {CAPACITY_MIN:g}x): another process held the CPU")
+    return None
+
+
 def usable(p, unit, noisy=None):
-    """(median, None) of a reference fit to scale figures, else (None, why not)."""
+    """(median, None) of a reference fit to scale figures, else (None, why
+    not): also not when the run got too little CPU (its figures are off)."""
     v = round_trip(p, unit)
     if not v or v <= 0:
         return None, f"no {ROUND_TRIPS[unit]} in this run"
-    why = (noise(p) if noisy is None else noisy).get(unit)
+    noisy = noise(p) if noisy is None else noisy
+    why = noisy.get(unit) or noisy.get("capacity")
     return (None, f"reference noisy: {why}") if why else (v, None)

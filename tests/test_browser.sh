@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end tests of the Chromium run (bench/browser/driver.js).
 # usage: test_browser.sh CASE WEB_BUILD_DIR
-#   e2e           a --quick run: schema-valid chrome.ndjson, cross-origin
+#   e2e           a --quick run on the system clock: schema-valid chrome.ndjson, cross-origin
 #                 isolated, every backend of the build (its header) present, the settle wait logged;
 #                 a bad --settle is a usage error
+#   clock         --clock counter at P = 1 (test_call_clock.sh): calibrated, within
+#                 1% of performance.now() over 100 ms, single calls resolved below its 5 us
 #   no_isolation  served without COOP/COEP: the clear error, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
@@ -27,7 +29,8 @@ trap 'rm -rf "$dir"' EXIT
 run() { timeout 300 node "$driver" --quiet --build "$web" --out "$dir" "$@" 2>"$dir/err.txt"; }
 case $case in
 e2e)
-  run --deadline 240 -- run --quick || {
+  # The system clock, whatever the machine's cores: the checks below are of it.
+  run --deadline 240 -- run --quick --clock system || {
     echo "FAIL: driver exit $?"; cat "$dir/err.txt"; grep -v '^\[out\]' "$dir/chrome.log" | tail -5
     grep '"type":"error"' "$dir/chrome.ndjson"; exit 1; }
   # Every backend the build has (its header lists them) must be measured.
@@ -49,6 +52,28 @@ sys.exit(any(x.get("scenario") == "forkjoin" and x["type"] == "measurement"
   [[ $rc == 2 && $msg == *"--settle must be"* && $(wc -l <<<"$msg") == 1 ]] \
     || { echo "FAIL: --settle soon: exit $rc, '$msg' (want exit 2 and one line)"; exit 1; }
   echo "ok: chrome.ndjson valid, isolated, all wasm backends, settled first" ;;
+clock)
+  drive() { # what test_call_clock.sh runs as its poolbench: --out DIR becomes the driver's
+    local out=() args=()
+    while [[ $# -gt 0 ]]; do
+      if [[ $1 == --out ]]; then out=(--out "$2"); shift 2; else args+=("$1"); shift; fi
+    done
+    timeout 200 node "$driver" --quiet --build "$web" "${out[@]}" --deadline 120 -- "${args[@]}"
+  }
+  export -f drive; export driver web
+  bash "$here/test_call_clock.sh" chrome drive || exit 1
+  rm -rf "$dir/run" && drive run --quick --clock counter --threads 1 --backend spin --scenario latency \
+    --out "$dir/run" >/dev/null 2>&1 || { echo "FAIL: the latency run failed"; exit 1; }
+  python3 - "$dir/run/chrome.ndjson" <<'EOF' || exit 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+lat = [r for r in recs if r.get("scenario") == "latency"]
+vals = {r[k] for r in lat for k in ("p50", "p90", "p99")}
+# performance.now() gives multiples of 5 us: the counter must resolve finer.
+assert lat and any(v % 5000 for v in vals), f"latency percentiles all on the 5 us grid: {sorted(vals)}"
+print(f"ok: latency percentiles on the counter clock: {sorted(vals)}")
+EOF
+  ;;
 no_isolation)
   start=$SECONDS
   run --no-isolation --deadline 60 -- run --quick; rc=$?

@@ -68,7 +68,13 @@ class Run:
                          "py_serial": "one ctypes call running the N items",
                          "py_per_item": "one ctypes call per item (no threads: no pool)"},
             # No threads, so no pingpong: the sweep's W, but no references.
-            "grain_work_ns": list(pycalls.WORK_NS), "references": None})
+            "grain_work_ns": list(pycalls.WORK_NS), "references": None,
+            # Python's clock times everything here: no thread to spare for a counter.
+            "clock": {"per_call": "system", "choice": "system",
+                      "why": "Pyodide runs one thread: time.perf_counter_ns()",
+                      "step_ns": self.step_ns, "system_step_ns": self.step_ns,
+                      "ns_per_tick": None, "calibration_ms": None, "steadiness": None,
+                      "checks": [], "short_mean_ns": None, "short_bias_ns": None}})
         self.header_written = True
 
     def error(self, scenario, message):

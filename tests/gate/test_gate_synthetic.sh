@@ -39,6 +39,7 @@ recs = [  # scenario, backend, mode, threads, items, work_ns, unit, typical valu
     ("dispatch", "futex", "warm", 2, 2, 0, "ns", 340),
     ("dispatch", "futex", "cold", 2, 2, 0, "ns", 550),
     ("idle_cpu", "spin", "warm", 2, 0, 0, "cores", 0.9),
+    ("capacity", "threads", "default", 2, 2, 20000000, "cores", 1.95),
 ]
 for w in (0, 1000, 10000):
     recs.append(("grain", "serial", "default", 2, 16, w, "ns", 30 + 16 * w))
@@ -186,6 +187,18 @@ check "current runs' references spread x2 (baseline x1): undecided, exit 2" 2 \
   'gate: 0 regressions' -- --json "$tmp/spread.json" "$tmp/b2" "$tmp/c3"
 field "$tmp/spread.json" "$K" reason | grep -q 'spread' ||
   { echo "FAIL: the spread key does not say why"; fail=1; }
+
+# A run that got a core less (another process busy beside it: capacity 1.0
+# of 2) is undecided whatever moved, even x3: a thread that waited a time
+# slice for its core can move any key any amount.
+C=native/capacity/threads/default/2/2/20000000
+gen "$tmp/loaded.ndjson" --seed 23 --shift "$C=0.51" --shift "$K=3"
+check "a run with a core less and x3 on a key: undecided (noisy), exit 2" 2 "$K .*insufficient" \
+  'gate: 0 regressions' -- --json "$tmp/loaded.json" "$tmp/base.ndjson" "$tmp/loaded.ndjson"
+field "$tmp/loaded.json" "$K" reason | grep -Eq 'current side got (0.9[0-9]|1.0[0-9]) cores where the baseline.s got 1.9' ||
+  { echo "FAIL: the loaded key does not say why: $(field "$tmp/loaded.json" "$K" reason)"; fail=1; }
+check "a loaded baseline: undecided too" 2 "$K .*insufficient" \
+  -- "$tmp/loaded.ndjson" "$tmp/base.ndjson"
 
 # Platforms are part of the key: a node run next to a native one.
 gen "$tmp/node.ndjson" --seed 16 --platform node

@@ -1,0 +1,202 @@
+/* The per-call clock (call_clock.h): the system clock, or a counter thread
+ * calibrated against it. */
+#include "call_clock.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host.h"
+#include "kernel.h"
+#include "platform.h"
+#include "timer.h"
+
+#define COARSE_NS 1000.0         /* a system clock above this step is too coarse per call */
+#define WINDOW_NS 100000000u     /* each of the two calibration windows */
+#define STEADY 0.01              /* their rates must agree this well */
+#define ATTEMPTS 3
+#define CHECKS 3                 /* 100 ms intervals read on both clocks after calibrating */
+#define SHORT_N 2000             /* short intervals, each read on both clocks */
+#define SHORT_ITERS 2000         /* delay-kernel iterations in one (~1-3 us) */
+
+static struct {
+  alignas(64) pool_u64 ticks; /* the counter's own line: only it writes */
+  alignas(64) atomic_bool stop;
+  pthread_t thread;
+  bool started, counter;
+  const char *choice;
+  char why[200];
+  double step_ns, system_step_ns;
+  double ns_per_tick, steadiness;
+  uint64_t tick0, ns0;
+  double checks[CHECKS][2]; /* system ns, counter ns over one interval */
+  double short_mean_ns, short_bias_ns;
+} cc;
+
+/* A tick is a few ns of the delay kernel and a store without a barrier:
+ * a reader taking the line then costs the counter nothing, as the store
+ * waits in the store buffer (a barrier per store, or stores back to back
+ * filling that buffer, would stall the count each time a call is timed:
+ * -25% on 2 us intervals under Node). */
+#define TICK_ITERS 8
+static void *count(void *arg) {
+  (void)arg;
+  uint64_t n = 0;
+  while (!atomic_load_explicit(&cc.stop, memory_order_relaxed)) {
+    harness_spin_iters(TICK_ITERS);
+    plat_publish_u64(&cc.ticks, ++n);
+  }
+  return NULL;
+}
+
+static uint64_t ticks(void) { return atomic_load_explicit(&cc.ticks, memory_order_relaxed); }
+
+static uint64_t counter_now_ns(void) {
+  return cc.ns0 + (uint64_t)llround((double)(ticks() - cc.tick0) * cc.ns_per_tick);
+}
+
+uint64_t call_clock_now_ns(void) { return cc.counter ? counter_now_ns() : plat_now_ns(); }
+double call_clock_step_ns(void) { return cc.step_ns; }
+bool call_clock_shared(void) { return cc.counter || host_threads_share_clock(); }
+
+/* ns per tick over two windows back to back; -1 when the counter did not
+ * move, and *steadiness how far the two windows' rates differ. */
+static double calibrate(double *steadiness, uint64_t *t0, uint64_t *c0) {
+  *t0 = plat_now_ns(), *c0 = ticks();
+  plat_sleep_ns(WINDOW_NS);
+  uint64_t t1 = plat_now_ns(), c1 = ticks();
+  plat_sleep_ns(WINDOW_NS);
+  uint64_t t2 = plat_now_ns(), c2 = ticks();
+  if (c1 == *c0 || c2 == c1) return -1;
+  double r1 = (double)(t1 - *t0) / (double)(c1 - *c0), r2 = (double)(t2 - t1) / (double)(c2 - c1);
+  *steadiness = fabs(r1 / r2 - 1);
+  return (double)(t2 - *t0) / (double)(c2 - *c0);
+}
+
+/* What the counter reads against the system clock once calibrated: long
+ * intervals (its rate) and many short ones read as a timed call reads it
+ * (a reading costs the counting thread its cache line: the bias per call). */
+static void check(void) {
+  for (int i = 0; i < CHECKS; i++) {
+    uint64_t s0 = plat_now_ns(), k0 = counter_now_ns();
+    plat_sleep_ns(WINDOW_NS);
+    cc.checks[i][1] = (double)(counter_now_ns() - k0);
+    cc.checks[i][0] = (double)(plat_now_ns() - s0);
+  }
+  /* Each clock's two readings alternately inside and outside the other's,
+   * so what a reading costs cancels and only the counter's rate remains. */
+  double sys = 0, ctr = 0;
+  for (int i = 0; i < SHORT_N; i++) {
+    uint64_t s0, k0, s1, k1;
+    if (i % 2) s0 = plat_now_ns(), k0 = counter_now_ns();
+    else k0 = counter_now_ns(), s0 = plat_now_ns();
+    harness_spin_iters(SHORT_ITERS);
+    if (i % 2) k1 = counter_now_ns(), s1 = plat_now_ns();
+    else s1 = plat_now_ns(), k1 = counter_now_ns();
+    sys += (double)(s1 - s0), ctr += (double)(k1 - k0);
+  }
+  cc.short_mean_ns = sys / SHORT_N;
+  cc.short_bias_ns = (ctr - sys) / SHORT_N;
+}
+
+/* Starts and calibrates the counter; 0, or -1 with why in cc.why. */
+static int start_counter(void) {
+  atomic_store(&cc.stop, false);
+  if (pthread_create(&cc.thread, NULL, count, NULL) != 0) {
+    snprintf(cc.why, sizeof cc.why, "the counter clock's thread could not be created");
+    return -1;
+  }
+  cc.started = true;
+  for (int a = 0; a < ATTEMPTS; a++) {
+    cc.ns_per_tick = calibrate(&cc.steadiness, &cc.ns0, &cc.tick0);
+    if (cc.ns_per_tick > 0 && cc.steadiness <= STEADY) {
+      cc.counter = true;
+      cc.step_ns = timer_measure_step_of(counter_now_ns);
+      check();
+      return 0;
+    }
+  }
+  if (cc.ns_per_tick < 0)
+    snprintf(cc.why, sizeof cc.why, "the counter clock's thread did not run");
+  else
+    snprintf(cc.why, sizeof cc.why, "the counter clock ran unsteadily (two 100 ms windows %.1f%% apart, "
+             "bound %.0f%%): is a core free for it?", cc.steadiness * 100, STEADY * 100);
+  call_clock_stop();
+  return -1;
+}
+
+int call_clock_start(const char *choice, int threads, double system_step_ns, char *err,
+                     size_t errlen) {
+  memset(cc.checks, 0, sizeof cc.checks);
+  cc.counter = false;
+  cc.choice = choice ? choice : "auto";
+  cc.step_ns = cc.system_step_ns = system_step_ns;
+  int cores = plat_cpu_count();
+  /* A pool of P takes P - 1 threads, the watchdog one: the counter needs one more. */
+  bool room = threads + 1 <= host_max_threads();
+  if (strcmp(cc.choice, "system") == 0) {
+    snprintf(cc.why, sizeof cc.why, "--clock system");
+    return 0;
+  }
+  if (strcmp(cc.choice, "counter") == 0) {
+    if (!room) {
+      snprintf(err, errlen, "--clock counter needs a thread beyond the pool's: at most %d threads here",
+               host_max_threads() - 1);
+      return -1;
+    }
+    if (start_counter() != 0) {
+      snprintf(err, errlen, "--clock counter: %s", cc.why);
+      return -1;
+    }
+    snprintf(cc.why, sizeof cc.why, "--clock counter");
+    return 0;
+  }
+  if (system_step_ns <= COARSE_NS) {
+    snprintf(cc.why, sizeof cc.why, "the system clock's step (%.0f ns) is fine enough", system_step_ns);
+    return 0;
+  }
+  if (cores <= threads + 1 || !room) {
+    snprintf(cc.why, sizeof cc.why, "the system clock's step is %.0f ns, but no core is free for a "
+             "counter clock (%d logical cores, P + 1 = %d)", system_step_ns, cores, threads + 1);
+    return 0;
+  }
+  if (start_counter() != 0) return 0; /* auto: the system clock, and why */
+  snprintf(cc.why, sizeof cc.why, "the system clock's step is %.0f ns and a core is free (%d logical "
+           "cores > P + 1 = %d)", system_step_ns, cores, threads + 1);
+  return 0;
+}
+
+void call_clock_probe(json *j) {
+  json_key_obj_begin(j, "clock");
+  json_str(j, "per_call", cc.counter ? "counter" : "system");
+  json_str(j, "choice", cc.choice ? cc.choice : "auto");
+  json_str(j, "why", cc.why);
+  json_num(j, "step_ns", cc.step_ns);
+  json_num(j, "system_step_ns", cc.system_step_ns);
+  json_num(j, "ns_per_tick", cc.counter ? cc.ns_per_tick : NAN);
+  json_num(j, "calibration_ms", cc.counter ? 2 * WINDOW_NS / 1e6 : NAN);
+  json_num(j, "steadiness", cc.counter ? cc.steadiness : NAN);
+  json_arr_begin(j, "checks");
+  for (int i = 0; cc.counter && i < CHECKS; i++) {
+    json_arr_begin(j, NULL);
+    json_num(j, NULL, cc.checks[i][0]);
+    json_num(j, NULL, cc.checks[i][1]);
+    json_arr_end(j);
+  }
+  json_arr_end(j);
+  json_num(j, "short_mean_ns", cc.counter ? cc.short_mean_ns : NAN);
+  json_num(j, "short_bias_ns", cc.counter ? cc.short_bias_ns : NAN);
+  json_obj_end(j);
+}
+
+void call_clock_stop(void) {
+  cc.counter = false;
+  cc.step_ns = cc.system_step_ns;
+  if (!cc.started) return;
+  atomic_store(&cc.stop, true);
+  pthread_join(cc.thread, NULL);
+  cc.started = false;
+}
