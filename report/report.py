@@ -20,6 +20,7 @@ import records  # noqa: E402
 import render_html  # noqa: E402
 import render_md  # noqa: E402
 import tables  # noqa: E402
+import verdict  # noqa: E402
 from document import Document, Findings, Heading, Note, Plot, Table  # noqa: E402
 from findings import findings  # noqa: E402
 from vocab import ordered  # noqa: E402
@@ -52,10 +53,27 @@ def hazards(run_path, schema):
     return [[p, h["hazard"], h["verdict"], h["evidence"]] for p in diag for h in diag[p].hazards]
 
 
+def verdict_blocks(run):
+    """The verdict section: the run's trust line, then the table."""
+    rows, left = verdict.verdict(run)
+    b = [Heading(2, "Verdict"), Note(verdict.trust(run))]
+    if rows:
+        b += [Table(*verdict.table(rows)),
+              Note("Ranked by median; pools whose 95% intervals overlap the cheapest one's are tied, and "
+                   "then the lower CPU price decides (CPU burnt between bursts, else idle). "
+                   "Back-to-back and rare calls: fork-joins every thread joins (`forkjoin`, `forkjoin_spaced`); "
+                   "bursts: frame-like bursts of small calls (`bursts`). † limited by the timer's step.")]
+    else:
+        b.append(Note("No verdict: the run has no `forkjoin`, `forkjoin_spaced` or `bursts` records of a pool."))
+    note = verdict.left_out_note(left)
+    return b + ([Note(note)] if note else [])
+
+
 def document(title, run, made, pdir, pairs, hazard_rows):
     """Every section of the report, once; a noisy run says so first."""
     banner = tables.noisy_banner(run)
     b = [Note(banner)] if banner else []
+    b += verdict_blocks(run)
     b += [Note(f"Platforms: {', '.join(run)}. Every figure is a median over repetitions "
               "(the first discarded); plots as files in `plots/`.", only="html"),
           Heading(2, "Findings"), Findings(findings(run)),

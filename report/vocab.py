@@ -34,6 +34,15 @@ TIMER_LIMITED = "below_timer_resolution"  # the flag of a figure at the timer's 
 # row, a terminal) has them replaced, so that it cannot end a line or a cell
 # or send a terminal a command.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Record text set into a sentence with marks (a Note, a finding) keeps only
+# these characters: anything else could close a mark or become HTML or a
+# Markdown link in summary.md.
+UNSAFE_IN_PROSE = re.compile(r"[^A-Za-z0-9 .,:;()/@+#=-]")
+
+
+def plain(text):
+    """Record text (a CPU model, a browser) as plain words for prose."""
+    return UNSAFE_IN_PROSE.sub("?", str(text))[:80]
 
 # W (ns of work per item) shown where a table or plot has room for a few
 # points of the grain sweep: no work (pure dispatch), about one dispatch's
@@ -76,6 +85,23 @@ def not_joined(m):
         return "no worker_share in the record"
     if share < JOIN_SHARE * need:
         return f"workers ran {share:.0%} of the items, a fork-join of {p} threads gives them {need:.0%}"
+    return None
+
+
+# Records with the caller's share of the items (bursts, dispatch, latency):
+# a pool whose workers ran less than this part of an even share ((P-1)/P)
+# was in effect the caller alone, whatever its time says.
+TOOK_PART = 0.25
+
+
+def left_out(m):
+    """Why m's pool cannot be named as one whose workers took part, or None:
+    a fork-join not joined, or a call whose caller ran (almost) every item."""
+    if m["scenario"] in (FORKJOIN, FORKJOIN_SPACED):
+        return not_joined(m)
+    share, p = m.get("caller_share"), m["threads"]
+    if isinstance(share, (int, float)) and p > 1 and 1 - share < TOOK_PART * (p - 1) / p:
+        return f"workers ran {1 - share:.0%} of the items"
     return None
 
 
