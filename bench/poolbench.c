@@ -29,9 +29,10 @@ static const char usage[] =
     "  --scenario s,t    scenarios to run (default: all); the ping-pong\n"
     "                    references always run first: every figure is also\n"
     "                    reported in their units\n"
-    "  --threads P       threads per pool, counting the caller, 1..256\n"
+    "  --threads P[,Q..] threads per pool, counting the caller, 1..256\n"
     "                    (under Wasm up to the pre-created pthread pool, 8)\n"
-    "                    (default: logical cores)\n"
+    "                    (default: logical cores); a list (1,2,4) runs every\n"
+    "                    scenario at each P in turn (at most 8, no repeats)\n"
     "  --warm | --cold | --both\n"
     "                    idle mode of the pools that have one (default: both)\n"
     "  --reps R          outer repetitions, the first discarded, >= 3 (default 11)\n"
@@ -96,12 +97,24 @@ static int split_list(const char *opt, const char *s, const char **names, int ma
     if (len == 0) bad_usage("%s '%s': item %d is empty", opt, s, n + 1);
     char *name = strndup(item, len);
     if (!name) bad_usage("out of memory reading %s", opt);
-    if (!known(name)) bad_usage("unknown %s '%s'", what, name);
-    if (n == max) bad_usage("too many names in %s (at most %d)", opt, max);
+    if (known && !known(name)) bad_usage("unknown %s '%s'", what, name);
+    if (n == max) bad_usage("too many %ss in %s (at most %d)", what, opt, max);
     names[n++] = name;
     if (!item[len]) return n;
     item += len + 1;
   }
+}
+
+/* --threads: one P or a comma list of distinct ones, each in 1..max. */
+static int parse_threads(const char *opt, const char *s, int *out, int max_n, long max_p) {
+  const char *names[SUITE_MAX_P];
+  int n = split_list(opt, s, names, max_n, NULL, "thread count");
+  for (int i = 0; i < n; i++) {
+    out[i] = (int)parse_int(opt, names[i], 1, max_p);
+    for (int j = 0; j < i; j++)
+      if (out[j] == out[i]) bad_usage("%s '%s': %d appears twice", opt, s, out[i]);
+  }
+  return n;
 }
 
 /* A value that must be a path: given and not empty. */
@@ -267,8 +280,9 @@ static int cmd_diagnose(int argc, char **argv) {
 
 static int cmd_run(int argc, char **argv) {
   suite_plan plan = {0};
-  plan.threads = plat_cpu_count();
-  if (plan.threads > host_max_threads()) plan.threads = host_max_threads();
+  plan.threads[0] = plat_cpu_count();
+  if (plan.threads[0] > host_max_threads()) plan.threads[0] = host_max_threads();
+  plan.nthreads = 1;
   plan.warm = plan.cold = true;
   harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS};
   const char *out_dir = NULL;
@@ -287,7 +301,7 @@ static int cmd_run(int argc, char **argv) {
       nscen = split_list(a, v, scen_names, SUITE_MAX, known_scenario, "scenario");
       i++;
     } else if (strcmp(a, "--threads") == 0) {
-      plan.threads = (int)parse_int(a, v, 1, host_max_threads());
+      plan.nthreads = parse_threads(a, v, plan.threads, SUITE_MAX_P, host_max_threads());
       i++;
     } else if (strcmp(a, "--reps") == 0) {
       o.reps = (int)parse_int(a, v, HARNESS_MIN_REPS, 100000);
@@ -335,15 +349,18 @@ static int cmd_run(int argc, char **argv) {
     for (int i = 0; i < scenario_count(); i++) plan.scenarios[plan.nscenarios++] = scenario_at(i);
   else
     for (int i = 0; i < nscen; i++) plan.scenarios[plan.nscenarios++] = scenario_find(scen_names[i]);
-  if (o.clock && strcmp(o.clock, "counter") == 0 && plan.threads + 1 > host_max_threads())
+  /* The session's P (header, capacity, the counter clock's room): the largest. */
+  o.threads = plan.threads[0];
+  for (int i = 1; i < plan.nthreads; i++)
+    if (plan.threads[i] > o.threads) o.threads = plan.threads[i];
+  if (o.clock && strcmp(o.clock, "counter") == 0 && o.threads + 1 > host_max_threads())
     bad_usage("--clock counter takes a thread beside the pool's %d: --threads at most %d here",
-              plan.threads - 1, host_max_threads() - 1);
+              o.threads - 1, host_max_threads() - 1);
   if (o.quick && o.reps == HARNESS_DEFAULT_REPS) o.reps = 10; /* 9 kept: gate minimum */
-  o.threads = plan.threads;
 
   harness *h = open_session(&o, out_dir, "", append, deadline_s);
   if (!h) return 1;
-  summary_row rows[SUITE_MAX * 2];
+  static summary_row rows[SUITE_MAX * 2 * SUITE_MAX_P];
   int nrows = 0;
   int failed = suite_run(h, &plan, rows, &nrows, stderr);
   watchdog_stop();

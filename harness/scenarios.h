@@ -18,6 +18,7 @@ typedef struct target {
 /* What the human summary shows per target; NaN where not measured. */
 typedef struct summary_row {
   const char *backend, *mode;
+  int threads;
   double dispatch_ns, forkjoin_ns, worker_share, p50_ns, p99_ns, p999_ns, breakeven_ns, startup_ns,
       idle_cores, caller_share;
   bool breakeven_never;

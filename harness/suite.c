@@ -7,16 +7,20 @@
 #include "platform.h"
 #include "watchdog.h"
 
+/* Every (backend, mode) at every P, P outermost, so rows group by P. */
 static int targets_of(const suite_plan *plan, target *out) {
   int n = 0;
-  for (int b = 0; b < plan->nbackends; b++) {
-    const char *name = plan->backends[b];
-    if (!pool_backend_has_workers(name)) {
-      out[n++] = (target){name, "default", plan->threads};
-      continue;
+  for (int p = 0; p < plan->nthreads; p++) {
+    int threads = plan->threads[p];
+    for (int b = 0; b < plan->nbackends; b++) {
+      const char *name = plan->backends[b];
+      if (!pool_backend_has_workers(name)) {
+        out[n++] = (target){name, "default", threads};
+        continue;
+      }
+      if (plan->warm) out[n++] = (target){name, "warm", threads};
+      if (plan->cold) out[n++] = (target){name, "cold", threads};
     }
-    if (plan->warm) out[n++] = (target){name, "warm", plan->threads};
-    if (plan->cold) out[n++] = (target){name, "cold", plan->threads};
   }
   return n;
 }
@@ -28,10 +32,11 @@ static void fmt_duration(char *buf, size_t n, double s) {
 
 int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
               int *nrows, FILE *progress) {
-  target targets[SUITE_MAX * 2];
+  target targets[SUITE_MAX * 2 * SUITE_MAX_P];
   int nt = targets_of(plan, targets);
   for (int i = 0; i < nt; i++) {
     rows[i] = (summary_row){.backend = targets[i].backend, .mode = targets[i].mode,
+                            .threads = targets[i].threads,
                             .dispatch_ns = NAN, .forkjoin_ns = NAN, .worker_share = NAN,
                             .p50_ns = NAN, .p99_ns = NAN, .p999_ns = NAN,
                             .breakeven_ns = NAN, .startup_ns = NAN, .idle_cores = NAN,
@@ -55,7 +60,7 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
   done++;
   if (plan->fault) {
     watchdog_job("fault", plan->fault, "default");
-    fault_trigger(plan->fault, plan->threads);
+    fault_trigger(plan->fault, plan->threads[0]);
   }
   for (int s = 0; s < plan->nscenarios; s++) {
     const scenario *sc = plan->scenarios[s];
@@ -66,8 +71,8 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
         double el = (double)(plat_now_ns() - t0) / 1e9;
         char eta[32];
         fmt_duration(eta, sizeof eta, el / done * (total - done));
-        fprintf(progress, "[%3d/%d] %-9s %-12s %-7s  ETA %s\n", done + 1, total,
-                sc->name, targets[t].backend, targets[t].mode, eta);
+        fprintf(progress, "[%3d/%d] %-9s %-12s %-7s P=%-3d ETA %s\n", done + 1, total,
+                sc->name, targets[t].backend, targets[t].mode, targets[t].threads, eta);
         fflush(progress);
       }
       watchdog_job(sc->name, targets[t].backend, targets[t].mode);
@@ -105,10 +110,10 @@ void suite_print_summary(FILE *out, harness *h, const summary_row *rows, int n) 
   char a[24], b[24];
   fmt_ns(a, sizeof a, harness_spin_rt_ns(h));
   fmt_ns(b, sizeof b, harness_futex_rt_ns(h));
-  fprintf(out, "\nplatform %s, P = %d; same-run references: spin round trip %s, futex round trip %s\n\n",
-          harness_platform(h), harness_opts(h)->threads, a, b);
-  fprintf(out, "%-12s %-7s %10s %7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", "backend",
-          "mode", "forkjoin", "workers", "dispatch", "x spin", "p50", "p99", "p99.9",
+  fprintf(out, "\nplatform %s; same-run references: spin round trip %s, futex round trip %s\n\n",
+          harness_platform(h), a, b);
+  fprintf(out, "%-12s %-7s %3s %10s %7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", "backend",
+          "mode", "P", "forkjoin", "workers", "dispatch", "x spin", "p50", "p99", "p99.9",
           "break-even", "startup", "idle cpu", "caller");
   for (int i = 0; i < n; i++) {
     const summary_row *r = &rows[i];
@@ -128,10 +133,11 @@ void suite_print_summary(FILE *out, harness *h, const summary_row *rows, int n) 
     if (isnan(r->dispatch_ns) || spin <= 0) snprintf(xs, sizeof xs, "-");
     else snprintf(xs, sizeof xs, "%.1f", r->dispatch_ns / spin);
     fmt_share(cs, sizeof cs, r->caller_share);
-    fprintf(out, "%-12s %-7s %10s %7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", r->backend,
-            r->mode, fj, ws, d, xs, p50, p99, p999, be, st, idle, cs);
+    fprintf(out, "%-12s %-7s %3d %10s %7s %10s %7s %10s %10s %10s %10s %10s %8s %7s\n", r->backend,
+            r->mode, r->threads, fj, ws, d, xs, p50, p99, p999, be, st, idle, cs);
   }
-  fprintf(out, "\nforkjoin: median per call in which every thread takes part (P items that wait for each other);\n"
+  fprintf(out, "\nP: threads of the pool, counting the caller;\n"
+               "forkjoin: median per call in which every thread takes part (P items that wait for each other);\n"
                "workers: share of its items run by threads other than the caller ((P-1)/P when all joined);\n"
                "dispatch: median per call, empty body over P items (the caller may run them all); x spin: in spin round trips;\n"
                "p50..p99.9: single calls; break-even: smallest W (ns per item) where P threads beat serial;\n"

@@ -8,6 +8,7 @@
 #include "scenarios.h"
 
 #define SUITE_MAX 64
+#define SUITE_MAX_P 8 /* thread counts in one sweep (--threads 1,2,4) */
 
 typedef struct suite_plan {
   const char *backends[SUITE_MAX];
@@ -15,12 +16,14 @@ typedef struct suite_plan {
   const scenario *scenarios[SUITE_MAX];
   int nscenarios;
   bool warm, cold; /* modes for backends that have them */
-  int threads;
+  int threads[SUITE_MAX_P]; /* P of each sweep step, in the order given */
+  int nthreads;
   const char *fault; /* a test fault to trigger after the references, or NULL */
 } suite_plan;
 
-/* Runs the plan (the ping-pong references always first). Fills rows (one per
- * target) and returns the number of failed jobs. Progress lines go to
+/* Runs the plan (the ping-pong references always first), each scenario at
+ * each P in turn. Fills rows (one per target and P: room for
+ * SUITE_MAX * 2 * SUITE_MAX_P) and returns the number of failed jobs. Progress lines go to
  * `progress` (NULL: silent). */
 int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
               int *nrows, FILE *progress);

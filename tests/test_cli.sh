@@ -25,6 +25,11 @@ expect_usage run --threads 257
 expect_usage run --threads -1
 expect_usage run --threads 2x
 expect_usage run --threads
+expect_usage run --threads 2,2
+expect_usage run --threads 1,,2
+expect_usage run --threads 1,2,0
+expect_usage run --threads 1,2,3,4,5,6,7,8,1
+expect_usage run --clock sundial
 expect_usage run --reps 2
 expect_usage run --reps abc
 expect_usage run --out

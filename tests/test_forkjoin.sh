@@ -16,7 +16,7 @@ for p in 2 3; do
   "$@" run --quick --backend spin,futex --scenario forkjoin,forkjoin_spaced --threads $p \
     --out "$dir/p$p" >"$dir/p$p.txt" 2>&1 || { echo "FAIL: P = $p: exit $?"; tail -5 "$dir/p$p.txt"; exit 1; }
   python3 "$here/check_records.py" "$dir/p$p/$platform.ndjson" --scenarios forkjoin,forkjoin_spaced || exit 1
-  grep -Eq '^spin +warm +[0-9.]+ [num]?s +(50|67)%' "$dir/p$p.txt" \
+  grep -Eq "^spin +warm +$p +[0-9.]+ [num]?s +(50|67)%" "$dir/p$p.txt" \
     || { echo "FAIL: the summary has no forkjoin and workers columns"; cat "$dir/p$p.txt"; exit 1; }
   python3 - "$dir/p$p/$platform.ndjson" "$p" "$platform" <<'EOF' || exit 1
 import json, sys
@@ -43,3 +43,14 @@ for r in list(fj.values()) + list(sp.values()):
 print(f"ok: P = {P}: {len(fj)} forkjoin, {len(sp)} forkjoin_spaced records, every thread joined")
 EOF
 done
+
+# A sweep (--threads 1,2): one run, each P in turn, the records keyed by it.
+"$@" run --quick --backend spin --warm --scenario forkjoin --threads 1,2 \
+  --out "$dir/sweep" >"$dir/sweep.txt" 2>&1 || { echo "FAIL: --threads 1,2: exit $?"; tail -5 "$dir/sweep.txt"; exit 1; }
+python3 - "$dir/sweep/$platform.ndjson" <<'EOF' || exit 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])][1:]
+ps = sorted(r["threads"] for r in recs if r.get("scenario") == "forkjoin")
+assert ps == [1, 2], f"forkjoin records at P = {ps}, want [1, 2]"
+print("ok: --threads 1,2 wrote forkjoin at P = 1 and 2")
+EOF
