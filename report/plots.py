@@ -1,17 +1,32 @@
 """The report's plots: each function turns a run's records into one gnuplot
 script (data inline as datablocks) and renders it to SVG and PNG. A plot with
-no data for any platform returns None; panels without data are left out."""
+no data for any platform returns None; panels without data are left out.
+Here: the script builder and what every plot shares (the SVG terminal, the
+legend outside the graph, a colour per backend), and the plots kept from the
+first report; each question's own plot is a module of its own (plot_*.py)."""
 import math
 import os
 import subprocess
 
 import python_panel
 from ratios import VIEWS as RATIO_VIEWS, ratios
-from references import ROUND_TRIPS, round_trip
-from vocab import CONTROL, PYODIDE, WASM, is_serial, label, ns
+from vocab import CONTROL, PY_SERIAL, PYODIDE, WASM, label, ns
 
 SIZE = (1200, 820)
 W0_AT = 30  # where W = 0 sits on the log axis
+# Every panel's legend sits outside its graph, right of it: a legend inside
+# covers points (the first report's, at small W), and which points it
+# covers depends on the data. The test checks each panel sets this.
+KEY = "set key outside right top vertical font ',8' samplen 2 spacing 1.0 nobox"
+# A colour per backend, the same in every plot, so a pool is found by its
+# colour across panels; anything else takes gnuplot's cycle.
+COLOURS = {"spin": "#1f77b4", "futex": "#ff7f0e", "condvar": "#2ca02c", "atomic_wait": "#d62728",
+           "adaptive": "#9467bd", "openmp": "#8c564b", "tbb": "#e377c2", "serial": "#000000"}
+PLATFORM_COLOURS = {"native": "#1f77b4", "python": "#17becf", "node": "#2ca02c", "chrome": "#d62728",
+                    "pyodide-node": "#bcbd22", "pyodide-chrome": "#ff7f0e"}
+# Targets split by how their threads wait, a row of panels each: at most
+# about six series a panel.
+MODE_ROWS = (("warm", "warm pools"), ("cold", "cold pools"), ("default", "runtimes' own policy"))
 
 
 def q(s):
@@ -54,8 +69,15 @@ class Script:
         return "\n".join(self.blocks + self.body) + "\n"
 
 
-def render(script, out_dir, name, title):
-    """Writes NAME.gp and renders NAME.svg and NAME.png; returns the name."""
+def colour(backend, default=None):
+    """A backend's colour as a gnuplot line colour ('' for the cycle)."""
+    c = COLOURS.get(backend, default)
+    return f" lc rgb {q(c)}" if c else ""
+
+
+def render(script, out_dir, name, title, size=SIZE):
+    """Writes NAME.gp and renders NAME.svg (with gnuplot's mouse script:
+    a click on a legend entry hides its series) and NAME.png; returns the name."""
     os.makedirs(out_dir, exist_ok=True)
     gp = os.path.join(out_dir, name + ".gp")
     common = (f"set encoding utf8\nset title {q(title)} font ',13'\n"
@@ -63,8 +85,9 @@ def render(script, out_dir, name, title):
     body = script.text()
     with open(gp, "w", encoding="utf-8") as f:
         f.write(body)
-    for term, ext in ((f"svg size {SIZE[0]},{SIZE[1]} fixed font 'sans,10' background rgb 'white'", "svg"),
-                      (f"pngcairo size {SIZE[0]},{SIZE[1]} font 'sans,9' background rgb 'white'", "png")):
+    for term, ext in ((f"svg size {size[0]},{size[1]} fixed mouse standalone font 'sans,10' "
+                       "background rgb 'white'", "svg"),
+                      (f"pngcairo size {size[0]},{size[1]} font 'sans,9' background rgb 'white'", "png")):
         prog = f"set terminal {term}\nset output {q(os.path.join(out_dir, name + '.' + ext))}\n{common}{body}"
         r = subprocess.run(["gnuplot"], input=prog, text=True, capture_output=True, timeout=60)
         if r.returncode != 0:
@@ -110,6 +133,37 @@ def multiplot(n, title):
     return s
 
 
+def grid(rows, cols, title):
+    """(script, size) of a rows x cols layout filled row by row; a panel
+    left empty is skipped with `set multiplot next`."""
+    s = Script()
+    s += f"set multiplot layout {rows},{cols} rowsfirst title {q(title)}"
+    return s, (max(SIZE[0], 500 * cols), max(420, 330 * rows))
+
+
+def time_axis(s, values, axis="y"):
+    """A log time axis spanning values (all > 0 are kept) with a tic at each
+    decade, written as the tables write times (1 us, not 1000)."""
+    vs = [v for v in values if v > 0]
+    lo, hi = (min(vs) / 1.6, max(vs) * 1.6) if vs else (1, 1e6)
+    s += f"set logscale {axis}\nset {axis}range [{num(lo)}:{num(hi)}]"
+    tics, d = [], 10 ** math.floor(math.log10(lo))
+    steps = (1, 2, 5) if hi / lo < 100 else (1,)  # a narrow range gets tics between decades
+    while d <= hi:
+        tics += [f"{q(ns(d * k).replace('.00', ''))} {num(float(d * k))}" for k in steps if lo <= d * k <= hi]
+        d *= 10
+    s += f"set {axis}tics (" + ", ".join(tics) + ")"
+
+
+def multiplot_next(s):
+    s += "set multiplot next"
+
+
+def mode_rows(targets):
+    """MODE_ROWS that any of targets (records) falls in."""
+    return [(mode, what) for mode, what in MODE_ROWS if any(m["mode"] == mode for m in targets)]
+
+
 def by_target(measurements):
     out = {}
     for m in measurements:
@@ -123,134 +177,42 @@ def with_interval(m, f):
     return (f(m["median"]),) + tuple(sorted((f(m["ci_lo"]), f(m["ci_hi"]))))
 
 
-def grain_panels(run, out_dir, name, title, ylabel, logy, value, extra, floor=None):
-    """One panel per platform over the grain sweep: a line per target of
-    value(measurement) = (y, low, high), drawn with its error bars, plus
-    extra(script, platform, (W, y) points by target). floor (log axes of
-    values that can be <= 0): such points are drawn at floor, open and
-    labelled as what they are, never as a tiny positive value."""
-    plats = [p for p in run.values() if p.find("grain")]
-    if not plats:
-        return None
-    ws = sweep(run)
-    s = multiplot(len(plats), title)
-    for p in plats:
-        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9"
-        work_axis(s, ws)
-        s += ("set logscale y" if logy else "unset logscale y") + f"\nset ylabel {q(ylabel)}"
-        s += f"set title {q(p.name)}"
-        parts, series = [], {}
-        for tgt, ms in sorted(by_target(p.find("grain")).items()):
-            if is_serial(ms[0]):
-                continue
-            pts = sorted((work_x(m["work_ns"]),) + value(m) for m in ms)
-            series[tgt] = [pt[:2] for pt in pts]
-            if floor is not None:
-                low = [(x, floor) for x, y, _, _ in pts if y <= 0]
-                pts = [(x, y, max(lo, floor), max(hi, floor)) for x, y, lo, hi in pts if y > 0]
-                if low:
-                    parts.append(f"{s.data(low)} using 1:2 with points pt 8 ps 1.3 "
-                                 f"title {q(tgt + ': <= 0 (drawn at ' + ns(floor) + ')')}")
-            if pts:
-                parts.append(f"{s.data(pts)} using 1:2:3:4 with yerrorlines title {q(tgt)}")
-        parts += extra(s, p, series)
-        s += "plot " + ", \\\n  ".join(parts)
-    s += "unset multiplot"
-    return render(s, out_dir, name, name)
-
-
-def overhead(run, out_dir):
-    def refs(s, p, series):
-        out = []
-        for unit, name in ROUND_TRIPS.items():
-            v = round_trip(p, unit)
-            if v:
-                out.append(f"{num(v)} with lines dashtype 2 lw 2 title {q(name + ' (same run)')}")
-        return out
-    return grain_panels(run, out_dir, "overhead",
-                        "Overhead per call vs work per item (N = 8P items; overhead = time - "
-                        "the same run's serial time / P)",
-                        "overhead per call (ns)", True, overhead_ns, refs, floor=OVERHEAD_FLOOR)
-
-
-OVERHEAD_FLOOR = 10.0  # ns: where an overhead <= 0 is drawn (marked) on the log axis
-
-
-def overhead_ns(m):
-    """Overhead = time - ideal (the same run's serial time / P), at the
-    median and at its interval's ends; <= 0 when the call ran no slower."""
-    ideal = m["median"] - m.get("overhead_ns", 0)
-    return with_interval(m, lambda t: t - ideal)
-
-
-def speedup(run, out_dir):
-    def breakeven(s, p, series):
-        marks = [next((w, 1.0) for w, sp in pts if sp >= 1) for pts in series.values()
-                 if any(sp >= 1 for _, sp in pts)]
-        out = ["1 with lines lc rgb 'black' dashtype 3 title 'break-even (speedup 1)'"]
-        if marks:
-            out.append(f"{s.data(marks)} using 1:2 with points pt 6 ps 2.5 lc rgb 'red' title 'break-even W'")
-        return out
-    return grain_panels(run, out_dir, "speedup",
-                        "Speedup over serial vs work per item (markers: break-even W, the first W with speedup >= 1)",
-                        "speedup (serial time / parallel time)", False, speedup_of, breakeven)
-
-
-def speedup_of(m):
-    """Speedup = serial / time, at the median and at its interval's ends."""
-    serial = m.get("speedup", 0) * m["median"]
-    return with_interval(m, lambda t: serial / t if t > 0 else 0)
-
-
-def python(run, out_dir):
-    """Python's ways to run N items of W: native threads, one call into a C
-    pool, serial, and Pyodide (serial only: it has no threads)."""
-    parts, s = [], Script()
-    for plat, backend, how in python_panel.GRAIN_ROWS:
+def python_series(s, run, rows):
+    """A line per (platform, backend) of rows that the run measured."""
+    parts = []
+    for plat, backend, how in rows:
         ms = run[plat].find("grain", backend=backend) if plat in run else []
         if ms:
             pts = sorted((work_x(m["work_ns"]), m["median"], m["ci_lo"], m["ci_hi"]) for m in ms)
             dash = " dashtype 2" if plat.startswith("pyodide") else ""
             parts.append(f"{s.data(pts)} using 1:2:3:4 with yerrorlines{dash} title {q(f'{plat}: {backend} ({how})')}")
-    if not any(p in run for p in PYODIDE) or not parts:
-        return None
-    s += "set key inside top left font ',8' box opaque samplen 2 spacing 0.9"
-    work_axis(s, sweep(run))
-    s += "set logscale y\nset ylabel 'time per call over N = 8P items (ns)'"
-    s += "plot " + ", \\\n  ".join(parts)
-    return render(s, out_dir, "python", "Python: native CPython (threads, C pools, serial) vs Pyodide (serial), per W")
+    return parts
 
 
-def latency(run, out_dir):
-    plats = [p for p in run.values() if p.find("latency")]
-    if not plats:
+def python(run, out_dir):
+    """Python's ways to run N items of W: natively threads, one call into a C
+    pool and serial (top); Pyodide, serial only as it has no threads, against
+    native CPython's serial call (bottom)."""
+    native = [r for r in python_panel.GRAIN_ROWS if r[0] not in PYODIDE]
+    pyodide = [r for r in python_panel.GRAIN_ROWS if r[0] in PYODIDE]
+    serial = [r for r in native if r[1] == PY_SERIAL]
+    if not any(p in run for p in PYODIDE):
         return None
-    s = multiplot(len(plats), 'Single-call dispatch latency percentiles (open markers: limited by the timer step, drawn at the step)')
-    for p in plats:
-        ms = sorted(p.find("latency"), key=label)
-        step = p.call_step_ns() or 1
-        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
-        s += "set ylabel 'latency per call (ns)'\nset xlabel ''"
-        categories(s, [label(m) for m in ms])
-        s += f"set title {q(p.name)}"
-        parts = []
-        for k, (field, pt) in enumerate((("p50", 7), ("p90", 5), ("p99", 9), ("p999", 11))):
-            ok, limited = [], []
-            for i, m in enumerate(ms):
-                v = m.get(field, 0)
-                x = i + (k - 1.5) * 0.12
-                (limited if v < 2 * step else ok).append((x, max(v, step)))
-            name = "p99.9" if field == "p999" else field
-            if ok:
-                parts.append(f"{s.data(ok)} using 1:2 with points pt {pt} ps 1.3 lc {k + 1} title {q(name)}")
-            if limited:
-                parts.append(f"{s.data(limited)} using 1:2 with points pt {pt - 1} ps 1.3 lc {k + 1} "
-                             f"title {q(name + ' (timer-limited)')}")
-        parts.append(f"{num(step)} with lines dashtype 2 lc rgb 'gray' title 'timer step'")
+    s, size = grid(2, 1, "Python: time per call over N = 8P items against W")
+    drawn = 0
+    for title, rows in (("native CPython: threads, C pools, serial", native),
+                        ("Pyodide (no threads) vs native CPython's serial call", pyodide + serial)):
+        parts = python_series(s, run, rows)
+        if not parts:
+            multiplot_next(s)
+            continue
+        drawn += 1
+        s += KEY
+        work_axis(s, sweep(run))
+        s += f"set logscale y\nset ylabel 'time per call (ns)'\nset title {q(title)}"
         s += "plot " + ", \\\n  ".join(parts)
-        s += "set xtics norotate autofreq"
     s += "unset multiplot"
-    return render(s, out_dir, "latency", "latency")
+    return render(s, out_dir, "python", "python", (SIZE[0], 900)) if drawn else None
 
 
 def wasm_ratio(run, out_dir):
@@ -261,7 +223,7 @@ def wasm_ratio(run, out_dir):
     s = multiplot(len(views), 'Wasm / native ratio of medians, same run (> 1: slower than native)')
     for v in views:
         tg = sorted({d[1] for d in data if d[0] == v})
-        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x"
+        s += KEY + "\nset logscale y\nunset logscale x"
         s += "set ylabel 'wasm / native'\nset xlabel ''"
         categories(s, tg)
         s += f"set title {q(v)}"
@@ -284,7 +246,7 @@ def startup(run, out_dir):
     s = multiplot(len(plats), 'Thread start-up: each worker ready, time since pool_create (median of repetitions)')
     for p in plats:
         tl = p.timelines
-        s += "set key inside bottom right font ',7' box opaque\nunset logscale y\nset logscale x"
+        s += KEY + "\nunset logscale y\nset logscale x"
         s += "set xlabel 'time since pool_create (us)'\nset ylabel ''"
         s += "set ytics (" + ", ".join(f"{q(label(t))} {i}" for i, t in enumerate(tl)) + ") font ',8'"
         s += f"set yrange [-0.5:{len(tl) - 0.5}]\nset xrange [*:*]\nset xtics autofreq\nset title {q(p.name)}"
@@ -296,32 +258,6 @@ def startup(run, out_dir):
     return render(s, out_dir, "startup", "startup")
 
 
-def idle(run, out_dir):
-    plats = [p for p in run.values() if p.find("idle_cpu")]
-    if not plats:
-        return None
-    s = multiplot(len(plats), 'CPU burnt while the pool sits idle (share of one core), warm vs cold')
-    for p in plats:
-        ms = p.find("idle_cpu")
-        backends = sorted({m["backend"] for m in ms})
-        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nunset logscale\nset ylabel 'CPU (% of a core)'\nset xlabel ''"
-        categories(s, backends)
-        s += f"set yrange [0:*]\nset title {q(p.name)}"
-        s += "set style fill solid 0.6 border -1\nset boxwidth 0.25"
-        parts = []
-        for k, mode in enumerate(("warm", "cold", "default")):
-            pts = [(backends.index(m["backend"]) + (k - 1) * 0.27, m["median"] * 100, m["ci_lo"] * 100,
-                    m["ci_hi"] * 100) for m in ms if m["mode"] == mode]
-            if pts:
-                d = s.data(pts)
-                parts.append(f"{d} using 1:2 with boxes lc {k + 1} title {q(mode)}")
-                parts.append(f"{d} using 1:2:3:4 with yerrorbars lc rgb 'black' pt -1 notitle")
-        s += "plot " + ", \\\n  ".join(parts)
-        s += "set xtics norotate autofreq\nset yrange [*:*]"
-    s += "unset multiplot"
-    return render(s, out_dir, "idle_cpu", "idle cpu")
-
-
 def comparison(pairs, out_dir):
     """pairs: [(platform, key label, old, new)]: new/old per key."""
     if not pairs:
@@ -330,7 +266,7 @@ def comparison(pairs, out_dir):
     s = multiplot(len(plats), 'This run vs the baseline run: new / old median (> 1: slower now)')
     for plat in plats:
         ks = [(k, o, n) for p, k, o, n in pairs if p == plat and o > 0 and n > 0]
-        s += "set key inside top left font ',7' box opaque samplen 2 spacing 0.9\nset logscale y\nunset logscale x\nset ylabel 'new / old'"
+        s += KEY + "\nset logscale y\nunset logscale x\nset ylabel 'new / old'"
         categories(s, [k for k, _, _ in ks], font=7, angle=-45)
         s += f"set title {q(plat)}"
         pts = [(i, n / o) for i, (_, o, n) in enumerate(ks)]

@@ -14,6 +14,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot_forkjoin  # noqa: E402
+import plot_latency  # noqa: E402
+import plot_speedup  # noqa: E402
+import plot_tradeoff  # noqa: E402
 import plots  # noqa: E402
 import python_panel  # noqa: E402
 import records  # noqa: E402
@@ -25,14 +29,21 @@ from document import Document, Findings, Heading, Note, Plot, Table  # noqa: E40
 from findings import findings  # noqa: E402
 from vocab import ordered  # noqa: E402
 
-PLOTS = (plots.overhead, plots.speedup, plots.latency, plots.wasm_ratio, plots.startup, plots.idle, plots.python)
+# One question per plot, in the order the page shows them; the file names
+# (plots/NAME.svg and .png) are fixed so that users can link them.
+PLOTS = (plot_forkjoin.forkjoin, plot_speedup.speedup, plot_tradeoff.tradeoff, plot_latency.latency,
+         plots.wasm_ratio, plots.startup, plots.python)
 PLOT_NOTES = {
-    "overhead": "Overhead per call over the ideal, the same run's serial time / P (EPCC's reference), log-log; open markers: overhead <= 0 (the call ran no slower than the ideal); dashed: the same run's spin and futex round trips.",
-    "speedup": "Speedup over the serial reference; circles mark each backend's break-even W.",
-    "latency": "Percentiles of 10^4 single calls; open markers are limited by the timer's step (Chromium: 5 us).",
+    "forkjoin": "What one fork-join costs with each pool (every thread joins): back to back and 1 ms after the last "
+                "(threads asleep), median and 95% interval; dashed: the same run's spin and futex round trips.",
+    "speedup": "Where parallelism starts to pay: speedup over the serial reference against work per item, warm, "
+               "cold and the runtimes' own pools in rows; circles mark each pool's break-even W.",
+    "tradeoff": "What a warm pool buys in bursts and what it costs: CPU burnt between bursts against the in-burst "
+                "p99 and the first call of a burst, a marker per pool, a colour per platform; down-left is better.",
+    "latency": "Percentile ladder of 10^4 single calls per pool; shaded: within 2 steps of the clock that timed "
+               "them, where points are hollow (the clock, not the pool).",
     "wasm_ratio": "Medians under Node.js and Chromium divided by the same keys natively.",
     "startup": "When each worker became ready after pool_create.",
-    "idle_cpu": "CPU burnt per wall second by an idle pool after a call (warm pools spin for their idle budget).",
     "comparison": "New median / old median for every key present in both runs.",
     "python": "Time per call over N = 8P items from Python, log-log: native threads and C pools vs serial, and Pyodide, which has no threads.",
 }

@@ -8,7 +8,8 @@
 # figure in its units; a clean one says neither. Fork-join findings rank
 # pools whose intervals overlap as tied; an empty dispatch is said as such.
 # usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
-#                               injection | hostile | platforms_alone | verdict)
+#                               injection | hostile | platforms_alone | verdict |
+#                               plots)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 report=$here/../report/report.py
@@ -55,23 +56,21 @@ files)
   python3 "$report" "$dir" >"$dir/out.txt" 2>&1 || { cat "$dir/out.txt"; fail "report exited $?"; }
   r=$dir/report
   for f in index.html summary.md; do [[ -s $r/$f ]] || fail "$f missing"; done
-  for p in overhead speedup latency wasm_ratio startup idle_cpu python; do
+  for p in speedup tradeoff latency wasm_ratio startup python; do
     for ext in svg png; do [[ -s $r/plots/$p.$ext ]] || fail "plots/$p.$ext missing"; done
   done
-  svg_has "$r/plots/overhead.svg" spin/warm futex/cold openmp "spin round trip" native node chrome python
-  svg_has "$r/plots/speedup.svg" spin/warm "break-even"
-  # The fixture's futex/warm and openmp at W = 100 us ran below serial/P:
-  # drawn as "<= 0", not as a tiny positive overhead.
-  svg_has "$r/plots/overhead.svg" "futex/warm: <= 0 (drawn at 10 ns)" "openmp: <= 0 (drawn at 10 ns)"
+  # A run older than the forkjoin scenarios has no fork-join plot.
+  [[ ! -e $r/plots/forkjoin.svg ]] || fail "a fork-join plot without forkjoin records"
+  svg_has "$r/plots/speedup.svg" spin/warm futex/cold openmp "break-even" "native: warm pools" "chrome: cold pools"
   grep -q '| dispatch (caller may run it alone) | dispatch: workers ran |' "$r/summary.md" ||
     fail "the summary table does not say what a dispatch is and how much the workers ran"
-  svg_has "$r/plots/latency.svg" p50 p99 p99.9 "timer-limited" chrome
+  svg_has "$r/plots/latency.svg" p50 p90 p99 p99.9 "clock steps" "chrome: warm pools"
   svg_has "$r/plots/wasm_ratio.svg" node chrome dispatch
   svg_has "$r/plots/startup.svg" spin/warm "worker ready"
-  svg_has "$r/plots/idle_cpu.svg" warm cold
+  svg_has "$r/plots/tradeoff.svg" native node "chrome: no CPU clock"
   svg_has "$r/plots/python.svg" "python: py_threads" "python: py_to_pool.spin" "pyodide-node: py_per_item" "pyodide-chrome: py_serial"
   # Every median drawn with its interval: one bar per point.
-  for p in overhead speedup python idle_cpu; do svg_errorbars "$r/plots/$p.svg" 8; done
+  for p in speedup python; do svg_errorbars "$r/plots/$p.svg" 8; done
   grep -q '^## native: median \[95% interval\]' "$r/summary.md" || fail "no interval in the table's title"
   grep -qE '^\| spin/warm \| [0-9.]+ (ns|us) \[[0-9.]+ (ns|us), [0-9.]+ (ns|us)\] \|' "$r/summary.md" \
     || fail "the native table has no 'median [lo, hi]' cell"
@@ -101,7 +100,7 @@ PY
 one_platform)
   cp "$fixture/native.ndjson" "$dir/"
   python3 "$report" "$dir" >/dev/null 2>&1 || fail "report of a native-only run failed"
-  [[ -s $dir/report/plots/overhead.svg ]] || fail "no overhead plot"
+  [[ -s $dir/report/plots/speedup.svg ]] || fail "no speedup plot"
   [[ ! -e $dir/report/plots/wasm_ratio.svg ]] || fail "wasm ratio plot without wasm records"
   mkdir "$dir/calls"
   { head -1 "$fixture/python.ndjson"; grep '"scenario":"call"' "$fixture/python.ndjson"; } >"$dir/calls/python.ndjson"
@@ -331,5 +330,58 @@ PY
   grep -q '^| native | back-to-back calls | [a-z]*/warm | [^|]* | [a-z]*/warm [^|]* | tied with [a-z]*/warm (intervals overlap' \
     "$dir/tie/report/summary.md" || fail "tie: $(grep 'back-to-back calls' "$dir/tie/report/summary.md")"
   echo "ok: the verdict names the pools the figures imply, ties overlapping intervals, leaves out pools whose workers did not run" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict"; exit 2 ;;
+plots)
+  # The fixed plots of a run with every scenario (the second fixture): each
+  # file at its fixed name, SVG with gnuplot's mouse script (a click on a
+  # legend entry hides the series), every panel's legend outside its graph
+  # (set in the script, so no data point can sit under it), at most 7
+  # series a panel, and the interval bars of every median drawn.
+  python3 "$report" "$here/fixtures/run_forkjoin" --out "$dir/fj" >/dev/null 2>"$dir/fj.err" || { cat "$dir/fj.err"; fail "report failed"; }
+  r=$dir/fj/plots
+  python3 - "$r" forkjoin speedup tradeoff latency wasm_ratio startup python <<'PY' || exit 1
+import os, re, sys
+import xml.etree.ElementTree as ET
+d, names = sys.argv[1], sys.argv[2:]
+for n in names:
+    for ext in ("svg", "png", "gp"):
+        assert os.path.getsize(os.path.join(d, f"{n}.{ext}")) > 0, f"FAIL: plots/{n}.{ext} missing"
+    svg = open(os.path.join(d, n + ".svg"), encoding="utf-8").read()
+    ET.fromstring(svg.encode())
+    assert "gnuplot_svg" in svg and "toggleVisibility" in svg and "<script" in svg, f"FAIL: {n}.svg has no mouse script"
+    gp = open(os.path.join(d, n + ".gp"), encoding="utf-8").read()
+    assert "set key inside" not in gp, f"FAIL: {n}.gp puts a legend inside the graph"
+    key, plots = None, 0
+    lines = gp.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(("set key", "unset key")):
+            key = line
+        if line.startswith("plot "):
+            plots += 1
+            assert key and ("outside" in key or key.startswith("unset")), f"FAIL: {n}.gp panel {plots}: legend not outside ({key})"
+            cmd = line
+            j = i
+            while cmd.endswith("\\"):
+                j += 1
+                cmd = cmd[:-1] + lines[j]
+            titled = len(re.findall(r"(?<!no)title '", cmd))
+            assert titled <= 7, f"FAIL: {n}.gp panel {plots}: {titled} series"
+    assert plots, f"FAIL: {n}.gp plots nothing"
+print("ok: fixed plots with mouse script, legends outside, <= 7 series a panel")
+PY
+  svg_has "$r/forkjoin.svg" native node chrome "back to back" "1 ms apart" "spin round trip (same run)" \
+    "futex round trip (same run)" openmp tbb spin/warm adaptive/cold
+  svg_errorbars "$r/forkjoin.svg" 30
+  svg_has "$r/speedup.svg" "native: warm pools" "node: cold pools" "native: runtimes' own policy" "break-even W"
+  svg_errorbars "$r/speedup.svg" 100
+  svg_has "$r/tradeoff.svg" "in-burst p99" "first call of a burst" "native" "node: workers did not take part" \
+    "serial: the host's floor" "chrome: no CPU clock"
+  svg_has "$r/latency.svg" "p99.9" "< 2 clock steps" "chrome: cold pools" "serial (caller alone)"
+  # The log axes hold positive values only: a fork-join drawn at its median
+  # with its interval, none at or below 0.
+  grep -q 'set logscale y' "$r/forkjoin.gp" || fail "forkjoin is not on a log axis"
+  sed -n '/^\$d[0-9]* << EOD/,/^EOD/p' "$r/forkjoin.gp" | grep -v EOD |
+    awk '{ for (i = 2; i <= NF; i++) if ($i <= 0) bad = 1 } END { exit bad }' \
+    || fail "forkjoin.gp draws a value <= 0 on its log axis"
+  echo "ok: forkjoin, speedup, tradeoff and latency at their fixed names, interactive, legends outside" ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots"; exit 2 ;;
 esac
