@@ -24,7 +24,8 @@ class Note:
 
 @dataclass
 class Findings:
-    """Sentences from the records, with **bold** and `code` marks."""
+    """Sentences from the records, with **bold** and `code` marks: each
+    (text, the name of the plot that shows it, or None)."""
     items: list
     only: str = None
 

@@ -1,36 +1,14 @@
 """Findings: sentences generated from the records, each backed by a number
-that appears in the report. Nothing here is written by hand about results."""
+that appears in the report and linked to the plot that shows it (a finding
+is (text, plot name or None)). A ranking is said only where the intervals
+part (else the pools are tied), and only of pools whose workers took part.
+Nothing here is written by hand about results."""
 from ratios import ratios
 from references import ROUND_TRIPS, noise, usable
 from vocab import (CPYTHON, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, TIMER_LIMITED, WASM, interval,
-                   is_serial, label, not_joined, ns, overlap)
+                   is_serial, label, left_out, not_joined, ns, overlap)
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
-
-
-def winners_by_work(p):
-    """[(W, winning target, the targets tied with it)] over the grain sweep,
-    pools only: tied where their medians' intervals overlap the winner's (the
-    run cannot order them)."""
-    out = []
-    for w in sorted({m["work_ns"] for m in p.find("grain")}):
-        ms = [m for m in p.find("grain", work_ns=w) if not is_serial(m)]
-        if ms:
-            best = min(ms, key=lambda m: m["median"])
-            tied = tuple(sorted(label(m) for m in ms if m is not best and overlap(best, m)))
-            out.append((w, label(best), tied))
-    return out
-
-
-def compress(wins):
-    """Runs of the same winner and ties: [(first W, last W, target, tied)]."""
-    runs = []
-    for w, tgt, tied in wins:
-        if runs and runs[-1][2:] == [tgt, tied]:
-            runs[-1][1] = w
-        else:
-            runs.append([w, w, tgt, tied])
-    return runs
 
 
 def ranking(ms, rt, unit):
@@ -72,7 +50,8 @@ def fork_joins(name, p, noisy):
 
 
 def dispatch(name, p):
-    """The empty call, said as what it is: the caller may run every item."""
+    """The empty call, said as what it is: the caller may run every item. A
+    pool is named only if its workers took part in the cheapest call."""
     d = [m for m in p.find(DISPATCH) if m["backend"] != SERIAL_BACKEND]
     if not d:
         return []
@@ -80,56 +59,59 @@ def dispatch(name, p):
     share = best.get("caller_share")
     workers = (f"workers ran {1 - share:.0%} of the items" if share is not None
                else "its worker share is not recorded on this platform")
+    who = f"`{label(best)}`" if share is not None and not left_out(best) else "the cheapest"
     return [f"**{name}**: `dispatch` is an empty call that the caller may run alone, not a fork-join "
-            f"cost: cheapest `{label(best)}` at {ns(best['median'])} per call ({workers})."]
-
-
-def tie_text(tied):
-    return f" (tied with {', '.join(f'`{t}`' for t in tied)}: intervals overlap)" if tied else ""
+            f"cost: {who} at {ns(best['median'])} per call ({workers})."]
 
 
 def findings(run):
+    """[(sentence, the plot that shows it or None)] of the run."""
     out = []
     for name, p in run.items():
-        out += fork_joins(name, p, noise(p)) + dispatch(name, p)
-        runs = compress(winners_by_work(p))
-        if runs:
-            parts = [f"`{t}`{tie_text(tied)} for W = {a:g}{'' if a == b else f'..{b:g}'} ns"
-                     for a, b, t, tied in runs]
-            out.append(f"**{name}**: lowest time per call over the grain sweep: " + "; ".join(parts) + ".")
-        be = [b for b in p.breakeven]
-        if be:
-            paid = sorted((b["breakeven_work_ns"], label(b)) for b in be if b["breakeven_work_ns"] is not None)
-            never = sorted(label(b) for b in be if b["breakeven_work_ns"] is None)
-            if paid:
-                lo = [t for w, t in paid if w == paid[0][0]]
-                out.append(f"**{name}**: parallelism pays off (speedup >= 1 with N = 8P items) from "
-                           f"W = {paid[0][0]:g} ns per item with {', '.join(f'`{t}`' for t in lo)}; "
-                           f"the latest break-even is W = {paid[-1][0]:g} ns (`{paid[-1][1]}`).")
-            if never:
-                out.append(f"**{name}**: never faster than serial in the sweep: "
-                           + ", ".join(f"`{t}`" for t in never) + ".")
-        burn = [m for m in p.find("idle_cpu") if m["median"] > IDLE_BURN]
-        if burn:
-            out.append(f"**{name}**: idle pools burning more than {IDLE_BURN:.0%} of a core: "
-                       + ", ".join(f"`{label(m)}` {m['median']:.0%}" for m in sorted(burn, key=lambda m: -m["median"])) + ".")
-        elif p.find("idle_cpu"):
-            out.append(f"**{name}**: no idle pool burnt more than {IDLE_BURN:.0%} of a core.")
+        out += [(f, "forkjoin") for f in fork_joins(name, p, noise(p))] + [(f, None) for f in dispatch(name, p)]
+        out += [(f, "speedup") for f in breakeven(name, p)]
+        out += [(f, None) for f in idle(name, p)]
         limited = [m for m in p.measurements if TIMER_LIMITED in m.get("flags", [])]
         if limited:
             step, call = p.header.get("timer_step_ns"), p.call_step_ns()
             steps = ns(step) if call == step else f"{ns(step)}; single calls: {ns(call)}"
-            out.append(f"**{name}**: {len(limited)} figures are limited by the clock's step "
-                       f"({steps}): " + ", ".join(sorted({f"{m['scenario']} `{label(m)}`" for m in limited})[:8])
-                       + (" ..." if len(limited) > 8 else "") + ".")
+            out.append((f"**{name}**: {len(limited)} figures are limited by the clock's step "
+                        f"({steps}): " + ", ".join(sorted({f"{m['scenario']} `{label(m)}`" for m in limited})[:8])
+                        + (" ..." if len(limited) > 8 else "") + ".", "latency"))
         if p.errors:
-            out.append(f"**{name}**: {len(p.errors)} error record(s): "
-                       + "; ".join(e.get("message", "")[:80] for e in p.errors[:3]) + ".")
+            out.append((f"**{name}**: {len(p.errors)} error record(s): "
+                        + "; ".join(e.get("message", "")[:80] for e in p.errors[:3]) + ".", None))
     r = ratios(run)
     for plat in WASM:
         rr = sorted(x[3] for x in r if x[2] == plat and x[0] == "dispatch")
         if rr:
             med = rr[len(rr) // 2]
-            out.append(f"**{plat} vs native**: an empty `dispatch` costs {med:.2f}x native (median over "
-                       f"{len(rr)} backends, range {rr[0]:.2f}-{rr[-1]:.2f}x).")
+            out.append((f"**{plat} vs native**: an empty `dispatch` costs {med:.2f}x native (median over "
+                        f"{len(rr)} backends, range {rr[0]:.2f}-{rr[-1]:.2f}x).", "wasm_ratio"))
     return out
+
+
+def breakeven(name, p):
+    """Where parallelism starts to pay, per the harness's breakeven records."""
+    out = []
+    paid = sorted((b["breakeven_work_ns"], label(b)) for b in p.breakeven if b["breakeven_work_ns"] is not None)
+    never = sorted(label(b) for b in p.breakeven if b["breakeven_work_ns"] is None)
+    if paid:
+        lo = [t for w, t in paid if w == paid[0][0]]
+        out.append(f"**{name}**: parallelism pays off (speedup >= 1 with N = 8P items) from "
+                   f"W = {paid[0][0]:g} ns per item with {', '.join(f'`{t}`' for t in lo)}; "
+                   f"the latest break-even is W = {paid[-1][0]:g} ns (`{paid[-1][1]}`).")
+    if never:
+        out.append(f"**{name}**: never faster than serial in the sweep: " + ", ".join(f"`{t}`" for t in never) + ".")
+    return out
+
+
+def idle(name, p):
+    """Idle pools that burn a core's share above IDLE_BURN (or that none does)."""
+    burn = [m for m in p.find("idle_cpu") if m["median"] > IDLE_BURN]
+    if burn:
+        return [f"**{name}**: idle pools burning more than {IDLE_BURN:.0%} of a core: "
+                + ", ".join(f"`{label(m)}` {m['median']:.0%}" for m in sorted(burn, key=lambda m: -m["median"])) + "."]
+    if p.find("idle_cpu"):
+        return [f"**{name}**: no idle pool burnt more than {IDLE_BURN:.0%} of a core."]
+    return []

@@ -39,9 +39,14 @@ def html_table(head, rows):
 def plot(p):
     with open(p.svg, "rb") as f:
         data = base64.b64encode(f.read()).decode()
-    return (f"<h3>{html.escape(p.name.replace('_', ' '))}</h3><p class='note'>{html.escape(p.note)} "
+    return (f"<h3 id='plot-{p.name}'>{html.escape(p.name.replace('_', ' '))}</h3><p class='note'>{html.escape(p.note)} "
             f"(<a href='plots/{p.name}.svg'>svg</a>, <a href='plots/{p.name}.png'>png</a>)</p>"
             f"<img alt='{p.name}' src='data:image/svg+xml;base64,{data}'>")
+
+
+def plot_link(name):
+    """A finding's link to the plot that shows it (names are the report's own)."""
+    return f" (<a href='#plot-{html.escape(name)}'>plot</a>)" if name else ""
 
 
 def block(b):
@@ -50,7 +55,7 @@ def block(b):
     if isinstance(b, Note):  # element text: quotes need no escaping there
         return f"<p class='note'>{inline(b.text, quote=False)}</p>"
     if isinstance(b, Findings):
-        return "<ul>" + "".join(f"<li>{inline(f)}</li>" for f in b.items) + "</ul>"
+        return "<ul>" + "".join(f"<li>{inline(f)}{plot_link(plot)}</li>" for f, plot in b.items) + "</ul>"
     if isinstance(b, Table):
         return html_table(b.head, b.rows)
     if isinstance(b, Plot):

@@ -24,7 +24,7 @@ def lines(block):
     if isinstance(block, Note):
         return [block.text]
     if isinstance(block, Findings):
-        return [f"- {f}" for f in block.items]
+        return [f"- {f}" + (f" ([plot](plots/{plot}.svg))" if plot else "") for f, plot in block.items]
     if isinstance(block, Table):
         return [md_table(block.head, block.rows)]
     raise TypeError(f"no Markdown for {type(block).__name__}")

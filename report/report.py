@@ -87,7 +87,7 @@ def document(title, run, made, pdir, pairs, hazard_rows):
     b += verdict_blocks(run)
     b += [Note(f"Platforms: {', '.join(run)}. Every figure is a median over repetitions "
               "(the first discarded); plots as files in `plots/`.", only="html"),
-          Heading(2, "Findings"), Findings(findings(run)),
+          Heading(2, "Findings"), Findings([(f, plot if plot in made else None) for f, plot in findings(run)]),
           Heading(2, "Plots", only="html")]
     b += [Plot(name, PLOT_NOTES[name], os.path.join(pdir, name + ".svg")) for name in made]
     for name, p in run.items():

@@ -75,8 +75,12 @@ files)
   grep -qE '^\| spin/warm \| [0-9.]+ (ns|us) \[[0-9.]+ (ns|us), [0-9.]+ (ns|us)\] \|' "$r/summary.md" \
     || fail "the native table has no 'median [lo, hi]' cell"
   grep -q ' ‡ |' "$r/summary.md" || fail "no figure marked for an interval below 95%"
-  grep -qE 'lowest time per call over the grain sweep: .*\(tied with `[^`]+`.*: intervals overlap\)' "$r/summary.md" \
-    || fail "no tie where the grain sweep's intervals overlap"
+  # Findings link the plot that shows them, only plots the report drew.
+  grep -q '^- \*\*native\*\*: parallelism pays off.*(\[plot\](plots/speedup.svg))$' "$r/summary.md" \
+    || fail "the break-even finding does not link its plot"
+  ! grep -q 'plots/forkjoin.svg' "$r/summary.md" || fail "a finding links a plot that was not drawn"
+  grep -q "<li><b>native</b>: parallelism pays off.*(<a href='#plot-speedup'>plot</a>)</li>" "$r/index.html" \
+    && grep -q "<h3 id='plot-speedup'>" "$r/index.html" || fail "index.html findings do not link the plots"
   python3 - "$r/summary.md" <<'PY' || exit 1
 import sys
 md = open(sys.argv[1]).read()
@@ -309,6 +313,15 @@ for plat in ("node", "chrome"):
 assert re.search(r"Left out of the verdict.*node, bursts[^;]*`condvar/warm` \(workers ran 1% of the items\)", head), \
     "FAIL: the pools left out are not said"
 assert "<h2>Verdict</h2>" in page and "<b>Machine</b>" in page, "FAIL: no verdict in index.html"
+# Findings: every fork-join ranking links its plot; a dispatch whose workers
+# ran 0-1% of the items names no pool.
+found = [l for l in md.split("## Findings")[1].split("\n## ")[0].splitlines() if l.startswith("- ")]
+fj = [l for l in found if "cheapest fork-join" in l]
+assert len(fj) == 6 and all(l.endswith("([plot](plots/forkjoin.svg))") for l in fj), f"FAIL: fork-join findings: {fj}"
+disp = [l for l in found if "`dispatch` is an empty call" in l]
+assert disp and all(": the cheapest at" in l and "/warm" not in l and "/cold" not in l for l in disp), \
+    f"FAIL: a dispatch finding names a pool whose workers did not take part: {disp}"
+assert not [l for l in found if "grain sweep" in l], "FAIL: the per-W winner list is back"
 PY
   # Synthetic fork-joins on the first fixture: 600 ns against 900 ns is a
   # choice, against 615 ns (overlapping intervals) a tie.
