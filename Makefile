@@ -31,7 +31,7 @@ PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c 
 PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Ipools -Iharness
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web build-pyodide bench bench-native bench-node bench-browser bench-pyodide report gate baseline gate-rates diagnose clean help
+	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide report gate baseline gate-rates diagnose clean help
 
 all: build
 
@@ -44,6 +44,7 @@ help:
 	@echo "                    (RUN=dir, QUICK=1, THREADS=P)"
 	@echo "  make bench-node   the same pools and scenarios as WebAssembly pthreads under Node.js"
 	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
+	@echo "  make bench-firefox ... and of headless Firefox (WebDriver BiDi, full-resolution timer)"
 	@echo "  make bench-pyodide the Python scenarios in Pyodide, under Node.js and in Chromium"
 	@echo "  make bench        run the whole benchmark suite and the report"
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
@@ -119,6 +120,10 @@ bench-browser: setup build-web
 	@node bench/browser/driver.js --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
 	@python3 report/platforms.py $(RUN)
 
+bench-firefox: setup build-web
+	@node bench/browser/driver.js --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@python3 report/platforms.py $(RUN)
+
 bench-pyodide: setup build-pyodide
 	@node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out $(RUN) $(PYODIDE_FLAGS)
 	@node bench/browser/driver.js --pyodide --build $(BUILD_PYODIDE) --out $(RUN) -- $(PYODIDE_FLAGS)
@@ -134,7 +139,7 @@ report:
 # Every stage runs even when one fails (the report covers what ran); the exit
 # status then names the failed stages.
 bench: setup
-	@failed=; for stage in bench-native bench-node bench-browser bench-pyodide; do \
+	@failed=; for stage in bench-native bench-node bench-browser bench-firefox bench-pyodide; do \
 	  $(MAKE) --no-print-directory $$stage RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS) || failed="$$failed $$stage"; \
 	done; \
 	python3 report/report.py $(RUN) || failed="$$failed report"; \

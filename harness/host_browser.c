@@ -38,6 +38,7 @@ EM_JS(void, js_probe, (char *out, int len), {
     performance_now_step_us: page.performance_now_step_us,
     jspi: typeof WebAssembly.Suspending === 'function',
     main_thread_atomics_wait: page.main_thread_atomics_wait,
+    timer_precision_reduction_off: !!page.timer_precision_reduction_off,
     cpu_model: null,
     kernel: null
   };
@@ -80,7 +81,18 @@ void sink_write_line(const char *text, size_t len) {
 
 void sink_close(void) { sink_ok = 0; }
 
-const char *host_platform(void) { return "chrome"; }
+/* The browser the driver launched ("chrome", "firefox"), from the page's URL
+ * (post.js checks it against that list). */
+EM_JS(void, js_platform, (char *out, int len), {
+  var p = typeof poolbenchPost !== 'undefined' ? poolbenchPost.platform : 'chrome';
+  stringToUTF8(p, out, len);
+});
+
+const char *host_platform(void) {
+  static char name[16];
+  if (!name[0]) js_platform(name, sizeof name);
+  return name;
+}
 
 /* A worker's clock is its performance.now() less an offset guessed from a
  * message's send time, off by the message's latency. */

@@ -11,7 +11,7 @@ if (typeof importScripts === 'function') {
   if (!self.poolbenchRecord) importScripts('record.js');
   self.addEventListener('error', function(ev) {
     var msg = String(ev && ev.message || 'uncaught error');
-    poolbenchPost.sync('/result', poolbenchRecord.error('chrome', 'uncaught', msg));
+    poolbenchPost.sync('/result', poolbenchRecord.error(poolbenchPost.platform, 'uncaught', msg));
     poolbenchPost.sync('/exit?code=1', msg);
   });
 }

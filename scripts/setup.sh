@@ -15,6 +15,7 @@ declare -A PROBE=(
   [gnuplot-nox]=/usr/bin/gnuplot
   [emscripten]=/usr/bin/emcc
   [chromium]=/usr/bin/chromium
+  [firefox-esr]=/usr/bin/firefox-esr
   [nodejs]=/usr/bin/node
   [npm]=/usr/bin/npm
 )

@@ -6,6 +6,10 @@
 #                 a bad --settle is a usage error
 #   clock         --clock counter at P = 1 (test_call_clock.sh): calibrated, within
 #                 1% of performance.now() over 100 ms, single calls resolved below its 5 us
+#   firefox       the same --quick run in headless Firefox (WebDriver BiDi):
+#                 firefox.ndjson, platform firefox, isolated, every backend, the
+#                 timer coarsening turned off and the step it gave recorded;
+#                 a missing Firefox is one line, exit 2
 #   no_isolation  served without COOP/COEP: the clear error, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
@@ -74,6 +78,28 @@ assert lat and any(v % 5000 for v in vals), f"latency percentiles all on the 5 u
 print(f"ok: latency percentiles on the counter clock: {sorted(vals)}")
 EOF
   ;;
+firefox)
+  [[ -x /usr/bin/firefox-esr ]] || { echo "SKIP: no /usr/bin/firefox-esr (scripts/setup.sh installs it)"; exit 77; }
+  run --browser firefox --deadline 240 -- run --quick --clock system || {
+    echo "FAIL: driver exit $?"; cat "$dir/err.txt"; grep -v '^\[out\]' "$dir/firefox.log" | tail -5; exit 1; }
+  backends=$(head -1 "$dir/firefox.ndjson" | python3 -c 'import json, sys; print(",".join(json.load(sys.stdin)["backends"]))')
+  python3 "$here/check_records.py" "$dir/firefox.ndjson" --backends "$backends" \
+    --scenarios pingpong,dispatch,forkjoin,forkjoin_spaced,grain,latency,startup || exit 1
+  python3 - "$dir/firefox.ndjson" <<'EOF' || exit 1
+import json, sys
+h = json.loads(open(sys.argv[1]).readline())
+assert h["platform"] == "firefox" and h["browser"].startswith("firefox/"), (h["platform"], h["browser"])
+assert h["cross_origin_isolated"] is True and h["shared_array_buffer"] is True, h
+assert h["timer_precision_reduction_off"] is True, "the driver did not turn the timer coarsening off"
+# Coarsened, performance.now() steps 20 us (100 us unisolated): full resolution is well under 1 us.
+assert h["performance_now_step_us"] < 1, f"performance.now() step {h['performance_now_step_us']} us"
+print(f"ok: {h['browser']}, performance.now() step {h['performance_now_step_us'] * 1000:.0f} ns on the page, "
+      f"{h['timer_step_ns']:.0f} ns in the program's worker")
+EOF
+  msg=$(node "$driver" --browser firefox --firefox "$dir/no-firefox" --out "$dir/x" -- run --quick 2>&1); rc=$?
+  [[ $rc == 2 && $msg == *"scripts/setup.sh"* && $(wc -l <<<"$msg") == 1 ]] \
+    || { echo "FAIL: a missing Firefox: exit $rc, '$msg' (want exit 2 and one line)"; exit 1; }
+  echo "ok: firefox.ndjson valid; $msg" ;;
 no_isolation)
   start=$SECONDS
   run --no-isolation --deadline 60 -- run --quick; rc=$?

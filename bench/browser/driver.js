@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs poolbench in headless Chromium: starts the local server, launches
-// /usr/bin/chromium through puppeteer-core with a fresh profile, opens the
-// page with the program's arguments, waits for the program's exit within a
-// deadline, and always closes the browser and the server (also on Ctrl-C).
+// Runs poolbench in a headless browser: starts the local server, launches
+// Chromium (CDP) or Firefox (WebDriver BiDi) through puppeteer-core with a
+// fresh profile, opens the page with the program's arguments, waits for the
+// program's exit within a deadline, and always closes the browser and the
+// server (also on Ctrl-C).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -14,6 +15,8 @@ const {gitCommit} = require('../pyodide/git_commit.js');
 
 const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
        driver.js --pyodide --out DIR [options] [-- PYODIDE_OPTIONS...]
+  --browser B        chrome (default) or firefox: records DIR/<B>.ndjson,
+                     platform <B>
   --out DIR          run directory: DIR/chrome.ndjson (records), DIR/chrome.log
                      (default: the program's own --out); one that already
                      holds the records file is refused unless --append
@@ -23,7 +26,9 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --pyodide          run the Python scenarios in Pyodide in a Web Worker
                      (records DIR/pyodide-chrome.ndjson); options after --:
                      --quick, --reps N, --probe-only, --side FILE
-  --chromium PATH    browser binary (default: /usr/bin/chromium)
+  --chromium PATH    Chromium's binary (default: /usr/bin/chromium)
+  --firefox PATH     Firefox's binary (default: /usr/bin/firefox-esr); its
+                     profile turns the timer coarsening off (full resolution)
   --deadline S       give up after S seconds (default: 900)
   --no-isolation     test knob: serve without COOP/COEP (must fail clearly)
   --program FILE     the build's script to run (default: poolbench.js;
@@ -36,13 +41,25 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --quiet            do not echo the program's output
 example: driver.js --out results/x -- run --quick`;
 
+// What differs between the browsers: binary option, how puppeteer drives it.
+const BROWSERS = {
+  chrome: {binary: 'chromium', package: 'chromium'},
+  firefox: {binary: 'firefox', package: 'firefox-esr'},
+};
+// Firefox starts a run without a first line about one time in four while a
+// BiDi session is attached (the program's worker stuck creating its
+// pthread workers): a start that posts nothing this long is relaunched.
+const FIRST_POST_MS = 10000;
+const STARTS = 4;
+
 function fail(code, msg) {
   process.stderr.write(`bench-browser: ${msg}\n`);
   process.exit(code);
 }
 
 function parse(argv) {
-  const o = {build: null, program: 'poolbench.js', chromium: '/usr/bin/chromium', deadline: 900, settle: 5, isolated: true,
+  const o = {build: null, program: 'poolbench.js', browser: 'chrome', chromium: '/usr/bin/chromium',
+             firefox: '/usr/bin/firefox-esr', deadline: 900, settle: 5, isolated: true,
              quiet: false, out: null, args: []};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = argv[i + 1];
@@ -53,7 +70,8 @@ function parse(argv) {
     if (a === '--main-thread') { o.mainThread = true; continue; }
     if (a === '--pyodide') { o.pyodide = true; continue; }
     if (a === '--append') { o.append = true; continue; }
-    if (['--out', '--build', '--chromium', '--deadline', '--program', '--settle'].includes(a)) {
+    if (['--out', '--build', '--browser', '--chromium', '--firefox', '--deadline', '--program',
+         '--settle'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
       i++;
@@ -65,6 +83,8 @@ function parse(argv) {
   if (!(o.deadline > 0)) fail(2, '--deadline must be a positive number of seconds');
   o.settle = Number(o.settle);
   if (!(o.settle >= 0 && o.settle <= 60)) fail(2, '--settle must be 0..60 seconds');
+  if (!BROWSERS[o.browser]) fail(2, `--browser must be chrome or firefox, got '${o.browser}'`);
+  if (o.pyodide && o.browser !== 'chrome') fail(2, '--pyodide runs in Chromium only (--browser chrome)');
   o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
   if (o.pyodide) {
     if (!o.out) fail(2, '--out DIR is required (see --help)');
@@ -86,8 +106,9 @@ function parse(argv) {
 
 // The run's files and what the server serves; exits 2 on what cannot work.
 function prepare(o) {
-  if (!fs.existsSync(o.chromium)) {
-    fail(2, `no browser at ${o.chromium}: run scripts/setup.sh (installs chromium) or pass --chromium`);
+  const b = BROWSERS[o.browser], exe = o[b.binary];
+  if (!fs.existsSync(exe)) {
+    fail(2, `no ${o.browser} at ${exe}: run scripts/setup.sh (installs ${b.package}) or pass --${b.binary}`);
   }
   const root = path.join(__dirname, '..', '..');
   const web = path.join(root, 'harness', 'web');
@@ -115,7 +136,7 @@ function prepare(o) {
   } catch (e) {
     fail(2, 'puppeteer-core missing: run scripts/setup.sh (npm ci)');
   }
-  const platform = o.pyodide ? 'pyodide-chrome' : 'chrome';
+  const platform = o.pyodide ? 'pyodide-chrome' : o.browser;
   const records = path.join(o.out, `${platform}.ndjson`);
   if (fs.existsSync(records) && !o.append) {
     fail(2, `${records} exists: pass --append to add to it, or choose a new --out directory`);
@@ -129,11 +150,20 @@ function prepare(o) {
   return {puppeteer, roots, platform, records, log: path.join(o.out, `${platform}.log`)};
 }
 
-// Starts the local server and Chromium with a fresh profile (run.profile).
+// Starts the local server and the browser with a fresh profile (run.profile).
 async function launch(o, run) {
   run.srv = await startServer({roots: run.roots, records: run.records, log: run.log,
                                platform: run.platform, isolated: o.isolated, quiet: o.quiet});
-  run.browser = await run.puppeteer.launch({
+  run.browser = await run.puppeteer.launch(o.browser === 'firefox' ? {
+    browser: 'firefox',
+    protocol: 'webDriverBiDi',
+    executablePath: o.firefox,
+    headless: true,
+    userDataDir: run.profile,
+    // Both prefs, or performance.now() keeps its 20 us step.
+    extraPrefsFirefox: {'privacy.reduceTimerPrecision': false,
+                        'privacy.reduceTimerPrecision.unconditional': false},
+  } : {
     executablePath: o.chromium,
     headless: true,
     userDataDir: run.profile,
@@ -151,13 +181,15 @@ async function openPage(o, run) {
   if (o.settle > 0) {
     const q = await settle({maxMs: o.settle * 1000});
     const busy = q.busy === null ? 'unknown' : `${q.busy.toFixed(2)} CPUs busy`;
-    const line = `waited ${(q.waitedMs / 1000).toFixed(1)} s for the machine to settle after Chromium's start (${busy})`;
+    const line = `waited ${(q.waitedMs / 1000).toFixed(1)} s for the machine to settle after ${o.browser}'s start (${busy})`;
     fs.appendFileSync(run.log, `[driver] ${line}\n`);
     if (!o.quiet) process.stderr.write(`bench-browser: ${line}\n`);
   }
   let url = `http://127.0.0.1:${run.srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
             `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
             (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
+            `&platform=${o.pyodide ? 'chrome' : o.browser}` +
+            (o.browser === 'firefox' ? '&full_timer=1' : '') +
             `&token=${run.srv.token}`; // every POST must carry it (server.js)
   if (o.pyodide) url += pyodideParams(o.build);
   run.started = Date.now();
@@ -177,7 +209,7 @@ async function waitForExit(o, run, page) {
   const deadline = new Promise((r) => { run.timer = setTimeout(() => r(null), o.deadline * 1000); });
   const end = await Promise.race([run.srv.exited, deadline]);
   if (end) return end;
-  run.status = await page.$eval('#status', (e) => e.textContent).catch(() => '?');
+  run.status = await pageStatus(page);
   // Pyodide has no watchdog of its own (one thread): say what it was doing.
   // Through the record check like any posted line: the status is the page's text.
   if (o.pyodide && fs.existsSync(run.records) && fs.statSync(run.records).size > 0) {
@@ -200,19 +232,40 @@ async function cleanup(run) {
   }
   if (run.srv) await run.srv.close();
   run.srv = null;
-  fs.rmSync(run.profile, {recursive: true, force: true});
+  if (run.profile) fs.rmSync(run.profile, {recursive: true, force: true});
+}
+
+// Launches the browser and opens the page until the program posts its first
+// line, at most STARTS times (see FIRST_POST_MS); returns the page.
+async function start(o, run) {
+  for (let attempt = 1; ; attempt++) {
+    run.profile = fs.mkdtempSync(path.join(os.tmpdir(), `poolbench-${o.browser}-`));
+    await launch(o, run);
+    const page = await openPage(o, run);
+    const first = await Promise.race([run.srv.firstPost.then(() => true),
+                                      new Promise((r) => setTimeout(() => r(false), FIRST_POST_MS))]);
+    if (first) return page;
+    const line = `${o.browser} start ${attempt} of ${STARTS}: no line from the program within ` +
+                 `${FIRST_POST_MS / 1000} s (the page: ${await pageStatus(page)})`;
+    if (attempt === STARTS) throw new Error(line);
+    fs.appendFileSync(run.log, `[driver] ${line}; relaunching\n`);
+    if (!o.quiet) process.stderr.write(`bench-browser: ${line}; relaunching\n`);
+    await cleanup(run);
+  }
+}
+
+function pageStatus(page) {
+  return page.$eval('#status', (e) => e.textContent).catch(() => '?');
 }
 
 async function main() {
   const o = parse(process.argv.slice(2));
   const run = prepare(o);
-  run.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-chrome-'));
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, () => { cleanup(run).finally(() => process.exit(130)); });
   }
   try {
-    await launch(o, run);
-    const page = await openPage(o, run);
+    const page = await start(o, run);
     const end = await waitForExit(o, run, page);
     await cleanup(run);
     if (!end) fail(3, `deadline of ${o.deadline} s exceeded (page: ${run.status}); records so far in ${run.records}`);

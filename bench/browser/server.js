@@ -110,7 +110,7 @@ function inside(file, root) {
 
 // roots: directories searched in order for static files.
 // records: file the /result lines are appended to; log: the program's output.
-// platform: the records' platform ('chrome' or 'pyodide-chrome').
+// platform: the records' platform ('chrome', 'firefox' or 'pyodide-chrome').
 // isolated: false serves without COOP/COEP (a test of the failure path).
 // validator: the record checker's command (default: records.py stream).
 function startServer({roots, records, log, platform, isolated = true, quiet = false, validator}) {
@@ -121,8 +121,10 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     note(why);
     process.stderr.write(`bench-browser: ${why}\n`);
   }});
-  let resolveExit, origin = null;
+  let resolveExit, resolveFirst, origin = null;
   const exited = new Promise((r) => { resolveExit = r; });
+  // The program's first accepted POST: it started (the driver's start check).
+  const firstPost = new Promise((r) => { resolveFirst = r; });
 
   async function post(url, req) {
     if (req.method !== 'POST') throw new Refusal(405, `${url.pathname} takes POST only`);
@@ -130,6 +132,7 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       throw new Refusal(403, `requests from ${oneLine(req.headers.origin)} are not accepted`);
     }
     if (!tokenOk(url.searchParams.get('token'), token)) throw new Refusal(403, 'missing or wrong token');
+    resolveFirst();
     if (!contentTypeOk(req.headers['content-type'])) {
       throw new Refusal(415, 'send the body as Content-Type: text/plain;charset=UTF-8');
     }
@@ -227,7 +230,7 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       const port = server.address().port;
       origin = `http://127.0.0.1:${port}`;
       // record(line): the driver's own records take the same check.
-      resolve({server, port, token, origin, exited, record: (line) => checker.check(line),
+      resolve({server, port, token, origin, exited, firstPost, record: (line) => checker.check(line),
                close: () => new Promise((r) => {
                  checker.close();
                  server.close(() => r());

@@ -22,7 +22,7 @@ self.onmessage = function (e) {
       // The record first, synchronously: the exit below ends the run, and a
       // pthread's own error report may not have reached the server yet.
       var msg = 'Aborted(' + (what || '') + ')';
-      post('/result', poolbenchRecord.error('chrome', 'abort', msg));
+      post('/result', poolbenchRecord.error(poolbenchPost.platform, 'abort', msg));
       self.postMessage({type: 'exit', code: 1, error: msg});
     }
   };

@@ -36,7 +36,10 @@
     return;
   }
   var page = {browser: params.get('browser'), performance_now_step_us: step * 1000,
-              main_thread_atomics_wait: mainWait};
+              main_thread_atomics_wait: mainWait,
+              // The driver turned the browser's timer coarsening off (Firefox's
+              // privacy.reduceTimerPrecision): the step above is what it gave.
+              timer_precision_reduction_off: params.get('full_timer') === '1'};
   // Which build of the program: poolbench.js, or poolbench_nopool.js (no
   // pre-created workers, for the late_start hazard).
   var program = params.get('program') || 'poolbench.js';
@@ -87,7 +90,7 @@
                   ' ms run (a 10 ms timer could not fire; Atomics.wait is ' +
                   (page.main_thread_atomics_wait ? 'allowed' : 'not allowed') +
                   ' here, so futex waits busy-spin)';
-        postSync('/result', poolbenchRecord.record('hazard', 'chrome', {
+        postSync('/result', poolbenchRecord.record('hazard', poolbenchPost.platform, {
           hazard: 'main_thread_block', verdict: stall > 100 ? 'reproduced' : 'not reproduced',
           evidence: msg, stall_ms: stall, run_ms: now - started}));
         finish(code);

@@ -4,17 +4,23 @@
 // driver puts it in the page's, and each worker is started from a URL that
 // carries it on (poolbenchPost.withToken). A classic script: loaded with
 // <script>, importScripts() or a module's `import './post.js'` alike.
+// The run's platform (the browser the driver launched) rides along the same
+// way, so every worker's records name it.
 (function (g) {
   'use strict';
-  var token = new URLSearchParams(g.location.search).get('token') || '';
+  var params = new URLSearchParams(g.location.search);
+  var token = params.get('token') || '';
+  var platform = /^(chrome|firefox)$/.test(params.get('platform')) ? params.get('platform') : 'chrome';
   var TYPE = 'text/plain;charset=UTF-8'; // the one body type the server takes
 
   function withToken(url) {
-    return url + (url.indexOf('?') < 0 ? '?' : '&') + 'token=' + encodeURIComponent(token);
+    return url + (url.indexOf('?') < 0 ? '?' : '&') + 'token=' + encodeURIComponent(token) +
+           '&platform=' + platform;
   }
 
   g.poolbenchPost = {
     withToken: withToken,
+    platform: platform,
     // Blocks until the server has the body (allowed off a page's main thread);
     // returns {ok, why}: why is the server's one-line reason for a refusal.
     sync: function (path, body) {
