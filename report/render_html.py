@@ -40,7 +40,8 @@ def plot(p):
     with open(p.svg, "rb") as f:
         data = base64.b64encode(f.read()).decode()
     return (f"<h3 id='plot-{p.name}'>{html.escape(p.name.replace('_', ' '))}</h3><p class='note'>{html.escape(p.note)} "
-            f"(<a href='plots/{p.name}.svg'>svg</a>, <a href='plots/{p.name}.png'>png</a>)</p>"
+            f"(<a href='plots/{p.name}.svg'>svg</a>: there a click on a legend entry hides its series; "
+            f"<a href='plots/{p.name}.png'>png</a>)</p>"
             f"<img alt='{p.name}' src='data:image/svg+xml;base64,{data}'>")
 
 

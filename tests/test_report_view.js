@@ -1,15 +1,38 @@
 // Opens the report's index.html in headless Chromium like a reader would:
-// no console errors, every image loaded, and a screenshot that is not blank.
-// usage: node test_report_view.js REPORT_DIR SCREENSHOT.png
+// no console errors, every image loaded, and a screenshot that is not blank;
+// then each named plot's SVG on its own, where a legend click hides a series.
+// usage: node test_report_view.js REPORT_DIR SCREENSHOT.png [PLOT...]
 'use strict';
 const path = require('path');
 const fs = require('fs');
 const os = require('os');
 const puppeteer = require(path.join(__dirname, '..', 'node_modules', 'puppeteer-core'));
 
+// An SVG plot opened on its own: gnuplot's mouse script runs without an
+// error, and a click on the first legend entry hides that series.
+async function legendHides(browser, file) {
+  const out = [];
+  const page = await browser.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') out.push(`${file}: console error: ${m.text()}`); });
+  page.on('pageerror', (e) => out.push(`${file}: page error: ${e.message}`));
+  await page.goto('file://' + file, {waitUntil: 'load', timeout: 30000});
+  const seen = await page.evaluate(() => {
+    const key = document.querySelector('g[id$="_keyentry"]');
+    if (!key) return 'no legend entry';
+    const series = document.getElementById(key.id.replace(/_keyentry$/, ''));
+    const before = getComputedStyle(series).visibility;
+    key.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    return `${before} -> ${getComputedStyle(series).visibility}`;
+  });
+  if (seen !== 'visible -> hidden') out.push(`${file}: a click on the legend gave ${seen}, want visible -> hidden`);
+  else console.log(`${path.basename(file)}: a legend click hides its series`);
+  await page.close();
+  return out;
+}
+
 async function main() {
-  const [dir, shot] = process.argv.slice(2);
-  if (!dir || !shot) throw new Error('usage: test_report_view.js REPORT_DIR SCREENSHOT.png');
+  const [dir, shot, ...svgs] = process.argv.slice(2);
+  if (!dir || !shot) throw new Error('usage: test_report_view.js REPORT_DIR SCREENSHOT.png [PLOT...]');
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'poolbench-view-'));
   const timer = setTimeout(() => { console.error('FAIL: deadline of 60 s exceeded'); process.exit(1); }, 60000);
   const browser = await puppeteer.launch({
@@ -46,6 +69,7 @@ async function main() {
     }, data);
     if (colours < 2) problems.push(`screenshot is blank (${colours} colour)`);
     console.log(`${imgs.length} images loaded, screenshot ${shot} has >= ${colours} colours`);
+    for (const name of svgs) problems.push(...await legendHides(browser, path.resolve(dir, 'plots', name + '.svg')));
   } finally {
     await browser.close();
     fs.rmSync(profile, {recursive: true, force: true});
