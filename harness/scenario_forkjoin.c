@@ -17,8 +17,10 @@
 #include "stats.h"
 
 /* Bounded, so a pool that never joins costs one such wait, not a hang;
- * long enough for a cold worker's wake-up under load. */
-#define ARRIVAL_WAIT_NS 100000000u
+ * long enough for a cold worker's wake-up under load (100 ms was not: under
+ * Node on a machine with twice as many busy threads as cores, spaced calls
+ * of cold pools saw a worker arrive later than that). */
+#define ARRIVAL_WAIT_NS 1000000000u
 /* A waiting item gives its CPU away this often: with more threads than CPUs
  * the one it waits for may need it. */
 #define YIELD_EVERY_NS 50000u
@@ -37,10 +39,10 @@ typedef struct fj_ctx {
 
 static void wait_for_all(fj_ctx *f) {
   uint64_t now = plat_now_ns(), until = now + ARRIVAL_WAIT_NS, yield_at = now + YIELD_EVERY_NS;
-  while (atomic_load_explicit(&f->arrived, memory_order_acquire) < f->threads) {
+  int seen;
+  while ((seen = atomic_load_explicit(&f->arrived, memory_order_acquire)) < f->threads) {
     now = plat_now_ns();
     if (now > until) {
-      int seen = atomic_load(&f->arrived);
       if (!atomic_exchange(&f->failed, true)) atomic_store(&f->arrived_at_failure, seen);
       return;
     }
@@ -102,8 +104,8 @@ static bool extras(harness *h, const target *t, const char *scenario, fj_ctx *f,
                    size_t n, harness_extra *ex) {
   double items = (double)(b->items - a->items);
   if (atomic_load(&f->failed) || items <= 0) {
-    scenario_error(h, t, scenario, "did not join: %d of %d arrived",
-                   atomic_load(&f->arrived_at_failure), t->threads);
+    scenario_error(h, t, scenario, "did not join: %d of %d arrived within %.0f ms",
+                   atomic_load(&f->arrived_at_failure), t->threads, ARRIVAL_WAIT_NS / 1e6);
     return false;
   }
   bool clock = call_clock_shared();
