@@ -133,7 +133,8 @@ bench-pyodide: setup build-pyodide
 # an older run for old-vs-new columns and ratio plots.
 report:
 	@run="$(if $(filter command line,$(origin RUN)),$(RUN),$$(readlink -f results/latest))"; \
-	  [[ -d $$run ]] || { echo "make report: no run to report (make bench first, or RUN=results/<run>)" >&2; exit 2; }; \
+	  [[ -n $$run ]] || { echo "make report: no run to report (make bench first, or RUN=results/<run>[,<run>...])" >&2; exit 2; }; \
+	  for r in $${run//,/ }; do [[ -d $$r ]] || { echo "make report: no run $$r (RUN=results/<run>[,<run>...])" >&2; exit 2; }; done; \
 	  python3 report/report.py "$$run" $(if $(BASELINE),--baseline $(BASELINE))
 
 # Every stage runs even when one fails (the report covers what ran); the exit

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """poolbench report: plots, tables and findings from a run's records.
 
-usage: report.py RUN_DIR [--baseline OLD_RUN_DIR] [--out DIR]
+usage: report.py RUN_DIR[,RUN_DIR...] [--baseline OLD_RUN_DIR] [--out DIR]
 
 Reads only NDJSON records (RUN_DIR/*.ndjson: native, python, node, chrome,
 whichever exist) and writes RUN_DIR/report/ (or DIR): index.html (one
 self-contained file, plots embedded), plots/*.svg and *.png (gnuplot), and
 summary.md (for CI logs and pull requests). With --baseline, adds old-vs-new
-columns and a ratio plot. Exit 2 with a one-line error on unusable input.
+columns and a ratio plot. Several runs (comma-separated: other machines,
+browsers or commits) are laid side by side, each platform labelled by its
+run, with the trend of the verdict's figures over the runs of one machine.
+Exit 2 with a one-line error on unusable input.
 """
 import argparse
 import os
@@ -23,6 +26,7 @@ import python_panel  # noqa: E402
 import records  # noqa: E402
 import render_html  # noqa: E402
 import render_md  # noqa: E402
+import runs as several  # noqa: E402
 import tables  # noqa: E402
 import verdict  # noqa: E402
 from document import Document, Findings, Heading, Note, Plot, Table  # noqa: E402
@@ -45,6 +49,8 @@ PLOT_NOTES = {
     "wasm_ratio": "Medians under Node.js and Chromium divided by the same keys natively.",
     "startup": "When each worker became ready after pool_create.",
     "comparison": "New median / old median for every key present in both runs.",
+    "trend": "The verdict's figures (the chosen pool's median and 95% interval) for each kind of work, over the "
+             "runs of one machine, oldest first.",
     "python": "Time per call over N = 8P items from Python, log-log: native threads and C pools vs serial, and Pyodide, which has no threads.",
 }
 HAZARD_HEAD = ["platform", "hazard", "verdict", "evidence"]
@@ -112,29 +118,38 @@ def document(title, run, made, pdir, pairs, hazard_rows):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("run", help="run directory (or one .ndjson file)")
+    ap.add_argument("run", help="run directory (or one .ndjson file); several, comma-separated, side by side")
     ap.add_argument("--baseline", help="an older run to compare with")
-    ap.add_argument("--out", help="output directory (default: RUN_DIR/report)")
+    ap.add_argument("--out", help="output directory (default: RUN_DIR/report; several runs: the last one's report-runs)")
     a = ap.parse_args()
+    paths = [r for r in a.run.split(",") if r]
     try:
         schema = records.load_schema()
-        run = ordered(records.load_run(a.run, schema))
+        loaded = [(path, ordered(records.load_run(path, schema))) for path in paths]
         base = ordered(records.load_run(a.baseline, schema)) if a.baseline else None
     except records.RecordError as e:
         print(f"report: {e}", file=sys.stderr)
         return 2
-    out = a.out or os.path.join(a.run if os.path.isdir(a.run) else os.path.dirname(a.run) or ".", "report")
+    if not loaded:
+        print("report: no run given", file=sys.stderr)
+        return 2
+    last = paths[-1]
+    here = last if os.path.isdir(last) else os.path.dirname(last) or "."
+    out = a.out or os.path.join(here, "report" if len(paths) == 1 else "report-runs")
     pdir = os.path.join(out, "plots")
     os.makedirs(pdir, exist_ok=True)
 
+    run = loaded[0][1] if len(loaded) == 1 else several.side_by_side(several.in_order(loaded))
     print(f"report: {', '.join(f'{k} ({len(p.measurements)} measurements)' for k, p in run.items())}", file=sys.stderr)
     made = [name for name in (fn(run, pdir) for fn in PLOTS) if name]
+    if len(loaded) > 1 and several.trend(loaded, pdir):
+        made.append("trend")
     pairs = tables.compare_pairs(run, base) if base else []
     if pairs and plots.comparison(pairs, pdir):
         made.append("comparison")
 
-    doc = document(f"poolbench report: {os.path.basename(os.path.abspath(a.run))}", run, made, pdir, pairs,
-                   hazards(a.run, schema))
+    title = ", ".join(os.path.basename(os.path.abspath(p)) for p in paths)
+    doc = document(f"poolbench report: {title}", run, made, pdir, pairs, hazards(paths[0], schema) if len(paths) == 1 else [])
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(render_md.render(doc))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:

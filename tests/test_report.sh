@@ -9,7 +9,7 @@
 # pools whose intervals overlap as tied; an empty dispatch is said as such.
 # usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
 #                               injection | hostile | platforms_alone | verdict |
-#                               plots)
+#                               plots | runs)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 report=$here/../report/report.py
@@ -396,5 +396,51 @@ PY
     awk '{ for (i = 2; i <= NF; i++) if ($i <= 0) bad = 1 } END { exit bad }' \
     || fail "forkjoin.gp draws a value <= 0 on its log axis"
   echo "ok: forkjoin, speedup, tradeoff and latency at their fixed names, interactive, legends outside" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots"; exit 2 ;;
+runs)
+  # Three runs of one machine at three commits (the second fixture, figures
+  # scaled x1, x1.3, x0.8), given out of order: laid side by side under
+  # their commits, and the trend drawn over them oldest first.
+  for i in 1 2 3; do
+    mkdir -p "$dir/r$i"
+    for plat in native node chrome; do
+      python3 - "$here/fixtures/run_forkjoin/$plat.ndjson" "$i" >"$dir/r$i/$plat.ndjson" <<'PY' || exit 1
+import json, sys
+i = int(sys.argv[2])
+f = {1: 1.0, 2: 1.3, 3: 0.8}[i]
+for n, line in enumerate(open(sys.argv[1])):
+    r = json.loads(line)
+    if n == 0:
+        r["git_commit"], r["start_time"] = f"c0ffee{i}", f"2026-12-0{i}T10:00:00Z"
+    elif r.get("type") == "measurement" and r.get("unit") == "ns" and r.get("scenario") != "pingpong":
+        for k in ("median", "min", "max", "mean", "mad", "ci_lo", "ci_hi"):
+            r[k] *= f
+        r["samples"] = [v * f for v in r["samples"]]
+    print(json.dumps(r))
+PY
+    done
+  done
+  python3 "$report" "$dir/r3,$dir/r1,$dir/r2" --out "$dir/all" >/dev/null 2>"$dir/all.err" || { cat "$dir/all.err"; fail "report of three runs failed"; }
+  [[ -s $dir/all/plots/trend.svg && -s $dir/all/plots/trend.png ]] || fail "no trend plot"
+  svg_has "$dir/all/plots/trend.svg" c0ffee1 c0ffee2 c0ffee3 native node chrome "back-to-back calls" "rare calls"
+  python3 - "$dir/all" <<'PY' || exit 1
+import re, sys
+d = sys.argv[1]
+gp = open(f"{d}/plots/trend.gp").read()
+assert re.search(r"set xtics \('c0ffee1' 0, 'c0ffee2' 1, 'c0ffee3' 2\)", gp), "FAIL: the runs are not in the order they were made"
+# native back to back: the chosen pool at 319 ns x1, x1.3, x0.8, in that order
+pts = re.search(r"\$d0 << EOD\n(.*?)\nEOD", gp, re.S).group(1).splitlines()
+meds = [float(l.split()[1]) for l in pts]
+assert [round(m / meds[0], 2) for m in meds] == [1.0, 1.3, 0.8], f"FAIL: trend points {meds}"
+md = open(f"{d}/summary.md").read()
+for plat in ("native", "node"):
+    for i in (1, 2, 3):
+        assert f"| {plat} @ c0ffee{i} | back-to-back calls |" in md, f"FAIL: no verdict row for {plat} @ c0ffee{i}"
+assert "| chrome @ c0ffee1, Chrome/156.0.8078.114 | back-to-back calls |" in md, "FAIL: chrome not labelled with its browser"
+assert md.index("native @ c0ffee1") < md.index("native @ c0ffee2") < md.index("native @ c0ffee3"), "FAIL: runs out of order"
+PY
+  # One run alone draws no trend.
+  python3 "$report" "$dir/r1" --out "$dir/one" >/dev/null 2>&1 || fail "one run failed"
+  [[ ! -e $dir/one/plots/trend.svg ]] || fail "a trend of one run"
+  echo "ok: three runs side by side, labelled by commit and browser, with the trend oldest first" ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs"; exit 2 ;;
 esac
