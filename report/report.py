@@ -144,7 +144,8 @@ def main():
     made = [name for name in (fn(run, pdir) for fn in PLOTS) if name]
     if len(loaded) > 1 and several.trend(loaded, pdir):
         made.append("trend")
-    pairs = tables.compare_pairs(run, base) if base else []
+    # The baseline is compared with the newest run, under its platforms' own names.
+    pairs = tables.compare_pairs(several.in_order(loaded)[-1][1], base) if base else []
     if pairs and plots.comparison(pairs, pdir):
         made.append("comparison")
 
