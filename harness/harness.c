@@ -206,12 +206,13 @@ int harness_result_latencies(const harness *h, double *lat, size_t n, int blocks
     return -1;
   }
   for (int k = 0; k < blocks; k++) medians[k] = stats_of(lat + (size_t)k * per, per).median;
+  /* The record's median, spread and interval are those of the block
+   * medians, its samples, so the interval is the median's own; the
+   * percentiles are of every single call. */
   int rc = harness_result_from(medians, blocks, r);
   free(medians);
   if (rc != 0) return rc;
-  stats all = stats_of(lat, n);
   stats_sort(lat, n);
-  r->median = all.median, r->mad = all.mad, r->min = all.min, r->max = all.max, r->mean = all.mean;
   r->p50 = stats_quantile_sorted(lat, n, 0.50);
   r->p90 = stats_quantile_sorted(lat, n, 0.90);
   r->p99 = stats_quantile_sorted(lat, n, 0.99);
