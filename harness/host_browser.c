@@ -39,6 +39,7 @@ EM_JS(void, js_probe, (char *out, int len), {
     jspi: typeof WebAssembly.Suspending === 'function',
     main_thread_atomics_wait: page.main_thread_atomics_wait,
     timer_precision_reduction_off: !!page.timer_precision_reduction_off,
+    start_attempt: page.start_attempt || 1,
     cpu_model: null,
     kernel: null
   };

@@ -50,7 +50,7 @@ const BROWSERS = {
 // BiDi session is attached (the program's worker stuck creating its
 // pthread workers): a start that posts nothing this long is relaunched.
 const FIRST_POST_MS = 10000;
-const STARTS = 4;
+const STARTS = 8;
 
 function fail(code, msg) {
   process.stderr.write(`bench-browser: ${msg}\n`);
@@ -174,7 +174,7 @@ async function launch(o, run) {
 
 // Waits for the machine to settle after Chromium's start, then opens the
 // page with the program's arguments; returns the page.
-async function openPage(o, run) {
+async function openPage(o, run, attempt = 1) {
   const version = await run.browser.version();
   const page = await run.browser.newPage();
   page.on('pageerror', (e) => fs.appendFileSync(run.log, `[page error] ${e.message}\n`));
@@ -189,7 +189,7 @@ async function openPage(o, run) {
             `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
             (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
             `&platform=${o.pyodide ? 'chrome' : o.browser}` +
-            (o.browser === 'firefox' ? '&full_timer=1' : '') +
+            (o.browser === 'firefox' ? '&full_timer=1' : '') + `&start=${attempt}` +
             `&token=${run.srv.token}`; // every POST must carry it (server.js)
   if (o.pyodide) url += pyodideParams(o.build);
   run.started = Date.now();
@@ -241,7 +241,7 @@ async function start(o, run) {
   for (let attempt = 1; ; attempt++) {
     run.profile = fs.mkdtempSync(path.join(os.tmpdir(), `poolbench-${o.browser}-`));
     await launch(o, run);
-    const page = await openPage(o, run);
+    const page = await openPage(o, run, attempt);
     const first = await Promise.race([run.srv.firstPost.then(() => true),
                                       new Promise((r) => setTimeout(() => r(false), FIRST_POST_MS))]);
     if (first) return page;

@@ -39,7 +39,10 @@
               main_thread_atomics_wait: mainWait,
               // The driver turned the browser's timer coarsening off (Firefox's
               // privacy.reduceTimerPrecision): the step above is what it gave.
-              timer_precision_reduction_off: params.get('full_timer') === '1'};
+              timer_precision_reduction_off: params.get('full_timer') === '1',
+              // Which launch this is: the driver relaunches a browser whose
+              // program posted nothing in time (Firefox's start-up hang).
+              start_attempt: Math.max(1, Math.min(99, parseInt(params.get('start'), 10) || 1))};
   // Which build of the program: poolbench.js, or poolbench_nopool.js (no
   // pre-created workers, for the late_start hazard).
   var program = params.get('program') || 'poolbench.js';
