@@ -62,10 +62,11 @@ clock)
     while [[ $# -gt 0 ]]; do
       if [[ $1 == --out ]]; then out=(--out "$2"); shift 2; else args+=("$1"); shift; fi
     done
-    timeout 200 node "$driver" --quiet --build "$web" "${out[@]}" --deadline 120 -- "${args[@]}"
+    timeout 200 node "$driver" --build "$web" "${out[@]}" --deadline 120 -- "${args[@]}"
   }
   export -f drive; export driver web
-  bash "$here/test_call_clock.sh" chrome drive || exit 1
+  bash "$here/test_call_clock.sh" chrome drive; rc=$?
+  [[ $rc == 0 ]] || exit $rc
   rm -rf "$dir/run" && drive run --quick --clock counter --threads 1 --backend spin --scenario latency \
     --out "$dir/run" >/dev/null 2>&1 || { echo "FAIL: the latency run failed"; exit 1; }
   python3 - "$dir/run/chrome.ndjson" <<'EOF' || exit 1

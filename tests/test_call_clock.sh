@@ -27,9 +27,18 @@ if [[ $platform != chrome ]]; then
     "$@" run --quick --clock counter --threads 8
 fi
 
-"$@" run --quick --clock counter --threads 1 --backend serial,spin \
-  --scenario latency,forkjoin_spaced --out "$dir/run" >"$dir/out.txt" 2>&1 ||
-  { echo "FAIL: exit $?"; tail -5 "$dir/out.txt"; exit 1; }
+# The counter refuses to run on a core it shares (its rate would not hold):
+# on a machine that busy this cannot be tested, which is a skip (77), not a
+# pass; three tries, each refusal one line on stderr and exit 1.
+for try in 1 2 3; do
+  rm -rf "$dir/run"
+  "$@" run --quick --clock counter --threads 1 --backend serial,spin \
+    --scenario latency,forkjoin_spaced --out "$dir/run" >"$dir/out.txt" 2>&1 && break
+  rc=$?
+  refusal=$(grep -E 'counter clock (ran unsteadily|drifted)' "$dir/out.txt")
+  [[ $rc == 1 && -n $refusal ]] || { echo "FAIL: exit $rc"; tail -5 "$dir/out.txt"; exit 1; }
+  [[ $try == 3 ]] && { echo "SKIP: the machine is too busy for a counter clock: $refusal"; exit 77; }
+done
 python3 "$here/check_records.py" "$dir/run/$platform.ndjson" || exit 1
 python3 - "$dir/run/$platform.ndjson" <<'EOF'
 import json, sys

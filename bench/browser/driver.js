@@ -108,7 +108,7 @@ function parse(argv) {
 function prepare(o) {
   const b = BROWSERS[o.browser], exe = o[b.binary];
   if (!fs.existsSync(exe)) {
-    fail(2, `no ${o.browser} at ${exe}: run scripts/setup.sh (installs ${b.package}) or pass --${b.binary}`);
+    fail(2, `no browser at ${exe}: run scripts/setup.sh (installs ${b.package}) or pass --${b.binary}`);
   }
   const root = path.join(__dirname, '..', '..');
   const web = path.join(root, 'harness', 'web');
