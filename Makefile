@@ -14,6 +14,14 @@ endif
 QUICK ?=
 THREADS ?=
 RUN_FLAGS := $(if $(QUICK),--quick) $(if $(THREADS),--threads $(THREADS))
+# The thread sweep each platform's run gets appended: forkjoin at P = 1, 2, 4,
+# ... up to twice the logical cores (oversubscribed on purpose), but for the
+# main run's own P; SWEEP_MAX caps it where threads are pre-created (Wasm: 8).
+CORES := $(shell nproc)
+sweep = $(shell p=1; main=$(or $(THREADS),$(CORES)); cap=$(1); \
+  while [ $$p -le $$(( 2 * $(CORES) )) ] && [ $$p -le $$cap ]; do \
+    [ $$p -ne $$main ] && printf '%s,' $$p; p=$$((p * 2)); done | sed 's/,$$//')
+SWEEP_FLAGS = --append --scenario forkjoin $(if $(QUICK),--quick)
 GBENCH_FLAGS := $(if $(QUICK),--benchmark_min_time=0.002 --benchmark_repetitions=3) $(if $(THREADS),--threads=$(THREADS))
 
 # Debian's emcc 3.1.6 needs its node modules on NODE_PATH ("Cannot find module
@@ -105,6 +113,7 @@ test-asan:
 
 bench-native: setup build
 	@./$(BUILD)/poolbench run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,256),./$(BUILD)/poolbench run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,256))
 	@python3 bench/py_baselines.py --lib $(BUILD)/libpoolbench.so --out $(RUN) $(RUN_FLAGS)
 	@echo "Google Benchmark: $(RUN)/gbench.json (console output in $(RUN)/gbench.txt)..." >&2
 	@./$(BUILD)/poolbench_gbench --benchmark_out=$(RUN)/gbench.json \
@@ -114,14 +123,17 @@ bench-native: setup build
 
 bench-node: setup build-node
 	@node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 bench-browser: setup build-web
 	@node bench/browser/driver.js --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),node bench/browser/driver.js --quiet --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 bench-firefox: setup build-web
 	@node bench/browser/driver.js --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),node bench/browser/driver.js --quiet --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 bench-pyodide: setup build-pyodide
