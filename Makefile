@@ -22,6 +22,9 @@ sweep = $(shell p=1; main=$(or $(THREADS),$(CORES)); cap=$(1); \
   while [ $$p -le $$(( 2 * $(CORES) )) ] && [ $$p -le $$cap ]; do \
     [ $$p -ne $$main ] && printf '%s,' $$p; p=$$((p * 2)); done | sed 's/,$$//')
 SWEEP_FLAGS = --append --scenario forkjoin $(if $(QUICK),--quick)
+# A browser elsewhere: BROWSER_WS=<its CDP/BiDi endpoint>, HOST=<an address of
+# this machine it can reach> (bench/browser/driver.js --browser-ws, --host).
+REMOTE_FLAGS := $(if $(BROWSER_WS),--browser-ws $(BROWSER_WS)) $(if $(HOST),--host $(HOST))
 GBENCH_FLAGS := $(if $(QUICK),--benchmark_min_time=0.002 --benchmark_repetitions=3) $(if $(THREADS),--threads=$(THREADS))
 
 # Debian's emcc 3.1.6 needs its node modules on NODE_PATH ("Cannot find module
@@ -127,13 +130,13 @@ bench-node: setup build-node
 	@python3 report/platforms.py $(RUN)
 
 bench-browser: setup build-web
-	@node bench/browser/driver.js --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),node bench/browser/driver.js --quiet --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@node bench/browser/driver.js $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 bench-firefox: setup build-web
-	@node bench/browser/driver.js --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),node bench/browser/driver.js --quiet --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 bench-pyodide: setup build-pyodide

@@ -10,6 +10,11 @@
 #                 firefox.ndjson, platform firefox, isolated, every backend, the
 #                 timer coarsening turned off and the step it gave recorded;
 #                 a missing Firefox is one line, exit 2
+#   remote        a Chromium started here with a remote-debugging port, driven
+#                 through --browser-ws as a browser elsewhere would be, the page
+#                 served on another address (--host 127.0.0.2, warned): valid
+#                 records, and the browser left running (someone else's);
+#                 an endpoint nobody listens on is one line, exit 2
 #   no_isolation  served without COOP/COEP: the clear error, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
@@ -101,6 +106,30 @@ EOF
   [[ $rc == 2 && $msg == *"scripts/setup.sh"* && $(wc -l <<<"$msg") == 1 ]] \
     || { echo "FAIL: a missing Firefox: exit $rc, '$msg' (want exit 2 and one line)"; exit 1; }
   echo "ok: firefox.ndjson valid; $msg" ;;
+remote)
+  [[ -x /usr/bin/chromium ]] || { echo "SKIP: no /usr/bin/chromium"; exit 77; }
+  mkdir "$dir/profile"
+  /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$dir/profile" --remote-debugging-port=0 about:blank 2>"$dir/remote.err" &
+  remote=$!
+  trap 'kill $remote 2>/dev/null; wait $remote 2>/dev/null; rm -rf "$dir"' EXIT
+  for _ in $(seq 100); do
+    ws=$(grep -o 'ws://127.0.0.1:[0-9]*/devtools/browser/[^ ]*' "$dir/remote.err" | head -1)
+    [[ -n $ws ]] && break
+    sleep 0.1
+  done
+  [[ -n $ws ]] || { echo "FAIL: the remote Chromium printed no endpoint"; cat "$dir/remote.err"; exit 1; }
+  # Served on another address than the default, as for a browser on another machine.
+  run --browser-ws "$ws" --host 127.0.0.2 --deadline 120 -- run --quick --backend spin --scenario dispatch,forkjoin || {
+    echo "FAIL: driver exit $?"; cat "$dir/err.txt"; exit 1; }
+  grep -q 'warning: serving on 127.0.0.2' "$dir/err.txt" || { echo "FAIL: no warning about --host"; exit 1; }
+  python3 "$here/check_records.py" "$dir/chrome.ndjson" --backends spin --scenarios pingpong,dispatch,forkjoin || exit 1
+  kill -0 $remote 2>/dev/null || { echo "FAIL: the driver closed the remote browser"; exit 1; }
+  msg=$(node "$driver" --browser-ws ws://127.0.0.1:9/devtools/browser/none --out "$dir/x" -- run --quick 2>&1); rc=$?
+  [[ $rc == 2 && $msg == *"cannot reach the browser"* && $(wc -l <<<"$msg") == 1 ]] \
+    || { echo "FAIL: an unreachable endpoint: exit $rc, '$msg' (want exit 2 and one line)"; exit 1; }
+  echo "ok: records through $ws; $msg" ;;
 no_isolation)
   start=$SECONDS
   run --no-isolation --deadline 60 -- run --quick; rc=$?

@@ -26,6 +26,13 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --pyodide          run the Python scenarios in Pyodide in a Web Worker
                      (records DIR/pyodide-chrome.ndjson); options after --:
                      --quick, --reps N, --probe-only, --side FILE
+  --browser-ws URL   drive a browser already running elsewhere (a device, a
+                     grid) through its WebSocket endpoint instead of launching
+                     one: CDP for --browser chrome (ws://H:P/devtools/browser/..),
+                     WebDriver BiDi for --browser firefox (ws://H:P/session)
+  --host ADDR        serve the page on ADDR (default 127.0.0.1), an address
+                     that browser can reach; records come back through the
+                     same checked endpoint
   --chromium PATH    Chromium's binary (default: /usr/bin/chromium)
   --firefox PATH     Firefox's binary (default: /usr/bin/firefox-esr); its
                      profile turns the timer coarsening off (full resolution)
@@ -70,8 +77,8 @@ function parse(argv) {
     if (a === '--main-thread') { o.mainThread = true; continue; }
     if (a === '--pyodide') { o.pyodide = true; continue; }
     if (a === '--append') { o.append = true; continue; }
-    if (['--out', '--build', '--browser', '--chromium', '--firefox', '--deadline', '--program',
-         '--settle'].includes(a)) {
+    if (['--out', '--build', '--browser', '--browser-ws', '--host', '--chromium', '--firefox',
+         '--deadline', '--program', '--settle'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
       i++;
@@ -84,6 +91,15 @@ function parse(argv) {
   o.settle = Number(o.settle);
   if (!(o.settle >= 0 && o.settle <= 60)) fail(2, '--settle must be 0..60 seconds');
   if (!BROWSERS[o.browser]) fail(2, `--browser must be chrome or firefox, got '${o.browser}'`);
+  o.host = o.host || '127.0.0.1';
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(o.host)) fail(2, `--host must be an address or a host name, got '${o.host}'`);
+  if (o['browser-ws'] !== undefined && !/^wss?:\/\/[^\s]+$/.test(o['browser-ws'])) {
+    fail(2, `--browser-ws must be a ws:// or wss:// URL, got '${o['browser-ws']}'`);
+  }
+  if (o.host !== '127.0.0.1' && o.host !== 'localhost') {
+    process.stderr.write(`bench-browser: warning: serving on ${o.host}: anyone who can reach it ` +
+                         'can load the page (posting still needs the run\'s token)\n');
+  }
   if (o.pyodide && o.browser !== 'chrome') fail(2, '--pyodide runs in Chromium only (--browser chrome)');
   o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
   if (o.pyodide) {
@@ -107,7 +123,7 @@ function parse(argv) {
 // The run's files and what the server serves; exits 2 on what cannot work.
 function prepare(o) {
   const b = BROWSERS[o.browser], exe = o[b.binary];
-  if (!fs.existsSync(exe)) {
+  if (!o['browser-ws'] && !fs.existsSync(exe)) {
     fail(2, `no browser at ${exe}: run scripts/setup.sh (installs ${b.package}) or pass --${b.binary}`);
   }
   const root = path.join(__dirname, '..', '..');
@@ -152,8 +168,22 @@ function prepare(o) {
 
 // Starts the local server and the browser with a fresh profile (run.profile).
 async function launch(o, run) {
-  run.srv = await startServer({roots: run.roots, records: run.records, log: run.log,
+  run.srv = await startServer({roots: run.roots, records: run.records, log: run.log, host: o.host,
                                platform: run.platform, isolated: o.isolated, quiet: o.quiet});
+  if (o['browser-ws']) {
+    // Someone else's browser: connect, and later disconnect, never close it.
+    run.remote = true;
+    try {
+      run.browser = await run.puppeteer.connect({
+        browserWSEndpoint: o['browser-ws'],
+        protocol: o.browser === 'firefox' ? 'webDriverBiDi' : 'cdp',
+        protocolTimeout: 30000,
+      });
+    } catch (e) {
+      throw new Usage(`cannot reach the browser at ${o['browser-ws']}: ${String(e && e.message || e).split('\n')[0]}`);
+    }
+    return;
+  }
   run.browser = await run.puppeteer.launch(o.browser === 'firefox' ? {
     browser: 'firefox',
     protocol: 'webDriverBiDi',
@@ -176,16 +206,16 @@ async function launch(o, run) {
 // page with the program's arguments; returns the page.
 async function openPage(o, run, attempt = 1) {
   const version = await run.browser.version();
-  const page = await run.browser.newPage();
+  const page = run.page = await run.browser.newPage();
   page.on('pageerror', (e) => fs.appendFileSync(run.log, `[page error] ${e.message}\n`));
-  if (o.settle > 0) {
+  if (o.settle > 0 && !run.remote) { // a remote browser's machine is not this one
     const q = await settle({maxMs: o.settle * 1000});
     const busy = q.busy === null ? 'unknown' : `${q.busy.toFixed(2)} CPUs busy`;
     const line = `waited ${(q.waitedMs / 1000).toFixed(1)} s for the machine to settle after ${o.browser}'s start (${busy})`;
     fs.appendFileSync(run.log, `[driver] ${line}\n`);
     if (!o.quiet) process.stderr.write(`bench-browser: ${line}\n`);
   }
-  let url = `http://127.0.0.1:${run.srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
+  let url = `http://${o.host}:${run.srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
             `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
             (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
             `&platform=${o.pyodide ? 'chrome' : o.browser}` +
@@ -224,6 +254,11 @@ async function waitForExit(o, run, page) {
 // and the profile; safe to call twice.
 async function cleanup(run) {
   clearTimeout(run.timer);
+  if (run.browser && run.remote) {
+    await Promise.race([run.page ? run.page.close().catch(() => {}) : null, new Promise((r) => setTimeout(r, 5000))]);
+    await run.browser.disconnect().catch(() => {});
+    run.browser = null;
+  }
   if (run.browser) {
     const proc = run.browser.process();
     await Promise.race([run.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
@@ -273,9 +308,13 @@ async function main() {
     process.exit(end.code);
   } catch (e) {
     await cleanup(run);
-    fail(1, String(e && e.message || e).split('\n')[0]);
+    fail(e instanceof Usage ? 2 : 1, String(e && e.message || e).split('\n')[0]);
   }
 }
+
+// A failure that is the caller's to fix (exit 2), e.g. an endpoint that
+// cannot be reached.
+class Usage extends Error {}
 
 // Exits 2 with the contract's one line when `file` cannot be appended to.
 function appendable(file) {

@@ -113,7 +113,10 @@ function inside(file, root) {
 // platform: the records' platform ('chrome', 'firefox' or 'pyodide-chrome').
 // isolated: false serves without COOP/COEP (a test of the failure path).
 // validator: the record checker's command (default: records.py stream).
-function startServer({roots, records, log, platform, isolated = true, quiet = false, validator}) {
+// host: the address to listen on and the only Host the requests may name
+// (127.0.0.1; another address serves a browser on another machine).
+function startServer({roots, records, log, platform, isolated = true, quiet = false, validator,
+                      host = '127.0.0.1'}) {
   const token = crypto.randomBytes(16).toString('hex');
   const realRoots = roots.filter((r) => fs.existsSync(r)).map((r) => fs.realpathSync(r));
   const note = (line) => fs.appendFileSync(log, `[server] ${line}\n`);
@@ -204,7 +207,7 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     let url = null;
     try {
       // Another Host is another site's name resolved to us (DNS rebinding).
-      if (req.headers.host !== `127.0.0.1:${server.address().port}`) throw new Refusal(403, 'wrong Host');
+      if (req.headers.host !== `${host}:${server.address().port}`) throw new Refusal(403, 'wrong Host');
       if (!req.url.startsWith('/') || req.url.startsWith('//')) throw new Refusal(400, 'a malformed path');
       url = new URL(req.url, origin);
       if (!ENDPOINTS.has(url.pathname)) {
@@ -226,9 +229,9 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
   });
   return new Promise((resolve, reject) => {
     server.once('error', (e) => { checker.close(); reject(e); });
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const port = server.address().port;
-      origin = `http://127.0.0.1:${port}`;
+      origin = `http://${host}:${port}`;
       // record(line): the driver's own records take the same check.
       resolve({server, port, token, origin, exited, firstPost, record: (line) => checker.check(line),
                close: () => new Promise((r) => {
