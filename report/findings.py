@@ -71,7 +71,7 @@ def findings(run):
         out += [(f, "forkjoin") for f in fork_joins(name, p, noise(p))] + [(f, None) for f in dispatch(name, p)]
         out += [(f, "speedup") for f in breakeven(name, p)]
         out += [(f, None) for f in idle(name, p)]
-        limited = [m for m in p.measurements if TIMER_LIMITED in m.get("flags", [])]
+        limited = [m for m in p.headline() if TIMER_LIMITED in m.get("flags", [])]
         if limited:
             step, call = p.header.get("timer_step_ns"), p.call_step_ns()
             steps = ns(step) if call == step else f"{ns(step)}; single calls: {ns(call)}"

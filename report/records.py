@@ -298,6 +298,11 @@ def read_file(path, contract, strict=True):
     return recs, msgs
 
 
+# Scenarios measured at a P of their own whatever the run's: the same-run
+# references (pingpong is two threads; capacity, the cores the run got).
+OWN_P = ("pingpong", "capacity")
+
+
 class Platform:
     """The records of one platform in a run."""
 
@@ -306,7 +311,31 @@ class Platform:
         self.measurements, self.breakeven, self.timelines, self.errors = [], [], [], []
         self.hazards, self.watchdogs, self.probes, self.drifts = [], [], [], []
 
+    def run_p(self):
+        """The run's P, the header's options.threads: a sweep appended to the
+        file (`--append --threads 1,4`) keeps the first run's header, so its
+        records are the ones at other P. None when the header does not say."""
+        p = (self.header.get("options") or {}).get("threads")
+        return p if type_ok(p, "integer") else None
+
+    def at_run_p(self, m):
+        p = self.run_p()
+        return p is None or m["threads"] == p or m["scenario"] in OWN_P
+
+    def headline(self):
+        """The measurements the report's headline views read: those at the
+        run's P (and the references at theirs); a thread sweep's others are
+        never ranked against them."""
+        return [m for m in self.measurements if self.at_run_p(m)]
+
     def find(self, scenario, **key):
+        """The headline measurements of scenario matching key; an explicit
+        `threads` asks for that P (a record key: a baseline's counterpart)."""
+        ms = self.across_p(scenario, **key)
+        return ms if "threads" in key else [m for m in ms if self.at_run_p(m)]
+
+    def across_p(self, scenario, **key):
+        """Measurements of scenario matching key at every P the file holds."""
         return [m for m in self.measurements if m["scenario"] == scenario
                 and all(m.get(k) == v for k, v in key.items())]
 

@@ -57,7 +57,7 @@ def cell(m, field="median"):
 def platform_table(p):
     """(header, rows) of backend x scenario for one platform."""
     targets = {}
-    for m in p.measurements:
+    for m in p.headline():
         if m["scenario"] != PINGPONG:
             targets.setdefault(label(m), (m["backend"], m["mode"]))
     cols = [c for c in COLUMNS if p.find(c[1], **c[2])]
@@ -103,7 +103,7 @@ def compare_pairs(run, base):
         b = base.get(name)
         if not b:
             continue
-        for m in p.measurements:
+        for m in p.headline():
             if m["unit"] != "ns" or m["scenario"] == "grain" and m["work_ns"] not in W_VIEWS:
                 continue
             o = counterpart(b, m)

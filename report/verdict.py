@@ -133,7 +133,7 @@ def trust(run):
         steps.append(f"{name} {ns(t)}" + (f" (single calls {ns(c)})" if c != t else ""))
     noisy = [f"{name} ({', '.join(noise(p))})" for name, p in run.items() if noise(p)]
     limited = [f"{name} {n}" for name, p in run.items()
-               if (n := sum(TIMER_LIMITED in m.get("flags", []) for m in p.measurements))]
+               if (n := sum(TIMER_LIMITED in m.get("flags", []) for m in p.headline()))]
     return (f"**Machine**: {'; '.join(machines)}. **Timer step**: {', '.join(steps)}. "
             + (f"**Noisy**: {', '.join(noisy)}. " if noisy else "**References**: steady. ")
             + f"**Figures limited by the timer** (†): {', '.join(limited) if limited else 'none'}.")
