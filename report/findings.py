@@ -3,6 +3,7 @@ that appears in the report and linked to the plot that shows it (a finding
 is (text, plot name or None)). A ranking is said only where the intervals
 part (else the pools are tied), and only of pools whose workers took part.
 Nothing here is written by hand about results."""
+import thread_sweep
 from ratios import ratios
 from references import ROUND_TRIPS, noise, usable
 from vocab import (CPYTHON, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, TIMER_LIMITED, WASM, interval,
@@ -69,6 +70,7 @@ def findings(run):
     out = []
     for name, p in run.items():
         out += [(f, "forkjoin") for f in fork_joins(name, p, noise(p))] + [(f, None) for f in dispatch(name, p)]
+        out += [(f, "threads") for f in thread_sweep.finding(name, p)]
         out += [(f, "speedup") for f in breakeven(name, p)]
         out += [(f, None) for f in idle(name, p)]
         limited = [m for m in p.headline() if TIMER_LIMITED in m.get("flags", [])]

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plot_forkjoin  # noqa: E402
 import plot_latency  # noqa: E402
 import plot_speedup  # noqa: E402
+import plot_threads  # noqa: E402
 import plot_tradeoff  # noqa: E402
 import plots  # noqa: E402
 import python_panel  # noqa: E402
@@ -35,11 +36,14 @@ from vocab import ordered  # noqa: E402
 
 # One question per plot, in the order the page shows them; the file names
 # (plots/NAME.svg and .png) are fixed so that users can link them.
-PLOTS = (plot_forkjoin.forkjoin, plot_speedup.speedup, plot_tradeoff.tradeoff, plot_latency.latency,
+PLOTS = (plot_forkjoin.forkjoin, plot_threads.threads, plot_speedup.speedup, plot_tradeoff.tradeoff, plot_latency.latency,
          plots.wasm_ratio, plots.startup, plots.python)
 PLOT_NOTES = {
     "forkjoin": "What one fork-join costs with each pool (every thread joins): back to back and 1 ms after the last "
                 "(threads asleep), median and 95% interval; dashed: the same run's spin and futex round trips.",
+    "threads": "What one fork-join costs as the threads grow (the forkjoin sweep appended to the run), median and "
+               "95% interval per pool, warm, cold and the runtimes' own pools in rows; dashed: the platform's logical "
+               "cores, right of which threads outnumber cores.",
     "speedup": "Where parallelism starts to pay: speedup over the serial reference against work per item, warm, "
                "cold and the runtimes' own pools in rows; circles mark each pool's break-even W.",
     "tradeoff": "What a warm pool buys in bursts and what it costs: CPU burnt between bursts against the in-burst "

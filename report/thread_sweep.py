@@ -1,0 +1,77 @@
+"""The forkjoin thread sweep: `make bench` appends forkjoin at P = 1, 2, 4, ...
+up to twice the logical cores to each platform's run. Here: each pool's
+fork-join cost at every P the file holds, and what it says in words. The
+headline views read the run's P only (records.Platform.find); this module
+alone reads every P (Platform.across_p)."""
+from vocab import FORKJOIN, interval, is_serial, label, not_joined, ns
+
+# A fork-join slower than this is no longer a cheap call: where threads
+# outnumber cores, a descheduled worker's time slice shows up here.
+SLOW_NS = 1e6
+
+
+def cores(p):
+    """The header's logical_cores, or None."""
+    c = p.header.get("logical_cores")
+    return c if isinstance(c, int) and not isinstance(c, bool) and c > 0 else None
+
+
+def swept(p):
+    """The pools' forkjoin records at every P, those every thread joined."""
+    return [m for m in p.across_p(FORKJOIN) if not is_serial(m) and m["unit"] == "ns"]
+
+
+def series(p):
+    """{target: [its fork-joins, P ascending]} of the pools whose every
+    thread joined; {} unless the file holds forkjoin records at 2 P or more."""
+    ms = [m for m in swept(p) if not not_joined(m)]
+    if len({m["threads"] for m in ms}) < 2:
+        return {}
+    out = {}
+    for m in sorted(ms, key=lambda m: m["threads"]):
+        out.setdefault(label(m), []).append(m)
+    return out
+
+
+def slowest(m):
+    """(what, value) of m's median, else its p99 (where recorded), past SLOW_NS; else None."""
+    for field in ("median", "p99"):
+        v = m.get(field)
+        if isinstance(v, (int, float)) and v > SLOW_NS:
+            return field, v
+    return None
+
+
+def finding(name, p):
+    """Sentences on platform p's sweep: how the best warm pool's fork-join
+    grows from the smallest P to the largest, and whether oversubscription
+    (P > logical cores) pushes any pool's past SLOW_NS; [] without a sweep."""
+    s = series(p)
+    if not s:
+        return []
+    ps = sorted({m["threads"] for rs in s.values() for m in rs})
+    lo, hi = ps[0], ps[-1]
+    out = []
+    ends = {t: {m["threads"]: m for m in rs} for t, rs in s.items() if rs[0]["mode"] == "warm"}
+    ends = {t: by for t, by in ends.items() if lo in by and hi in by}
+    if ends:
+        t, by = min(ends.items(), key=lambda kv: kv[1][hi]["median"])
+        a, b = by[lo], by[hi]
+        growth = f" (x{b['median'] / a['median']:.1f})" if a["median"] > 0 else ""
+        out.append(f"**{name}**: thread sweep (P = {', '.join(map(str, ps))}): the warm pool cheapest at P={hi}, "
+                   f"`{t}`, forks and joins in {interval(a)} at P={lo} and {interval(b)} at P={hi}{growth}.")
+    c = cores(p)
+    if c and hi > c:
+        over = [(m, slowest(m)) for rs in s.values() for m in rs if m["threads"] > c]
+        slow = [(m, w) for m, w in over if w]
+        said = (f"over {ns(SLOW_NS)}: " + ", ".join(f"`{label(m)}` at P={m['threads']} ({f} {ns(v)})"
+                                                     for m, (f, v) in slow)
+                if slow else f"no pool's fork-join over {ns(SLOW_NS)} (median, or p99 where recorded)")
+        out.append(f"**{name}**: oversubscribed, P > {c} logical cores (up to P={hi}): {said}.")
+    elif c:
+        out.append(f"**{name}**: the thread sweep stays within the {c} logical cores (up to P={hi}): "
+                   "no oversubscription measured.")
+    short = sorted({f"`{label(m)}` at P={m['threads']}" for m in swept(p) if not_joined(m) and not p.at_run_p(m)})
+    if short:
+        out.append(f"**{name}**: in the thread sweep, not fork-join costs (threads missing): {', '.join(short)}.")
+    return out
