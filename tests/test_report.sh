@@ -9,7 +9,7 @@
 # pools whose intervals overlap as tied; an empty dispatch is said as such.
 # usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
 #                               injection | hostile | platforms_alone | verdict |
-#                               plots | runs)
+#                               plots | runs | threads)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 report=$here/../report/report.py
@@ -47,6 +47,42 @@ bars = sum(1 for i in range(len(segs) - 2)
            and all(c[1] == c[3] and c[0] < segs[i][0] < c[2] for c in segs[i + 1:i + 3]))
 if bars < least:
     sys.exit(f"FAIL: {path} has {bars} error bars, want >= {least}")
+PY
+}
+
+# Plots at their fixed names (DIR/NAME.svg, .png, .gp), each SVG with
+# gnuplot's mouse script (a click on a legend entry hides the series), every
+# panel's legend outside its graph (set in the script, so no data point can
+# sit under it) and at most 7 series a panel.
+plots_interactive() { # dir, plot names...
+  python3 - "$@" <<'PY' || exit 1
+import os, re, sys
+import xml.etree.ElementTree as ET
+d, names = sys.argv[1], sys.argv[2:]
+for n in names:
+    for ext in ("svg", "png", "gp"):
+        assert os.path.getsize(os.path.join(d, f"{n}.{ext}")) > 0, f"FAIL: plots/{n}.{ext} missing"
+    svg = open(os.path.join(d, n + ".svg"), encoding="utf-8").read()
+    ET.fromstring(svg.encode())
+    assert "gnuplot_svg" in svg and "toggleVisibility" in svg and "<script" in svg, f"FAIL: {n}.svg has no mouse script"
+    gp = open(os.path.join(d, n + ".gp"), encoding="utf-8").read()
+    assert "set key inside" not in gp, f"FAIL: {n}.gp puts a legend inside the graph"
+    key, plots = None, 0
+    lines = gp.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith(("set key", "unset key")):
+            key = line
+        if line.startswith("plot "):
+            plots += 1
+            assert key and ("outside" in key or key.startswith("unset")), f"FAIL: {n}.gp panel {plots}: legend not outside ({key})"
+            cmd = line
+            j = i
+            while cmd.endswith("\\"):
+                j += 1
+                cmd = cmd[:-1] + lines[j]
+            titled = len(re.findall(r"(?<!no)title '", cmd))
+            assert titled <= 7, f"FAIL: {n}.gp panel {plots}: {titled} series"
+    assert plots, f"FAIL: {n}.gp plots nothing"
 PY
 }
 
@@ -351,36 +387,7 @@ plots)
   # series a panel, and the interval bars of every median drawn.
   python3 "$report" "$here/fixtures/run_forkjoin" --out "$dir/fj" >/dev/null 2>"$dir/fj.err" || { cat "$dir/fj.err"; fail "report failed"; }
   r=$dir/fj/plots
-  python3 - "$r" forkjoin speedup tradeoff latency wasm_ratio startup python <<'PY' || exit 1
-import os, re, sys
-import xml.etree.ElementTree as ET
-d, names = sys.argv[1], sys.argv[2:]
-for n in names:
-    for ext in ("svg", "png", "gp"):
-        assert os.path.getsize(os.path.join(d, f"{n}.{ext}")) > 0, f"FAIL: plots/{n}.{ext} missing"
-    svg = open(os.path.join(d, n + ".svg"), encoding="utf-8").read()
-    ET.fromstring(svg.encode())
-    assert "gnuplot_svg" in svg and "toggleVisibility" in svg and "<script" in svg, f"FAIL: {n}.svg has no mouse script"
-    gp = open(os.path.join(d, n + ".gp"), encoding="utf-8").read()
-    assert "set key inside" not in gp, f"FAIL: {n}.gp puts a legend inside the graph"
-    key, plots = None, 0
-    lines = gp.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith(("set key", "unset key")):
-            key = line
-        if line.startswith("plot "):
-            plots += 1
-            assert key and ("outside" in key or key.startswith("unset")), f"FAIL: {n}.gp panel {plots}: legend not outside ({key})"
-            cmd = line
-            j = i
-            while cmd.endswith("\\"):
-                j += 1
-                cmd = cmd[:-1] + lines[j]
-            titled = len(re.findall(r"(?<!no)title '", cmd))
-            assert titled <= 7, f"FAIL: {n}.gp panel {plots}: {titled} series"
-    assert plots, f"FAIL: {n}.gp plots nothing"
-print("ok: fixed plots with mouse script, legends outside, <= 7 series a panel")
-PY
+  plots_interactive "$r" forkjoin speedup tradeoff latency wasm_ratio startup python
   svg_has "$r/forkjoin.svg" native node chrome "back to back" "1 ms apart" "spin round trip (same run)" \
     "futex round trip (same run)" openmp tbb spin/warm adaptive/cold
   svg_errorbars "$r/forkjoin.svg" 30
@@ -442,5 +449,78 @@ PY
   python3 "$report" "$dir/r1" --out "$dir/one" >/dev/null 2>&1 || fail "one run failed"
   [[ ! -e $dir/one/plots/trend.svg ]] || fail "a trend of one run"
   echo "ok: three runs side by side, labelled by commit and browser, with the trend oldest first" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs"; exit 2 ;;
+threads)
+  # A forkjoin thread sweep appended to the second fixture's native file (as
+  # make bench appends one): its forkjoin records again at P = 1 (medians
+  # x0.5) and P = 4 (x3, past the 2 logical cores), the header's P staying 2;
+  # at P = 4 condvar/warm at 50.5 ns, far below every pool at P = 2, and
+  # futex/cold at 1.5 ms. The verdict, the table and plots/forkjoin read P = 2
+  # only; plots/threads draws every P and the findings say the sweep.
+  mkdir "$dir/sweep" "$dir/none"
+  cp "$here/fixtures/run_forkjoin/native.ndjson" "$dir/none/"
+  python3 - "$here/fixtures/run_forkjoin/native.ndjson" >"$dir/sweep/native.ndjson" <<'PY' || exit 1
+import json, sys
+recs = [json.loads(line) for line in open(sys.argv[1])]
+def at(r, p, f, median=None):
+    x = dict(r, threads=p, items=p, worker_share=(p - 1) / p)
+    f = median / r["median"] if median else f
+    for k in ("median", "min", "max", "mean", "mad", "ci_lo", "ci_hi"):
+        x[k] = r[k] * f
+    x["samples"] = [v * f for v in r["samples"]]
+    return x
+fj = [r for r in recs if r.get("scenario") == "forkjoin"]
+recs += [at(r, 1, 0.5) for r in fj]
+planted = {("condvar", "warm"): 50.5, ("futex", "cold"): 1.5e6}
+recs += [at(r, 4, 3, planted.get((r["backend"], r["mode"]))) for r in fj]
+print("".join(json.dumps(r) + "\n" for r in recs), end="")
+PY
+  for d in sweep none; do
+    python3 "$report" "$dir/$d" >/dev/null 2>"$dir/$d.err" || { cat "$dir/$d.err"; fail "$d: report failed"; }
+  done
+  r=$dir/sweep/report
+  plots_interactive "$r/plots" threads forkjoin
+  svg_has "$r/plots/threads.svg" "native: warm pools" "native: cold pools" spin/warm futex/cold openmp "2 logical cores"
+  svg_errorbars "$r/plots/threads.svg" 10
+  grep -q '^set key outside' "$r/plots/threads.gp" || fail "threads.gp sets no legend outside"
+  grep -q '^set arrow from first 2, graph 0 to first 2, graph 1 nohead' "$r/plots/threads.gp" \
+    || fail "threads.gp marks no logical cores"
+  [[ ! -e $dir/none/report/plots/threads.svg ]] || fail "a threads plot without a sweep"
+  ! grep -q 'thread sweep\|oversubscribed' "$dir/none/report/summary.md" || fail "a sweep finding without a sweep"
+  TESTS=$here REPORT=$here/../report python3 - "$r" "$dir/none/report" "$dir/sweep" <<'PY' || exit 1
+import json, os, re, sys
+sys.path.insert(0, os.environ["REPORT"])
+import records, references
+r, none, sweep = sys.argv[1:4]
+def blocks(gp):
+    return [[[float(v) for v in l.split()] for l in b.splitlines()]
+            for b in re.findall(r"<< EOD\n(.*?)\nEOD", open(gp).read(), re.S)]
+# Every P of each pool, median and interval: spin/warm at 0.5, 1 and 3 x its P = 2 median.
+spin2 = next(m for m in map(json.loads, open(f"{sweep}/native.ndjson"))
+             if m.get("scenario") == "forkjoin" and m["backend"] == "spin" and m["mode"] == "warm" and m["threads"] == 2)
+want = [[p, spin2["median"] * f] for p, f in ((1, 0.5), (2, 1), (4, 3))]
+tb = blocks(f"{r}/plots/threads.gp")
+assert any(len(b) == 3 and all(abs(x[0] - w[0]) < 1e-9 and abs(x[1] / w[1] - 1) < 1e-9 and x[2] <= x[1] <= x[3]
+                               for x, w in zip(b, want)) for b in tb), f"FAIL: no spin/warm points at P = 1, 2, 4: {tb}"
+assert any(50.5 in [x[1] for x in b] for b in tb), "FAIL: the P = 4 condvar/warm point is not in threads.gp"
+# plots/forkjoin: only the run's P, the same data as without the sweep.
+assert blocks(f"{r}/plots/forkjoin.gp") == blocks(f"{none}/plots/forkjoin.gp"), "FAIL: plots/forkjoin reads the sweep"
+md, base = open(f"{r}/summary.md").read(), open(f"{none}/summary.md").read()
+cut = lambda t, a, b: t.split(a)[1].split(b)[0]
+assert cut(md, "## Verdict", "## Findings") == cut(base, "## Verdict", "## Findings"), "FAIL: the verdict reads the sweep"
+assert "50 ns" not in md.split("## Findings")[0], "FAIL: a P = 4 figure is headlined"
+assert cut(md, "## native: median", "\n## ") == cut(base, "## native: median", "\n## "), "FAIL: the table reads the sweep"
+found = [l for l in md.splitlines() if l.startswith("- **native**") and "plots/threads.svg" in l]
+assert any("thread sweep (P = 1, 2, 4): the warm pool cheapest at P=4, `condvar/warm`" in l and "at P=1 and" in l
+           and "50 ns [50 ns, 54 ns] at P=4 (x0.3)" in l for l in found), \
+    f"FAIL: no sweep finding: {found}"
+assert any("P > 2 logical cores" in l and "`futex/cold` at P=4 (median 1.50 ms)" in l for l in found), \
+    f"FAIL: the 1.5 ms fork-join at P = 4 is not said: {found}"
+# A run at P = 4 still finds its references, measured at two threads.
+p = records.load_run(sweep)["native"]
+p.header["options"]["threads"] = 4
+assert references.round_trip(p, "spin") and references.round_trip(p, "futex"), "FAIL: no reference at P = 4"
+assert {m["threads"] for m in p.find("forkjoin")} == {4} and len(p.across_p("forkjoin")) == 36, "FAIL: find/across_p"
+PY
+  echo "ok: the verdict, table and plots/forkjoin read the run's P; plots/threads draws the sweep (cores marked), the findings say it; none without a sweep" ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads"; exit 2 ;;
 esac
