@@ -42,7 +42,7 @@ PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c 
 PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Ipools -Iharness
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide report gate baseline gate-rates diagnose clean help
+	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide serve report gate baseline gate-rates diagnose clean help
 
 all: build
 
@@ -56,6 +56,7 @@ help:
 	@echo "  make bench-node   the same pools and scenarios as WebAssembly pthreads under Node.js"
 	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
 	@echo "  make bench-firefox ... and of headless Firefox (WebDriver BiDi, full-resolution timer)"
+	@echo "  make serve        the page for any browser or device (HOST=): choose, run, download"
 	@echo "  make bench-pyodide the Python scenarios in Pyodide, under Node.js and in Chromium"
 	@echo "  make bench        run the whole benchmark suite and the report"
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
@@ -138,6 +139,11 @@ bench-firefox: setup build-web
 	@node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
 	@$(if $(call sweep,8),node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
+
+# The page for a person at any browser (this machine's, or a device's with
+# HOST=<an address of this machine>): choose, run, download the records.
+serve: setup build-web
+	@node bench/browser/serve.js --build $(BUILD_WEB) --out $(RUN) $(if $(HOST),--host $(HOST))
 
 bench-pyodide: setup build-pyodide
 	@node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out $(RUN) $(PYODIDE_FLAGS)

@@ -15,6 +15,9 @@
 #                 served on another address (--host 127.0.0.2, warned): valid
 #                 records, and the browser left running (someone else's);
 #                 an endpoint nobody listens on is one line, exit 2
+#   serve         make serve's page driven as a person would (test_serve_page.js):
+#                 choose, run, download chrome.ndjson; it is valid, the report
+#                 reads it, and the server kept a copy
 #   no_isolation  served without COOP/COEP: the clear error, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
@@ -130,6 +133,21 @@ remote)
   [[ $rc == 2 && $msg == *"cannot reach the browser"* && $(wc -l <<<"$msg") == 1 ]] \
     || { echo "FAIL: an unreachable endpoint: exit $rc, '$msg' (want exit 2 and one line)"; exit 1; }
   echo "ok: records through $ws; $msg" ;;
+serve)
+  node "$here/../bench/browser/serve.js" --build "$web" --out "$dir/kept" >"$dir/url.txt" 2>"$dir/serve.err" &
+  server=$!
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
+  for _ in $(seq 50); do [[ -s $dir/url.txt ]] && break; sleep 0.1; done
+  url=$(head -1 "$dir/url.txt")
+  [[ $url == http://127.0.0.1:*/serve.html\?token=* ]] || { echo "FAIL: serve printed '$url'"; cat "$dir/serve.err"; exit 1; }
+  file=$(timeout 200 node "$here/test_serve_page.js" "$url" "$dir/dl") || { echo "FAIL: the page run"; exit 1; }
+  [[ $file == */chrome.ndjson ]] || { echo "FAIL: the download is named '$file', want chrome.ndjson"; exit 1; }
+  python3 "$here/check_records.py" "$file" --backends spin --scenarios pingpong,dispatch || exit 1
+  python3 "$here/../report/report.py" "$dir/dl" --out "$dir/report" >/dev/null || { echo "FAIL: the report cannot read the download"; exit 1; }
+  cmp -s "$file" "$dir/kept/chrome.ndjson" || { echo "FAIL: the server kept no copy of the run"; exit 1; }
+  msg=$(node "$here/../bench/browser/serve.js" --host 'a b' 2>&1); rc=$?
+  [[ $rc == 2 && $(wc -l <<<"$msg") == 1 ]] || { echo "FAIL: serve --host 'a b': exit $rc, '$msg'"; exit 1; }
+  echo "ok: chose, ran, downloaded $(basename "$file") ($(grep -c . "$file") lines), the report read it" ;;
 no_isolation)
   start=$SECONDS
   run --no-isolation --deadline 60 -- run --quick; rc=$?

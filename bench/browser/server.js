@@ -4,6 +4,9 @@
 //   POST /result        one record line -> checked, appended to the records file
 //   POST /log?stream=   a line of the program's stdout/stderr -> log + console
 //   POST /exit?code=N   the program ended (body: an error message, if any)
+// and, serving people rather than the driver (`sessions`, make serve):
+//   POST /session?platform=P  a new run of platform P: its own records file
+//   GET  /records       the current run's records, as a download named P.ndjson
 // Any web page the user has open can send requests to 127.0.0.1, so nothing
 // is trusted: every POST carries the run's random token (?token=, given to
 // the page in its URL), comes from this origin or none, is a small UTF-8 text
@@ -28,7 +31,9 @@ const MIME = {
   '.svg': 'image/svg+xml',
 };
 const BODY_CAP = 1 << 20; // bytes; a record line is a few kB
-const ENDPOINTS = new Set(['/result', '/log', '/exit']);
+const ENDPOINTS = new Set(['/result', '/log', '/exit', '/session', '/records']);
+// The platforms a page may say it is (harness/web/post.js knows the same).
+const PLATFORMS = /^(chrome|firefox|safari|edge|browser)$/;
 
 class Refusal extends Error {
   constructor(status, message) {
@@ -115,15 +120,31 @@ function inside(file, root) {
 // validator: the record checker's command (default: records.py stream).
 // host: the address to listen on and the only Host the requests may name
 // (127.0.0.1; another address serves a browser on another machine).
+// sessions: a directory; each POST /session starts a run there, of the
+// platform the page detected (records and platform are then not given).
 function startServer({roots, records, log, platform, isolated = true, quiet = false, validator,
-                      host = '127.0.0.1'}) {
+                      host = '127.0.0.1', sessions = null}) {
   const token = crypto.randomBytes(16).toString('hex');
   const realRoots = roots.filter((r) => fs.existsSync(r)).map((r) => fs.realpathSync(r));
   const note = (line) => fs.appendFileSync(log, `[server] ${line}\n`);
-  const checker = startValidator({platform, records, command: validator, onDeath: (why) => {
+  const validate = () => startValidator({platform, records, command: validator, onDeath: (why) => {
     note(why);
     process.stderr.write(`bench-browser: ${why}\n`);
   }});
+  let checker = sessions ? null : validate();
+  // A new session: the next free <platform>[-n].ndjson of the directory.
+  function newSession(name) {
+    if (!PLATFORMS.test(name || '')) throw new Refusal(400, 'platform must be chrome, firefox, safari, edge or browser');
+    if (checker) checker.close();
+    platform = name;
+    for (let n = 1; ; n++) {
+      records = path.join(sessions, `${name}${n > 1 ? '-' + n : ''}.ndjson`);
+      if (!fs.existsSync(records)) break;
+    }
+    checker = validate();
+    note(`session: ${platform}, records ${records}`);
+    return {status: 200, text: path.basename(records)};
+  }
   let resolveExit, resolveFirst, origin = null;
   const exited = new Promise((r) => { resolveExit = r; });
   // The program's first accepted POST: it started (the driver's start check).
@@ -140,6 +161,11 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       throw new Refusal(415, 'send the body as Content-Type: text/plain;charset=UTF-8');
     }
     const body = decode(await readBody(req, BODY_CAP));
+    if (url.pathname === '/session') {
+      if (!sessions) throw new Refusal(404, 'no sessions on this server');
+      return newSession(url.searchParams.get('platform'));
+    }
+    if (!checker && (url.pathname === '/result')) throw new Refusal(409, 'no session: POST /session first');
     if (url.pathname === '/result') {
       if (url.searchParams.has('probe')) {
         return checker.alive() ? {status: 200, text: 'ok'} : {status: 500, text: checker.reason()};
@@ -163,6 +189,16 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     fs.appendFileSync(log, `[exit] ${+code} ${message}\n`);
     resolveExit({code: +code, message});
     return {status: 200, text: 'ok'};
+  }
+
+  // GET /records: the session's records, checked as they came, to download.
+  function download(url, req, res, headers) {
+    if (req.method !== 'GET') throw new Refusal(405, '/records takes GET');
+    if (!sessions || !records) throw new Refusal(404, 'no session');
+    if (!tokenOk(url.searchParams.get('token'), token)) throw new Refusal(403, 'missing or wrong token');
+    const body = fs.existsSync(records) ? fs.readFileSync(records) : Buffer.alloc(0);
+    res.writeHead(200, {...headers, 'Content-Type': 'application/x-ndjson',
+                        'Content-Disposition': `attachment; filename="${platform}.ndjson"`}).end(body);
   }
 
   function serveStatic(url, req, res, headers) {
@@ -214,6 +250,10 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
         serveStatic(url, req, res, headers);
         return;
       }
+      if (url.pathname === '/records') {
+        download(url, req, res, headers);
+        return;
+      }
       const answer = await post(url, req);
       if (answer.status !== 200) note(`refused POST ${url.pathname}: ${answer.status} ${oneLine(answer.text)}`);
       reply(answer);
@@ -228,14 +268,15 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     }
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (e) => { checker.close(); reject(e); });
+    server.once('error', (e) => { if (checker) checker.close(); reject(e); });
     server.listen(0, host, () => {
       const port = server.address().port;
       origin = `http://${host}:${port}`;
       // record(line): the driver's own records take the same check.
       resolve({server, port, token, origin, exited, firstPost, record: (line) => checker.check(line),
+               records: () => records,
                close: () => new Promise((r) => {
-                 checker.close();
+                 if (checker) checker.close();
                  server.close(() => r());
                  server.closeAllConnections();
                })});

@@ -15,8 +15,9 @@ self.onmessage = function (e) {
     mainScriptUrlOrBlob: poolbenchPost.withToken(new URL(msg.program, self.location.href).href),
     locateFile: function (file, dir) { return poolbenchPost.withToken(dir + file); },
     poolbenchPage: msg.page,
-    print: function (t) { post('/log?stream=out', t); },
-    printErr: function (t) { post('/log?stream=err', t); },
+    // Each line also to the page, which may show it (make serve's progress).
+    print: function (t) { post('/log?stream=out', t); self.postMessage({type: 'out', text: t}); },
+    printErr: function (t) { post('/log?stream=err', t); self.postMessage({type: 'err', text: t}); },
     onExit: function (code) { self.postMessage({type: 'exit', code: code}); },
     onAbort: function (what) {
       // The record first, synchronously: the exit below ends the run, and a

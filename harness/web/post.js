@@ -10,7 +10,8 @@
   'use strict';
   var params = new URLSearchParams(g.location.search);
   var token = params.get('token') || '';
-  var platform = /^(chrome|firefox)$/.test(params.get('platform')) ? params.get('platform') : 'chrome';
+  var platform = /^(chrome|firefox|safari|edge|browser)$/.test(params.get('platform')) ?
+      params.get('platform') : 'chrome';
   var TYPE = 'text/plain;charset=UTF-8'; // the one body type the server takes
 
   function withToken(url) {
