@@ -158,6 +158,33 @@ async function main() {
         `after the validator died: HTTP ${r.status || r.error}, probe ${r2.status || r2.error}: ${r.text}`);
   check(/\[server\] the record validator .*exited/.test(read(log)), 'the log says the validator exited');
   await died.close();
+
+  // Sessions (make serve): no record before a session; a session of an unknown
+  // platform, or /records without the token, is refused; a firefox session
+  // takes firefox records only and offers them as firefox.ndjson.
+  const sdir = path.join(dir, 'sessions');
+  fs.mkdirSync(sdir);
+  const ses = await startServer({roots: [root], log, sessions: sdir, quiet: true});
+  const sp = (url, body = '') => request(ses.port, {url: `${url}${url.includes('?') ? '&' : '?'}token=${ses.token}`, body});
+  r = await sp('/result', headerOf('firefox'));
+  check(r.status === 409, `a record before any session: ${r.status || r.error}`);
+  r = await sp('/session?platform=evil%0a');
+  check(r.status === 400, `a session of an unknown platform: ${r.status || r.error}`);
+  r = await request(ses.port, {url: `/session?platform=firefox`});
+  check(r.status === 403, `a session without the token: ${r.status || r.error}`);
+  r = await sp('/session?platform=firefox');
+  check(r.status === 200 && r.text === 'firefox.ndjson', `a firefox session: ${r.status} ${r.text}`);
+  r = await sp('/result', header); // a chrome header in a firefox session
+  check(r.status === 400, `a chrome record in a firefox session: ${r.status || r.error}`);
+  r = await sp('/result', headerOf('firefox'));
+  check(r.status === 200, `a firefox header in a firefox session: ${r.status} ${r.text}`);
+  r = await request(ses.port, {method: 'GET', url: '/records?token=wrong'});
+  check(r.status === 403, `/records with a wrong token: ${r.status || r.error}`);
+  r = await request(ses.port, {method: 'GET', url: `/records?token=${ses.token}`});
+  check(r.status === 200 && r.text === `${headerOf('firefox')}\n`, `/records: the session's lines: ${r.status}`);
+  r = await sp('/session?platform=firefox');
+  check(r.status === 200 && r.text === 'firefox-2.ndjson', `a second session keeps the first: ${r.text}`);
+  await ses.close();
   fs.rmSync(dir, {recursive: true, force: true});
   if (failures.length) {
     console.log(`FAIL: ${failures.length} check(s) failed`);
