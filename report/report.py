@@ -36,8 +36,8 @@ from vocab import ordered  # noqa: E402
 
 # One question per plot, in the order the page shows them; the file names
 # (plots/NAME.svg and .png) are fixed so that users can link them.
-PLOTS = (plot_forkjoin.forkjoin, plot_threads.threads, plot_speedup.speedup, plot_tradeoff.tradeoff, plot_latency.latency,
-         plots.wasm_ratio, plots.startup, plots.python)
+PLOTS = (plot_forkjoin.forkjoin, plot_threads.threads, plot_speedup.speedup, plot_tradeoff.tradeoff,
+         plot_latency.latency, plots.wasm_ratio, plots.startup, plots.python)
 PLOT_NOTES = {
     "forkjoin": "What one fork-join costs with each pool (every thread joins): back to back and 1 ms after the last "
                 "(threads asleep), median and 95% interval; dashed: the same run's spin and futex round trips.",
