@@ -9,7 +9,7 @@
 #   firefox       the same --quick run in headless Firefox (WebDriver BiDi):
 #                 firefox.ndjson, platform firefox, isolated, every backend, the
 #                 timer coarsening turned off and the step it gave recorded;
-#                 a missing Firefox is one line, exit 2
+#                 a missing Firefox, and one that starts no session, is one line, exit 2
 #   remote        a Chromium started here with a remote-debugging port, driven
 #                 through --browser-ws as a browser elsewhere would be, the page
 #                 served on another address (--host 127.0.0.2, warned): valid
@@ -108,7 +108,11 @@ EOF
   msg=$(node "$driver" --browser firefox --firefox "$dir/no-firefox" --out "$dir/x" -- run --quick 2>&1); rc=$?
   [[ $rc == 2 && $msg == *"scripts/setup.sh"* && $(wc -l <<<"$msg") == 1 ]] \
     || { echo "FAIL: a missing Firefox: exit $rc, '$msg' (want exit 2 and one line)"; exit 1; }
-  echo "ok: firefox.ndjson valid; $msg" ;;
+  # A browser that will not start a session (here: not a browser at all).
+  msg2=$(node "$driver" --browser firefox --firefox /bin/false --out "$dir/y" -- run --quick 2>&1); rc=$?
+  [[ $rc == 2 && $msg2 == *"cannot start firefox"*"WebDriver BiDi"* && $(wc -l <<<"$msg2") == 1 ]] \
+    || { echo "FAIL: a refused session: exit $rc, '$msg2' (want exit 2 and one line)"; exit 1; }
+  echo "ok: firefox.ndjson valid; $msg; $msg2" ;;
 remote)
   [[ -x /usr/bin/chromium ]] || { echo "SKIP: no /usr/bin/chromium"; exit 77; }
   mkdir "$dir/profile"

@@ -184,7 +184,9 @@ async function launch(o, run) {
     }
     return;
   }
-  run.browser = await run.puppeteer.launch(o.browser === 'firefox' ? {
+  // A browser that will not start, or refuses the session (a Firefox without
+  // WebDriver BiDi), is the caller's to fix: one line, exit 2.
+  const launched = run.puppeteer.launch(o.browser === 'firefox' ? {
     browser: 'firefox',
     protocol: 'webDriverBiDi',
     executablePath: o.firefox,
@@ -200,6 +202,13 @@ async function launch(o, run) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  try {
+    run.browser = await launched;
+  } catch (e) {
+    const how = o.browser === 'firefox' ? 'through WebDriver BiDi' : 'through CDP';
+    throw new Usage(`cannot start ${o.browser} (${o[BROWSERS[o.browser].binary]}) ${how}: ` +
+                    String(e && e.message || e).split('\n')[0]);
+  }
 }
 
 // Waits for the machine to settle after Chromium's start, then opens the
