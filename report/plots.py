@@ -266,7 +266,7 @@ def comparison(pairs, out_dir):
     plats = sorted({p for p, *_ in pairs})
     s = multiplot(len(plats), 'This run vs the baseline run: new / old median (> 1: slower now)')
     for plat in plats:
-        ks = [(k, o, n) for p, k, o, n in pairs if p == plat and o > 0 and n > 0]
+        ks = [(k, o, n) for p, k, o, n, *_ in pairs if p == plat and o > 0 and n > 0]
         s += KEY + "\nset logscale y\nunset logscale x\nset ylabel 'new / old'"
         categories(s, [k for k, _, _ in ks], font=7, angle=-45)
         s += f"set title {q(plat)}"

@@ -22,6 +22,7 @@ import plot_latency  # noqa: E402
 import plot_speedup  # noqa: E402
 import plot_threads  # noqa: E402
 import plot_tradeoff  # noqa: E402
+import gate_verdicts  # noqa: E402
 import plots  # noqa: E402
 import python_panel  # noqa: E402
 import records  # noqa: E402
@@ -90,7 +91,7 @@ def verdict_blocks(run):
     return b + ([Note(note)] if note else [])
 
 
-def document(title, run, made, pdir, pairs, hazard_rows):
+def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
     """Every section of the report, once; a noisy run says so first."""
     banner = tables.noisy_banner(run)
     b = [Note(banner)] if banner else []
@@ -107,7 +108,10 @@ def document(title, run, made, pdir, pairs, hazard_rows):
                   f"‡ coverage below {tables.CI_LEVEL:.0%} (too few samples for it: even [min, max] falls short); "
                   "† limited by the timer's step."))
     if pairs:
-        b += [Heading(2, "Compared with the baseline"), Table(*tables.compare_table(pairs))]
+        b += [Heading(2, "Compared with the baseline"), Table(*tables.compare_table(pairs, gate[0]))]
+        if gate[1]:
+            b.append(Note(f"The regression gate on the same pair (make gate's U test and thresholds, "
+                          f"report/gate.conf): {gate[1]}."))
     py_tables = python_panel.tables(run)
     if py_tables:
         b.append(Heading(2, "Python: native CPython vs Pyodide"))
@@ -149,12 +153,15 @@ def main():
     if len(loaded) > 1 and several.trend(loaded, pdir):
         made.append("trend")
     # The baseline is compared with the newest run, under its platforms' own names.
-    pairs = tables.compare_pairs(several.in_order(loaded)[-1][1], base) if base else []
+    newest = several.in_order(loaded)[-1]
+    pairs = tables.compare_pairs(newest[1], base) if base else []
+    gate = gate_verdicts.verdicts(a.baseline, newest[0]) if pairs else ({}, None)
     if pairs and plots.comparison(pairs, pdir):
         made.append("comparison")
 
     title = ", ".join(os.path.basename(os.path.abspath(p)) for p in paths)
-    doc = document(f"poolbench report: {title}", run, made, pdir, pairs, hazards(paths[0], schema) if len(paths) == 1 else [])
+    doc = document(f"poolbench report: {title}", run, made, pdir, pairs,
+                   hazards(paths[0], schema) if len(paths) == 1 else [], gate)
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(render_md.render(doc))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:

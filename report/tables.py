@@ -2,6 +2,7 @@
 environment, and the keys shared with a baseline run."""
 from keys import counterpart
 from references import ROUND_TRIPS, noise, round_trip
+from gate_verdicts import gate_key
 from vocab import PINGPONG, TIMER_LIMITED, W_VIEWS, in_unit, label, ns, w_name
 
 # The coverage the harness aims its median intervals at (STATS_CI_TARGET):
@@ -97,7 +98,8 @@ def env_rows(run):
 
 
 def compare_pairs(run, base):
-    """[(platform, key label, old median, new median)] of comparable keys."""
+    """[(platform, key label, old median, new median, the gate's key)] of
+    comparable keys."""
     pairs = []
     for name, p in run.items():
         b = base.get(name)
@@ -109,11 +111,16 @@ def compare_pairs(run, base):
             o = counterpart(b, m)
             if o:
                 w = f" W={m['work_ns']:g}" if m["scenario"] == "grain" else ""
-                pairs.append((name, f"{m['scenario']} {label(m)}{w}", o["median"], m["median"]))
+                pairs.append((name, f"{m['scenario']} {label(m)}{w}", o["median"], m["median"],
+                              gate_key(name, m)))
     return pairs
 
 
-def compare_table(pairs):
-    """(header, rows) of the comparison with a baseline run."""
-    return (["platform", "key", "old", "new", "new/old"],
-            [[p, k, ns(o), ns(n), f"{n / o:.2f}"] for p, k, o, n in pairs if o > 0])
+def compare_table(pairs, gate):
+    """(header, rows) of the comparison with a baseline run, with the
+    regression gate's verdict and U-test p per key ({gate key: verdict})."""
+    def p_value(v):
+        return f"{v['p']:.4f}" if isinstance(v.get("p"), (int, float)) else "-"
+    return (["platform", "key", "old", "new", "new/old", "gate", "U-test p"],
+            [[p, k, ns(o), ns(n), f"{n / o:.2f}", gate.get(g, {}).get("verdict", "-"), p_value(gate.get(g, {}))]
+             for p, k, o, n, g in pairs if o > 0])

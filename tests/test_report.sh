@@ -197,7 +197,36 @@ compare)
   python3 "$report" "$dir/new" --baseline "$dir/old" >/dev/null 2>&1 || fail "comparison report failed"
   svg_has "$dir/new/report/plots/comparison.svg" "new / old"
   grep -q 'Compared with the baseline' "$dir/new/report/summary.md" || fail "no comparison table"
-  echo "ok: comparison mode" ;;
+  # The gate's verdicts beside the ratios (its U test, report/gate.conf): one
+  # key made 1.6x slower in every sample of the new run is a regression, an
+  # unchanged one is not; without the gate binary the note says why.
+  gate=$here/../build/poolbench_gate
+  if [[ -x $gate ]]; then
+    python3 - "$dir/new/native.ndjson" <<'PY' || exit 1
+import json, sys
+path = sys.argv[1]
+out = []
+for line in open(path):
+    r = json.loads(line)
+    if (r.get("scenario") == "grain" and r.get("backend") == "spin" and r.get("mode") == "warm"
+            and r.get("work_ns") == 1000):
+        for f in ("median", "mad", "min", "max", "mean", "ci_lo", "ci_hi"):
+            r[f] *= 1.6
+        r["samples"] = [v * 1.6 for v in r["samples"]]
+    out.append(json.dumps(r))
+open(path, "w").write("\n".join(out) + "\n")
+PY
+    POOLBENCH_GATE=$gate python3 "$report" "$dir/new" --baseline "$dir/old" >/dev/null 2>&1 || fail "comparison report failed"
+    grep -Eq '^\| native \| grain spin/warm W=1000 \|.*\| 1\.60 \| regression \| 0\.0' "$dir/new/report/summary.md" \
+      || fail "the slowed key is not the gate's regression: $(grep 'grain spin/warm W=1000' "$dir/new/report/summary.md")"
+    grep -Eq '^\| native \| grain futex/warm W=1000 \|.*\| 1\.00 \| ok \|' "$dir/new/report/summary.md" \
+      || fail "an unchanged key: $(grep 'grain futex/warm W=1000' "$dir/new/report/summary.md")"
+    grep -q 'The regression gate on the same pair.*gate: regression' "$dir/new/report/summary.md" \
+      || fail "no gate note"
+  fi
+  POOLBENCH_GATE=/nonexistent python3 "$report" "$dir/new" --baseline "$dir/old" >/dev/null 2>&1 || fail "without the gate"
+  grep -q 'no gate verdicts: build/poolbench_gate is missing' "$dir/new/report/summary.md" || fail "no note without the gate"
+  echo "ok: comparison mode, with the gate's verdicts" ;;
 bad_input)
   expect2() { # name, file content command
     local name=$1; mkdir -p "$dir/$name"
