@@ -3,7 +3,7 @@ each pool's percentile ladder (p50, p90, p99, p99.9 of 10^4 single calls),
 a column per platform and a row per kind of pool. Below two steps of the
 clock that timed the calls (shaded) a figure says more about the clock than
 the pool: those points are hollow."""
-from plots import KEY, colour, grid, mode_rows, multiplot_next, num, q, render, time_axis
+from plots import KEY, colour, fill_grid, grid, mode_rows, num, q, render, time_axis
 from vocab import is_serial, label
 
 LADDER = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9"))
@@ -43,12 +43,6 @@ def latency(run, out_dir):
     rows = mode_rows([m for p in plats for m in p.find("latency") if not is_serial(m)])
     s, size = grid(len(rows), len(plats), "Single-call latency: percentile ladder per pool "
                    "(hollow: within 2 steps of the clock that timed the calls, shaded; 0 drawn at half a step)")
-    for mode, what in rows:
-        for p in plats:
-            ms = [m for m in p.find("latency", mode=mode) if not is_serial(m)]
-            if not ms:
-                multiplot_next(s)
-                continue
-            panel(s, p, ms, what, [m for m in p.find("latency") if is_serial(m)])
-    s += "unset multiplot"
+    fill_grid(s, rows, plats, lambda p, mode: [m for m in p.find("latency", mode=mode) if not is_serial(m)],
+              lambda p, ms, what: panel(s, p, ms, what, [m for m in p.find("latency") if is_serial(m)]))
     return render(s, out_dir, "latency", "latency", size)

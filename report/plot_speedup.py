@@ -2,7 +2,7 @@
 run's serial time against work per item, a column per platform and a row
 per kind of pool (warm, cold, runtimes' own), each point with the interval
 its median carries; break-even (speedup 1) marked where each pool crosses it."""
-from plots import KEY, colour, grid, mode_rows, multiplot_next, q, render, sweep, with_interval, work_axis, work_x
+from plots import KEY, colour, fill_grid, grid, mode_rows, q, render, sweep, with_interval, work_axis, work_x
 from vocab import is_serial, label
 
 
@@ -40,13 +40,8 @@ def speedup(run, out_dir):
     s, size = grid(len(rows), len(plats), "Speedup over serial vs work per item W (N = 8P items; "
                    "circles: break-even, the first W with speedup >= 1)")
     ws = sweep(run)
-    for mode, what in rows:
-        for p in plats:
-            ms = [m for m in p.find("grain", mode=mode) if not is_serial(m)]
-            if not ms:
-                multiplot_next(s)
-                continue
-            work_axis(s, ws)
-            panel(s, p, ms, what)
-    s += "unset multiplot"
+    def draw(p, ms, what):
+        work_axis(s, ws)
+        panel(s, p, ms, what)
+    fill_grid(s, rows, plats, lambda p, mode: [m for m in p.find("grain", mode=mode) if not is_serial(m)], draw)
     return render(s, out_dir, "speedup", "speedup", size)

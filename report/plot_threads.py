@@ -2,7 +2,7 @@
 thread sweep), a column per platform and a row per kind of pool (warm, cold,
 runtimes' own), each median with its interval; a dashed line at the
 platform's logical cores, right of which the threads outnumber the cores."""
-from plots import KEY, colour, grid, mode_rows, multiplot_next, num, q, render, time_axis
+from plots import KEY, colour, fill_grid, grid, mode_rows, num, q, render, time_axis
 from thread_sweep import cores, series
 
 CORES_LINE = "dashtype 2 lw 1.5 lc rgb 'gray30'"
@@ -42,12 +42,6 @@ def threads(run, out_dir):
     rows = mode_rows([rs[0] for _, sw in plats for rs in sw.values()])
     s, size = grid(len(rows), len(plats), "Fork-join cost against threads P (every thread joins): "
                    "median and 95% interval; dashed: the logical cores")
-    for mode, what in rows:
-        for p, sw in plats:
-            targets = {t: rs for t, rs in sw.items() if rs[0]["mode"] == mode}
-            if not targets:
-                multiplot_next(s)
-                continue
-            panel(s, p, targets, what, cores(p))
-    s += "unset multiplot"
+    fill_grid(s, rows, plats, lambda ps, mode: {t: rs for t, rs in ps[1].items() if rs[0]["mode"] == mode},
+              lambda ps, targets, what: panel(s, ps[0], targets, what, cores(ps[0])))
     return render(s, out_dir, "threads", "threads", size)

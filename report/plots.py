@@ -160,6 +160,20 @@ def multiplot_next(s):
     s += "set multiplot next"
 
 
+def fill_grid(s, rows, plats, pick, draw):
+    """Every panel of a grid of mode rows by platforms (plats: a platform, or
+    whatever stands for one), row by row: draw(p, pick(p, mode), what) where
+    pick finds something, else the slot left empty; then the multiplot's end."""
+    for mode, what in rows:
+        for p in plats:
+            picked = pick(p, mode)
+            if picked:
+                draw(p, picked, what)
+            else:
+                multiplot_next(s)
+    s += "unset multiplot"
+
+
 def mode_rows(targets):
     """MODE_ROWS that any of targets (records) falls in."""
     return [(mode, what) for mode, what in MODE_ROWS if any(m["mode"] == mode for m in targets)]
