@@ -41,6 +41,10 @@ meas = [r for r in recs if r["type"] == "measurement"]
 assert all(r["threads"] == 1 and "no_threads" in r["flags"] for r in meas)
 cb = [r for r in meas if r["backend"] == "callback"][0]
 assert cb["per_item_ns"] * cb["items"] == cb["median"] or abs(cb["per_item_ns"] * cb["items"] / cb["median"] - 1) < 1e-9
+# Where Python can suspend on JS (JSPI), what that costs is measured; else not.
+jspi = sorted(r["backend"] for r in meas if r["scenario"] == "jspi")
+want = ["run_sync_resolved", "run_sync_timeout0"] if p["can_run_sync"] is True else []
+assert jspi == want, f"jspi records {jspi}, can_run_sync {p['can_run_sync']}"
 print(f"probe: jspi {p['jspi']}, can_run_sync {p['can_run_sync']}, load {p['load_ms']:.0f} ms; "
       f"{len(meas)} measurements")
 EOF

@@ -169,6 +169,30 @@ class Run:
                    "python_threads": threads, "pthread_side_module": pthread_module})
         return bad
 
+    def jspi(self):
+        """What suspending costs where the engine has JSPI (run_sync works):
+        Python waiting on an already-resolved promise and on a setTimeout(0)
+        promise, per call. The price of not blocking: the blocking way is an
+        Atomics.wait woken in a Worker, the platform's futex round trip."""
+        from pyodide.ffi import create_once_callable, run_sync
+        import js
+
+        def resolved():
+            run_sync(js.Promise.resolve(0))
+
+        def timeout0():
+            run_sync(js.Promise.new(create_once_callable(lambda res, rej: js.setTimeout(res, 0))))
+
+        self.measure("jspi", "run_sync_resolved", 1, 0, resolved)
+        self.measure("jspi", "run_sync_timeout0", 1, 0, timeout0)
+
+    def can_run_sync(self):
+        try:
+            from pyodide.ffi import can_run_sync
+            return bool(can_run_sync())
+        except ImportError:
+            return False
+
     def main(self):
         c = self.ctx
         self.lib = self.load(c["side"])
@@ -193,6 +217,8 @@ class Run:
                 ("grain", lambda: pycalls.serial_sweep(
                     self.lib, self.measure, lambda w: int(round(w * iters_per_ns)), items,
                     pycalls.WORK_NS))]
+        if self.can_run_sync():
+            jobs.append(("jspi", self.jspi))
         for i, (name, job) in enumerate(jobs, 1):
             host.progress(f"[{i}/{len(jobs)}] {self.platform} {name}")
             job()
