@@ -148,6 +148,7 @@ serve: setup build-web
 bench-pyodide: setup build-pyodide
 	@node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out $(RUN) $(PYODIDE_FLAGS)
 	@node bench/browser/driver.js --pyodide --build $(BUILD_PYODIDE) --out $(RUN) -- $(PYODIDE_FLAGS)
+	@node bench/browser/driver.js --pyodide --browser firefox --build $(BUILD_PYODIDE) --out $(RUN) -- $(PYODIDE_FLAGS)
 	@python3 report/python_panel.py $(RUN)
 
 # The report of a run: RUN=results/<run> (default: the newest), BASELINE=

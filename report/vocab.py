@@ -7,7 +7,7 @@ import re
 NATIVE = "native"
 CPYTHON = "python"  # the Python baselines, natively
 WASM = ("node", "chrome", "firefox")  # the same C as WebAssembly: compared with NATIVE
-PYODIDE = ("pyodide-node", "pyodide-chrome")
+PYODIDE = ("pyodide-node", "pyodide-chrome", "pyodide-firefox")
 PYTHON = (CPYTHON,) + PYODIDE  # the Python panel's platforms, CPython first
 # The order platforms appear in: natively first, then what it is compared with.
 PLATFORM_ORDER = (NATIVE, CPYTHON) + WASM + PYODIDE

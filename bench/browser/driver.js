@@ -24,7 +24,7 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
                      poolbench run and diagnose as their --append)
   --build DIR        the browser build (default: build-web; --pyodide: build-pyodide)
   --pyodide          run the Python scenarios in Pyodide in a Web Worker
-                     (records DIR/pyodide-chrome.ndjson); options after --:
+                     (records DIR/pyodide-<browser>.ndjson); options after --:
                      --quick, --reps N, --probe-only, --side FILE
   --browser-ws URL   drive a browser already running elsewhere (a device, a
                      grid) through its WebSocket endpoint instead of launching
@@ -100,7 +100,6 @@ function parse(argv) {
     process.stderr.write(`bench-browser: warning: serving on ${o.host}: anyone who can reach it ` +
                          'can load the page (posting still needs the run\'s token)\n');
   }
-  if (o.pyodide && o.browser !== 'chrome') fail(2, '--pyodide runs in Chromium only (--browser chrome)');
   o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
   if (o.pyodide) {
     if (!o.out) fail(2, '--out DIR is required (see --help)');
@@ -152,7 +151,7 @@ function prepare(o) {
   } catch (e) {
     fail(2, 'puppeteer-core missing: run scripts/setup.sh (npm ci)');
   }
-  const platform = o.pyodide ? 'pyodide-chrome' : o.browser;
+  const platform = o.pyodide ? `pyodide-${o.browser}` : o.browser;
   const records = path.join(o.out, `${platform}.ndjson`);
   if (fs.existsSync(records) && !o.append) {
     fail(2, `${records} exists: pass --append to add to it, or choose a new --out directory`);
@@ -227,7 +226,7 @@ async function openPage(o, run, attempt = 1) {
   let url = `http://${o.host}:${run.srv.port}/${o.pyodide ? 'pyodide.html' : 'index.html'}` +
             `?browser=${encodeURIComponent(version)}&args=${encodeURIComponent(JSON.stringify(o.args))}` +
             (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
-            `&platform=${o.pyodide ? 'chrome' : o.browser}` +
+            `&platform=${o.browser}` +
             (o.browser === 'firefox' ? '&full_timer=1' : '') + `&start=${attempt}` +
             `&token=${run.srv.token}`; // every POST must carry it (server.js)
   if (o.pyodide) url += pyodideParams(o.build);

@@ -115,7 +115,7 @@ function inside(file, root) {
 
 // roots: directories searched in order for static files.
 // records: file the /result lines are appended to; log: the program's output.
-// platform: the records' platform ('chrome', 'firefox' or 'pyodide-chrome').
+// platform: the records' platform ('chrome', 'firefox', 'pyodide-chrome', ...).
 // isolated: false serves without COOP/COEP (a test of the failure path).
 // validator: the record checker's command (default: records.py stream).
 // host: the address to listen on and the only Host the requests may name

@@ -29,7 +29,7 @@ function start() {
     return;
   }
   const context = {
-    platform: 'pyodide-chrome', quick: o.quick, reps: o.reps, probe_only: o.probeOnly, side: o.side,
+    platform: `pyodide-${self.poolbenchPost.platform}`, quick: o.quick, reps: o.reps, probe_only: o.probeOnly, side: o.side,
     test_fault: o.testFault,
     start_time: new Date().toISOString(), git_commit: params.get('commit') || 'unknown',
     command: params.get('command') || '', side_compiler: params.get('side_compiler') || 'unknown',
