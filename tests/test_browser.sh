@@ -18,7 +18,7 @@
 #   serve         make serve's page driven as a person would (test_serve_page.js):
 #                 choose, run, download chrome.ndjson; it is valid, the report
 #                 reads it, and the server kept a copy
-#   no_isolation  served without COOP/COEP: the clear error, not a hang
+#   no_isolation  served without COOP/COEP, in Chromium and Firefox: one line, exit 2, not a hang
 #   abort         abort() in a pool worker: earlier lines kept, non-zero exit
 #   watchdog      a worker blocked forever: dump and exit 3 (test_watchdog.sh)
 #   diagnose      the hazard catalogue yields its verdicts (test_diagnose.sh)
@@ -153,13 +153,17 @@ serve)
   [[ $rc == 2 && $(wc -l <<<"$msg") == 1 ]] || { echo "FAIL: serve --host 'a b': exit $rc, '$msg'"; exit 1; }
   echo "ok: chose, ran, downloaded $(basename "$file") ($(grep -c . "$file") lines), the report read it" ;;
 no_isolation)
-  start=$SECONDS
-  run --no-isolation --deadline 60 -- run --quick; rc=$?
-  [[ $rc -ne 0 ]] || { echo "FAIL: exit 0 without isolation"; exit 1; }
-  (( SECONDS - start < 50 )) || { echo "FAIL: took $((SECONDS - start)) s (a hang?)"; exit 1; }
-  grep -q 'not cross-origin isolated' "$dir/err.txt" \
-    || { echo "FAIL: no clear message:"; cat "$dir/err.txt"; exit 1; }
-  echo "ok: exit $rc, $(cat "$dir/err.txt")" ;;
+  browsers=(chrome); [[ -x /usr/bin/firefox-esr ]] && browsers+=(firefox)
+  for b in "${browsers[@]}"; do
+    start=$SECONDS
+    rm -rf "$dir"/*
+    run --browser "$b" --no-isolation --deadline 60 -- run --quick; rc=$?
+    [[ $rc == 2 ]] || { echo "FAIL: $b: exit $rc without isolation, want 2"; exit 1; }
+    (( SECONDS - start < 50 )) || { echo "FAIL: $b: took $((SECONDS - start)) s (a hang?)"; exit 1; }
+    [[ $(grep -c . "$dir/err.txt") == 1 ]] && grep -q 'not cross-origin isolated' "$dir/err.txt" \
+      || { echo "FAIL: $b: no clear one-line message:"; cat "$dir/err.txt"; exit 1; }
+    echo "ok: $b: exit $rc, $(cat "$dir/err.txt")"
+  done ;;
 abort)
   start=$SECONDS
   run --deadline 60 -- run --quick --test-fault abort-in-worker; rc=$?

@@ -12,7 +12,7 @@
   }
 
   if (!self.crossOriginIsolated || typeof SharedArrayBuffer === 'undefined') {
-    finish(3, 'the page is not cross-origin isolated (no SharedArrayBuffer): serve it with ' +
+    finish(2, 'the page is not cross-origin isolated (no SharedArrayBuffer): serve it with ' +
               'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp');
     return;
   }

@@ -16,7 +16,7 @@ function finish(code, message) {
 
 function start() {
   if (!self.crossOriginIsolated) {
-    finish(3, 'the page is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: ' +
+    finish(2, 'the page is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: ' +
               'same-origin and Cross-Origin-Embedder-Policy: require-corp');
     return;
   }
