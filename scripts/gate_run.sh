@@ -11,7 +11,7 @@ usage: scripts/gate_run.sh [--platforms native,node] [--refresh-baseline]
                            [--runs N] [--baseline DIR] [--base REV] [--out DIR]
 
 Runs the gate's suite (poolbench run --scenario
-forkjoin,forkjoin_spaced,dispatch,grain --threads 2 --reps 21, N times per
+forkjoin,forkjoin_spaced,dispatch,grain --threads 2 --reps 21 --deadline 60, N times per
 platform) into a fresh
 results/gate-<time>/ (<platform>-<i>.ndjson), then
   without --refresh-baseline: compares it with the baseline using
@@ -61,7 +61,9 @@ done
 
 build=${BUILD:-build}
 build_node=${BUILD_NODE:-build-node}
-suite=(run --scenario forkjoin,forkjoin_spaced,dispatch,grain --threads 2 --reps 21)
+# A minute per job, not the default 10 s: on a loaded machine a job runs
+# long, and the gate must then answer "undecided", not die on the watchdog.
+suite=(run --scenario forkjoin,forkjoin_spaced,dispatch,grain --threads 2 --reps 21 --deadline 60)
 IFS=, read -r -a plats <<<"$platforms"
 [[ ${#plats[@]} -gt 0 ]] || die "--platforms is empty"
 for p in "${plats[@]}"; do
