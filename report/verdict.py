@@ -130,7 +130,14 @@ def trust(run):
     steps = []
     for name, p in run.items():
         t, c = p.header.get("timer_step_ns"), p.call_step_ns()
-        steps.append(f"{name} {ns(t)}" + (f" (single calls {ns(c)})" if c != t else ""))
+        clock = p.header.get("clock") if isinstance(p.header.get("clock"), dict) else {}
+        counter = ""
+        if clock.get("per_call") == "counter" and isinstance(clock.get("short_bias_ns"), (int, float)):
+            # A counter clock runs at its core's speed: what it read short over
+            # short busy intervals is the error its single-call figures carry.
+            counter = (f", a counter clock: ~{clock['short_mean_ns']:.0f} ns intervals read "
+                       f"{clock['short_bias_ns']:+.0f} ns")
+        steps.append(f"{name} {ns(t)}" + (f" (single calls {ns(c)}{counter})" if c != t else ""))
     noisy = [f"{name} ({', '.join(noise(p))})" for name, p in run.items() if noise(p)]
     limited = [f"{name} {n}" for name, p in run.items()
                if (n := sum(TIMER_LIMITED in m.get("flags", []) for m in p.headline()))]
