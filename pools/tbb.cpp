@@ -1,6 +1,8 @@
 // tbb: the other reference a user would pick natively, oneTBB parallel_for
 // in a task arena of `threads` slots (one reserved for the caller).
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -13,15 +15,30 @@ namespace {
 
 struct tbb_state {
   tbb::task_arena *arena;
+  tbb::global_control *more; /* more threads than cores: see tbb_init */
 };
 
 int tbb_init(void *state, int threads) {
   auto *s = static_cast<tbb_state *>(state);
+  s->more = nullptr;
+  // oneTBB keeps its workers to the cores unless told otherwise: an arena of
+  // more slots than cores would never fill, and a call whose items wait for
+  // one another (forkjoin) would not join. Asked for P, it gets P.
+  if (threads > tbb::info::default_concurrency()) {
+    s->more = new (std::nothrow)
+        tbb::global_control(tbb::global_control::max_allowed_parallelism, (size_t)threads);
+    if (!s->more) return POOL_ENOMEM;
+  }
   s->arena = new (std::nothrow) tbb::task_arena(threads);
+  if (!s->arena) delete s->more;
   return s->arena ? POOL_OK : POOL_ENOMEM;
 }
 
-void tbb_fini(void *state) { delete static_cast<tbb_state *>(state)->arena; }
+void tbb_fini(void *state) {
+  auto *s = static_cast<tbb_state *>(state);
+  delete s->arena;
+  delete s->more;
+}
 
 int tbb_run(void *state, int, size_t begin, size_t end, size_t grain,
             pool_body body, void *ctx, uint64_t *caller_items) {
