@@ -67,7 +67,9 @@ def noise(p):
         s = spread(r) if r else None
         if s and s[0] > s[2]:
             out[unit] = f"{ROUND_TRIPS[unit]} {ns(r['median'])} drifted: {s[1]} {s[0]:.1f}x apart (bound {s[2]:g}x)"
-    for d in p.drifts:
+    # The run's own drift record, the first: a sweep appended to the file
+    # (run --append) re-measures its references for its own units.
+    for d in p.drifts[:1]:
         start, end = d["start_ns"], d["end_ns"]
         if start > 0 and end > 0 and max(end / start, start / end) > END_DRIFT_MAX:
             out["spin"] = (f"spin round trip {ns(start)} at the start, {ns(end)} at the end of the run "
@@ -86,7 +88,10 @@ def noise(p):
 
 def capacity_shortfall(p):
     """Why platform p's run got too little CPU to trust, or None."""
-    for r in p.find("capacity"):
+    # At the run's own P: a sweep's capacity at P > cores measures how the
+    # kernel shares oversubscribed cores, not whether another process held one.
+    run_p = p.run_p()
+    for r in (p.find("capacity", threads=run_p) if run_p else p.find("capacity")):
         cores = min(r["threads"], p.header.get("logical_cores") or r["threads"])
         if r["median"] < CAPACITY_MIN * cores:
             return (f"{r['threads']} threads got {r['median']:.2f} cores at once where a quiet machine "

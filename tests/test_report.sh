@@ -486,8 +486,7 @@ threads)
   # futex/cold at 1.5 ms. The verdict, the table and plots/forkjoin read P = 2
   # only; plots/threads draws every P and the findings say the sweep.
   mkdir "$dir/sweep" "$dir/none"
-  cp "$here/fixtures/run_forkjoin/native.ndjson" "$dir/none/"
-  python3 - "$here/fixtures/run_forkjoin/native.ndjson" >"$dir/sweep/native.ndjson" <<'PY' || exit 1
+  python3 - "$here/fixtures/run_forkjoin/native.ndjson" "$dir/none/native.ndjson" >"$dir/sweep/native.ndjson" <<'PY' || exit 1
 import json, sys
 recs = [json.loads(line) for line in open(sys.argv[1])]
 def at(r, p, f, median=None):
@@ -498,9 +497,25 @@ def at(r, p, f, median=None):
     x["samples"] = [v * f for v in r["samples"]]
     return x
 fj = [r for r in recs if r.get("scenario") == "forkjoin"]
+# The run's own references, steady: capacity 1.95 of 2 cores, no drift.
+cap = dict(fj[0], scenario="capacity", backend="threads", mode="default", unit="cores", work_ns=2e7,
+           spin_rt_units=None, futex_rt_units=None)
+for k in ("fork_ns", "join_ns", "worker_share"):
+    cap.pop(k, None)
+cap = at(cap, 2, 1.95 / cap["median"])
+cap.pop("worker_share")
+drift = {"type": "reference_drift", "platform": "native", "scenario": "pingpong",
+         "backend": "spin_pingpong", "start_ns": 100.0, "end_ns": 104.0}
+recs += [cap, drift]
+with open(sys.argv[2], "w") as f:  # the run without the sweep
+    f.write("".join(json.dumps(r) + "\n" for r in recs))
 recs += [at(r, 1, 0.5) for r in fj]
 planted = {("condvar", "warm"): 50.5, ("futex", "cold"): 1.5e6}
 recs += [at(r, 4, 3, planted.get((r["backend"], r["mode"]))) for r in fj]
+# The appended run's own references (run --append measures them again): its
+# drift record x5 and its capacity at P = 4 well below 2 cores judge the
+# sweep, not the run, which must not be called noisy for them.
+recs += [dict(drift, end_ns=drift["start_ns"] * 5), at(cap, 4, 0.55)]
 print("".join(json.dumps(r) + "\n" for r in recs), end="")
 PY
   for d in sweep none; do
@@ -537,6 +552,7 @@ md, base = open(f"{r}/summary.md").read(), open(f"{none}/summary.md").read()
 cut = lambda t, a, b: t.split(a)[1].split(b)[0]
 assert cut(md, "## Verdict", "## Findings") == cut(base, "## Verdict", "## Findings"), "FAIL: the verdict reads the sweep"
 assert "50 ns" not in md.split("## Findings")[0], "FAIL: a P = 4 figure is headlined"
+assert "**Noisy**" not in md and "noisy run" not in md, "FAIL: the sweep's own references made the run noisy"
 assert cut(md, "## native: median", "\n## ") == cut(base, "## native: median", "\n## "), "FAIL: the table reads the sweep"
 found = [l for l in md.splitlines() if l.startswith("- **native**") and "plots/threads.svg" in l]
 assert any("thread sweep (P = 1, 2, 4): the warm pool cheapest at P=4, `condvar/warm`" in l and "at P=1 and" in l
