@@ -137,6 +137,22 @@ done
 echo "gate_run: records in $out/ ($((SECONDS - start)) s)" >&2
 
 if [[ $refresh -eq 1 ]]; then
+  # A baseline measured while another process held a core would make every
+  # later loaded run look normal (the gate compares capacity between sides):
+  # refuse it, with the report's own rule (references.capacity_shortfall).
+  busy=$(python3 - "$out"/*.ndjson <<'EOF'
+import sys
+sys.path.insert(0, "report")
+import records, references
+for path in sys.argv[1:]:
+    for p in records.load_run(path).values():
+        why = references.capacity_shortfall(p)
+        if why:
+            print(f"{path}: {why}")
+            sys.exit(0)
+EOF
+  ) || die "cannot read the new runs' records"
+  [[ -z $busy ]] || die "the machine was busy, the baseline is not refreshed ($busy); measure it on a quiet machine"
   # Replace only the platforms just run; build the new set aside first, so a
   # failure never leaves a half-written baseline.
   next=$baseline.new.$$
