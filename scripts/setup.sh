@@ -18,6 +18,8 @@ declare -A PROBE=(
   [firefox-esr]=/usr/bin/firefox-esr
   [nodejs]=/usr/bin/node
   [npm]=/usr/bin/npm
+  [python3-dev]=/usr/bin/python3-config
+  [pkg-config]=/usr/bin/pkg-config
 )
 
 missing=()
@@ -47,10 +49,18 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages, pinned by the committed package-lock.json.
+# pymport (CPython embedded in Node.js) is compiled here against Debian's
+# libpython (pkg-config python3-embed), never downloaded prebuilt (it would
+# try, and fail offline). node-gyp runs gyp with Debian's python3, not one a
+# version manager put first on PATH. package.json's overrides pin its
+# node-addon-api to 7.x: 8.x needs C++17 and pymport compiles as C++14.
+PYMPORT_BINARY=node_modules/pymport/lib/binding/linux-x64/pymport.node
 if [[ -f package-lock.json ]]; then
-  if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-    echo "setup: npm ci"
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+  if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]] \
+     || [[ ! -f $PYMPORT_BINARY ]]; then
+    echo "setup: npm ci (builds pymport from source, ~15 s)"
+    npm_config_build_from_source=pymport npm_config_python=/usr/bin/python3 \
+      npm ci --no-audit --no-fund --loglevel=error >/dev/null \
       || { echo "setup: 'npm ci' failed" >&2; exit 1; }
   fi
 fi
