@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pycalls
 
 WORK_NS = pycalls.WORK_NS
+DOC = __doc__
 
 BATCH = C.CFUNCTYPE(None, C.c_void_p, C.c_uint64)
 BODY = C.CFUNCTYPE(None, C.c_void_p, C.c_size_t, C.c_size_t)
@@ -110,16 +111,22 @@ class Runner:
     def measure(self, scenario, backend, items, work, op, extras=None):
         """Times op() with the harness, writes the record with extras(median)
         added, and returns the median per op (ns)."""
-        def batch(_ctx, iters):
+        def batch(iters):
             for _ in range(iters):
                 op()
-        fn = BATCH(batch)  # kept alive for the call
+        return self.measure_batch(scenario, backend, items, work, batch, extras)
+
+    def measure_batch(self, scenario, backend, items, work, batch, extras=None, threads=None):
+        """measure() of batch(iters), which runs iters ops its own way (a
+        host that amortises its own hop into the batch); threads: the
+        record's, the run's P unless given."""
+        fn = BATCH(lambda _ctx, iters: batch(iters))  # kept alive for the call
         res = Result()
         if self.lib.harness_measure(self.h, fn, None, C.byref(res)) != 0:
             raise RuntimeError(f"{scenario} {backend}: measurement failed")
         ex_list = extras(res.median) if extras else []
         ex = (Extra * max(1, len(ex_list)))(*[Extra(n.encode(), v) for n, v in ex_list])
-        key = Key(scenario.encode(), backend.encode(), b"default", self.P, items, work)
+        key = Key(scenario.encode(), backend.encode(), b"default", threads or self.P, items, work)
         self.lib.harness_emit(self.h, C.byref(key), b"ns", C.byref(res), ex,
                               len(ex_list), None, 0)
         median = res.median
@@ -218,66 +225,90 @@ class Runner:
         self.lib.pool_destroy(p)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    here = os.path.dirname(os.path.abspath(__file__))
-    ap.add_argument("--lib", default=os.path.join(here, "..", "build", "libpoolbench.so"),
-                    help="path of libpoolbench.so (default: build/libpoolbench.so)")
-    ap.add_argument("--out", required=True, help="run directory; writes DIR/python.ndjson")
-    ap.add_argument("--threads", type=int, default=os.cpu_count(),
-                    help="threads P, counting the caller (default: logical cores)")
-    ap.add_argument("--reps", type=int, default=11, help="outer repetitions, >= 3")
-    ap.add_argument("--quick", action="store_true", help="a smoke run")
-    ap.add_argument("--pools", default=None,
-                    help="C pools for py_to_pool / pool_to_py (default: every pool of --lib but serial)")
-    a = ap.parse_args()
-    if not 1 <= a.threads <= 256:
-        ap.exit(2, f"py_baselines: --threads must be in 1..256, got {a.threads}\n")
-    if a.reps < 3:
-        ap.exit(2, f"py_baselines: --reps must be >= 3, got {a.reps}\n")
-    lib = load(a.lib)
-    pools = pools_of(lib) if a.pools is None else [n for n in a.pools.split(",") if n]
-    for n in pools:
-        if not lib.pool_backend_describe(n.encode()):
-            ap.exit(2, f"py_baselines: unknown pool '{n}'\n")
-    if a.quick and a.reps == 11:
-        a.reps = 10
-    os.makedirs(a.out, exist_ok=True)
-    path = os.path.join(a.out, "python.ndjson")
-    if os.path.lexists(path):
-        ap.exit(2, f"py_baselines: {path} already holds an earlier run's records: use a new --out directory\n")
-    opts = Options(b"python", path.encode(), a.threads, a.reps, a.quick, False, 0.0,
-                   " ".join(sys.argv).encode(), False)
-    err = C.create_string_buffer(256)
-    h = lib.harness_open(C.byref(opts), err, len(err))
-    if not h:
-        sys.exit(f"py_baselines: {err.value.decode()}")
-    r = Runner(lib, h, a.threads)
-    jobs = [("references", lambda: lib.poolbench_references(h)),
-            ("serial reference", r.run_serial_reference),
-            ("calls", r.calls),
-            ("py_threads", r.py_threads)]
-    jobs += [(f"py_to_pool.{n}", lambda n=n: r.py_to_pool(n)) for n in pools]
-    jobs += [(f"pool_to_py.{n}", lambda n=n: r.pool_to_py(n)) for n in pools]
-    t0 = time.monotonic()
-    for i, (name, job) in enumerate(jobs):
-        el = time.monotonic() - t0
-        eta = f"ETA {el / i * (len(jobs) - i):.0f}s" if i else ""
-        print(f"[{i + 1:2d}/{len(jobs)}] python {name} {eta}", file=sys.stderr, flush=True)
-        job()
-    spin_rt, futex_rt = lib.harness_spin_rt_ns(h), lib.harness_futex_rt_ns(h)
-    lib.harness_close(h)
+class Session:
+    """One run of the Python baselines: its options, harness session and
+    Runner. `platform` names the records (DIR/<platform>.ndjson); a host
+    embedding Python (bench/pymport) adds its own jobs between run() and close()."""
 
-    print(f"\nplatform python, P = {a.threads}; spin round trip {spin_rt:.0f} ns, "
-          f"futex round trip {futex_rt / 1e3:.1f} us")
-    ws = [0, 1000, 10000, 100000]
-    print(f"{'backend':<24}{'dispatch':>12}" + "".join(f"{'W=' + str(w):>12}" for w in ws))
-    for row in r.rows:
-        cells = [row["dispatch"]] + [row["grain"][w] for w in ws]
-        print(f"{row['backend']:<24}" + "".join(f"{c / 1e3:>9.2f} us" for c in cells))
-    print("(per call; W = ns of work per item, N = 8P items)")
-    print(f"records: {path}")
+    def __init__(self, argv, platform="python", prog="py_baselines", doc=DOC):
+        ap = argparse.ArgumentParser(prog=prog, description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+        here = os.path.dirname(os.path.abspath(__file__))
+        ap.add_argument("--lib", default=os.path.join(here, "..", "build", "libpoolbench.so"),
+                        help="path of libpoolbench.so (default: build/libpoolbench.so)")
+        ap.add_argument("--out", required=True, help=f"run directory; writes DIR/{platform}.ndjson")
+        ap.add_argument("--threads", type=int, default=os.cpu_count(),
+                        help="threads P, counting the caller (default: logical cores)")
+        ap.add_argument("--reps", type=int, default=11, help="outer repetitions, >= 3")
+        ap.add_argument("--quick", action="store_true", help="a smoke run")
+        ap.add_argument("--pools", default=None,
+                        help="C pools for py_to_pool / pool_to_py (default: every pool of --lib but serial)")
+        a = ap.parse_args(argv)
+        if not 1 <= a.threads <= 256:
+            ap.exit(2, f"{prog}: --threads must be in 1..256, got {a.threads}\n")
+        if a.reps < 3:
+            ap.exit(2, f"{prog}: --reps must be >= 3, got {a.reps}\n")
+        lib = load(a.lib)
+        pools = pools_of(lib) if a.pools is None else [n for n in a.pools.split(",") if n]
+        for n in pools:
+            if not lib.pool_backend_describe(n.encode()):
+                ap.exit(2, f"{prog}: unknown pool '{n}'\n")
+        if a.quick and a.reps == 11:
+            a.reps = 10
+        os.makedirs(a.out, exist_ok=True)
+        path = os.path.join(a.out, f"{platform}.ndjson")
+        if os.path.lexists(path):
+            ap.exit(2, f"{prog}: {path} already holds an earlier run's records: use a new --out directory\n")
+        opts = Options(platform.encode(), path.encode(), a.threads, a.reps, a.quick, False, 0.0,
+                       " ".join([prog] + list(argv)).encode(), False)
+        err = C.create_string_buffer(256)
+        h = lib.harness_open(C.byref(opts), err, len(err))
+        if not h:
+            sys.exit(f"{prog}: {err.value.decode()}")
+        # The harness keeps opts' strings: they live as long as the session.
+        self.opts = opts
+        self.args, self.lib, self.h, self.pools, self.path = a, lib, h, pools, path
+        self.platform, self.runner = platform, Runner(lib, h, a.threads)
+
+    def jobs(self):
+        """The baselines' jobs, [(name, fn)], in their order."""
+        lib, h, r = self.lib, self.h, self.runner
+        jobs = [("references", lambda: lib.poolbench_references(h)),
+                ("serial reference", r.run_serial_reference),
+                ("calls", r.calls),
+                ("py_threads", r.py_threads)]
+        jobs += [(f"py_to_pool.{n}", lambda n=n: r.py_to_pool(n)) for n in self.pools]
+        jobs += [(f"pool_to_py.{n}", lambda n=n: r.pool_to_py(n)) for n in self.pools]
+        return jobs
+
+    def run(self, jobs):
+        t0 = time.monotonic()
+        for i, (name, job) in enumerate(jobs):
+            el = time.monotonic() - t0
+            eta = f"ETA {el / i * (len(jobs) - i):.0f}s" if i else ""
+            print(f"[{i + 1:2d}/{len(jobs)}] {self.platform} {name} {eta}", file=sys.stderr, flush=True)
+            job()
+
+    def close(self):
+        """Ends the session and prints the grain table."""
+        lib, h, r = self.lib, self.h, self.runner
+        spin_rt, futex_rt = lib.harness_spin_rt_ns(h), lib.harness_futex_rt_ns(h)
+        lib.harness_close(h)
+        print(f"\nplatform {self.platform}, P = {self.args.threads}; spin round trip {spin_rt:.0f} ns, "
+              f"futex round trip {futex_rt / 1e3:.1f} us")
+        ws = [0, 1000, 10000, 100000]
+        print(f"{'backend':<24}{'dispatch':>12}" + "".join(f"{'W=' + str(w):>12}" for w in ws))
+        for row in r.rows:
+            cells = [row["dispatch"]] + [row["grain"][w] for w in ws]
+            print(f"{row['backend']:<24}" + "".join(f"{c / 1e3:>9.2f} us" for c in cells))
+        print("(per call; W = ns of work per item, N = 8P items)")
+        print(f"records: {self.path}")
+
+
+def main():
+    s = Session(sys.argv[1:])
+    s.run(s.jobs())
+    s.close()
 
 
 if __name__ == "__main__":
