@@ -42,7 +42,7 @@ PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c 
 PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Ipools -Iharness
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
-	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide serve report gate baseline gate-rates diagnose clean help
+	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide bench-pymport serve report gate baseline gate-rates diagnose clean help
 
 all: build
 
@@ -58,6 +58,8 @@ help:
 	@echo "  make bench-firefox ... and of headless Firefox (WebDriver BiDi, full-resolution timer)"
 	@echo "  make serve        the page for any browser or device (HOST=): choose, run, download"
 	@echo "  make bench-pyodide the Python scenarios in Pyodide, under Node.js and in Chromium"
+	@echo "  make bench-pymport the Python baselines in CPython embedded in Node.js (pymport),"
+	@echo "                    and JS calling Python: sync, callAsync, worker_threads"
 	@echo "  make bench        run the whole benchmark suite and the report"
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
 	@echo "  make diagnose     reproduce known threading hazards on every platform, verdict table"
@@ -151,6 +153,11 @@ bench-pyodide: setup build-pyodide
 	@node bench/browser/driver.js --pyodide --browser firefox --build $(BUILD_PYODIDE) --out $(RUN) -- $(PYODIDE_FLAGS)
 	@python3 report/python_panel.py $(RUN)
 
+# CPython embedded in Node.js (pymport): the Python baselines as natively,
+# and the bridge's JS side (bench/pymport/host.js).
+bench-pymport: setup build
+	@node bench/pymport/host.js --lib $(BUILD)/libpoolbench.so --out $(RUN) $(RUN_FLAGS)
+
 # The report of a run: RUN=results/<run> (default: the newest), BASELINE=
 # an older run for old-vs-new columns and ratio plots.
 report:
@@ -162,7 +169,7 @@ report:
 # Every stage runs even when one fails (the report covers what ran); the exit
 # status then names the failed stages.
 bench: setup
-	@failed=; for stage in bench-native bench-node bench-browser bench-firefox bench-pyodide; do \
+	@failed=; for stage in bench-native bench-node bench-browser bench-firefox bench-pymport bench-pyodide; do \
 	  $(MAKE) --no-print-directory $$stage RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS) || failed="$$failed $$stage"; \
 	done; \
 	python3 report/report.py $(RUN) || failed="$$failed report"; \
@@ -170,7 +177,7 @@ bench: setup
 	echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"; \
 	if [[ -n $$failed ]]; then echo "make bench: failed:$$failed (their output above says why)" >&2; exit 1; fi
 
-# The hazard catalogue on native, Node, Chromium and Pyodide: a verdict table.
+# The hazard catalogue on native, Node, Chromium, Pyodide and pymport: a verdict table.
 diagnose: setup build build-node build-web build-pyodide
 	@bash scripts/diagnose.sh $(RUN)
 

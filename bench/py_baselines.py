@@ -289,11 +289,13 @@ class Session:
             print(f"[{i + 1:2d}/{len(jobs)}] {self.platform} {name} {eta}", file=sys.stderr, flush=True)
             job()
 
-    def close(self):
+    def close(self, table=True):
         """Ends the session and prints the grain table."""
         lib, h, r = self.lib, self.h, self.runner
         spin_rt, futex_rt = lib.harness_spin_rt_ns(h), lib.harness_futex_rt_ns(h)
         lib.harness_close(h)
+        if not table:
+            return
         print(f"\nplatform {self.platform}, P = {self.args.threads}; spin round trip {spin_rt:.0f} ns, "
               f"futex round trip {futex_rt / 1e3:.1f} us")
         ws = [0, 1000, 10000, 100000]

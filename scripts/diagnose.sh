@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make diagnose: the hazard catalogue on every platform available (native,
-# Node.js, Chromium, Pyodide in both), records in RUN/diagnose/, then the
+# Node.js, Chromium, Pyodide in both, pymport), records in RUN/diagnose/, then the
 # verdict table.
 # usage: scripts/diagnose.sh RUN_DIR
 set -u
@@ -52,6 +52,12 @@ if [[ -f ${BUILD_PYODIDE:-build-pyodide}/poolbench_side.so && -f node_modules/py
     timeout 150 node bench/browser/driver.js --quiet --pyodide --build "${BUILD_PYODIDE:-build-pyodide}" \
       --out "$out" --deadline 120 -- --probe-only >/dev/null 2>&1 || step_failed "pyodide-chrome" $?
   fi
+fi
+# CPython embedded in Node.js: a callback into a busy V8, the GIL across worker_threads.
+if [[ -f node_modules/pymport/lib/binding/linux-x64/pymport.node ]]; then
+  echo "diagnose: pymport" >&2
+  timeout 180 node bench/pymport/host.js --diagnose --lib "${BUILD:-build}/libpoolbench.so" \
+    --out "$out" --deadline 150 >/dev/null || step_failed pymport $?
 fi
 python3 report/diagnose.py "$out" --node-stdout "$out/node-stdout.txt" || step_failed "the verdict table" $?
 echo "diagnose: records in $out/" >&2

@@ -166,6 +166,6 @@ def hazards(s, idle_ms, busy_ms, p, one, many):
     emit(s, "hazard", {"hazard": "pymport_gil", **fields, "workers": p})
 
 
-def finish(s):
-    s.close()
+def finish(s, table=True):
+    s.close(table)
     sys.stdout.flush()  # Node ends the process without Python's exit

@@ -178,7 +178,7 @@ async function child(o) {
       .map(([k, c]) => `${k}: ${(c / 1e3).toFixed(0)}k calls/s`).join(', ')}`);
   }
   await workers.stop();
-  bp.get('finish').call(s);
+  bp.get('finish').call(s, !o.diagnose);
   process.exit(0);
 }
 
