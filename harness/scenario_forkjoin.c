@@ -7,6 +7,7 @@
  * with modes of their own).
  * A pool that cannot bring every thread in records that, never a time. */
 #include <math.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,38 +31,54 @@
 typedef struct fj_ctx {
   pool *p;
   int threads;
-  atomic_int arrived;             /* items started in this call */
-  _Atomic uint64_t last_arrival;  /* when the P-th item started */
-  _Atomic uint64_t last_end;      /* the latest item end */
+  bool stamp;                     /* read the clock in the items (timed calls) */
+  bool yield;                     /* a waiting item gives its CPU away now and then */
   atomic_bool failed;             /* a wait timed out: no more waiting */
   atomic_int arrived_at_failure;  /* what that wait saw */
+  /* Items started so far, over all calls: call k is complete at k * P, so
+   * no call resets it (a reset store by the caller would wait for the line
+   * the last item took). Alone on its line: every item RMWs it and waits on
+   * it, the scenario's own price, which sharing a line would raise. */
+  alignas(64) _Atomic uint64_t arrived;
+  alignas(64) _Atomic uint64_t last_arrival; /* when the P-th item started */
+  _Atomic uint64_t last_end;      /* the latest item end */
 } fj_ctx;
 
-static void wait_for_all(fj_ctx *f) {
+/* Waits until the call's P items started (arrived reaches target). The
+ * clock is read every 64 polls: a read per poll would slow the poll. */
+static void wait_for_all(fj_ctx *f, uint64_t target) {
   uint64_t now = plat_now_ns(), until = now + ARRIVAL_WAIT_NS, yield_at = now + YIELD_EVERY_NS;
-  int seen;
-  while ((seen = atomic_load_explicit(&f->arrived, memory_order_acquire)) < f->threads) {
+  uint64_t seen;
+  for (unsigned i = 1; (seen = atomic_load_explicit(&f->arrived, memory_order_acquire)) < target; i++) {
+    plat_cpu_relax();
+    if (i % 64) continue;
     now = plat_now_ns();
     if (now > until) {
-      if (!atomic_exchange(&f->failed, true)) atomic_store(&f->arrived_at_failure, seen);
+      if (!atomic_exchange(&f->failed, true))
+        atomic_store(&f->arrived_at_failure, (int)(seen + (uint64_t)f->threads - target));
       return;
     }
-    if (now > yield_at) {
+    if (f->yield && now > yield_at) {
       plat_yield();
       yield_at = now + YIELD_EVERY_NS;
-    } else {
-      plat_cpu_relax();
     }
   }
 }
 
+/* Back-to-back calls (batch) read no clock in the items: their median is the
+ * pool's fork-join, not two clock reads and a shared CAS per item. */
 static void item(void *ctx, size_t begin, size_t end) {
   fj_ctx *f = ctx;
   for (size_t i = begin; i < end; i++) {
-    if (atomic_fetch_add_explicit(&f->arrived, 1, memory_order_acq_rel) + 1 == f->threads)
-      atomic_store_explicit(&f->last_arrival, call_clock_now_ns(), memory_order_relaxed);
-    else if (!atomic_load_explicit(&f->failed, memory_order_relaxed))
-      wait_for_all(f);
+    uint64_t p = (uint64_t)f->threads;
+    uint64_t v = atomic_fetch_add_explicit(&f->arrived, 1, memory_order_acq_rel) + 1;
+    uint64_t target = (v + p - 1) / p * p;
+    if (v == target) {
+      if (f->stamp) atomic_store_explicit(&f->last_arrival, call_clock_now_ns(), memory_order_relaxed);
+    } else if (!atomic_load_explicit(&f->failed, memory_order_relaxed)) {
+      wait_for_all(f, target);
+    }
+    if (!f->stamp) continue;
     uint64_t t = call_clock_now_ns(), seen = atomic_load_explicit(&f->last_end, memory_order_relaxed);
     while (t > seen && !atomic_compare_exchange_weak_explicit(&f->last_end, &seen, t,
                                                                memory_order_relaxed,
@@ -70,10 +87,9 @@ static void item(void *ctx, size_t begin, size_t end) {
   }
 }
 
-/* One call; the items' counters are reset first (calls never overlap). */
+/* One call (calls never overlap). */
 static void call(fj_ctx *f) {
-  atomic_store_explicit(&f->arrived, 0, memory_order_relaxed);
-  atomic_store_explicit(&f->last_end, 0, memory_order_relaxed);
+  if (f->stamp) atomic_store_explicit(&f->last_end, 0, memory_order_relaxed);
   scenario_parallel_for(f->p, 0, (size_t)f->threads, 1, item, f);
 }
 
@@ -84,9 +100,11 @@ static void batch(void *ctx, uint64_t iters) {
 /* One call timed alone: its time, and from the items' stamps the fork (call
  * start -> the last arrival) and the join (the last end -> return). */
 static double timed_call(fj_ctx *f, double *fork, double *join) {
+  f->stamp = true;
   uint64_t t0 = call_clock_now_ns();
   call(f);
   uint64_t t1 = call_clock_now_ns();
+  f->stamp = false;
   *fork = (double)(int64_t)(atomic_load(&f->last_arrival) - t0);
   *join = (double)(int64_t)(t1 - atomic_load(&f->last_end));
   return (double)(t1 - t0);
@@ -132,6 +150,9 @@ static pool *begin_run(harness *h, const target *t, const char *scenario, fj_run
     return NULL;
   }
   r->f.threads = t->threads;
+  /* Where a yield is a sleep (Wasm), only when threads outnumber cores: a
+   * cold worker's wake-up would otherwise be timed with a sleep added. */
+  r->f.yield = !plat_yield_sleeps() || t->threads > plat_cpu_count();
   return r->f.p = scenario_pool(h, t, scenario); /* NULL: it said why */
 }
 

@@ -5,6 +5,7 @@
 #define POOLBENCH_PLATFORM_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 #include "pool_word.h"
 
@@ -19,15 +20,22 @@ int plat_futex_wait(pool_word *addr, uint32_t expected, uint64_t timeout_ns);
 void plat_futex_wake(pool_word *addr, int n);
 /* A hint for busy-wait loops (x86 pause, arm yield, nothing on Wasm). */
 void plat_cpu_relax(void);
-/* Offers this thread's CPU to another runnable thread (sched_yield); nothing
- * on Wasm, which has no way to yield. */
+/* Offers this thread's CPU to another runnable thread: natively sched_yield
+ * (back at once when nobody waits); Wasm has no yield, so a timed futex wait
+ * on a word nobody wakes, the shortest sleep there is (tens of us: the
+ * engine's timed wait plus the kernel's timer slack). */
 void plat_yield(void);
+/* Whether plat_yield sleeps (Wasm) rather than returning when nobody waits:
+ * then spinners that must stay responsive yield only when threads outnumber
+ * cores. */
+bool plat_yield_sleeps(void);
 /* Publishes v at *p for readers on other threads (an atomic load reads it
  * whole) without waiting for them: no barrier. Natively a relaxed atomic
  * store; on Wasm every atomic store is sequentially consistent, a fence that
  * waits for the cache line each time a reader took it, so a plain aligned
  * i64.store (never torn on the 64-bit engines). For one writer only. */
 void plat_publish_u64(pool_u64 *p, uint64_t v);
+void plat_publish_u32(pool_word *p, uint32_t v);
 /* Monotonic clock in nanoseconds. */
 uint64_t plat_now_ns(void);
 /* Logical CPUs available to this process. */

@@ -19,9 +19,18 @@ void plat_futex_wake(pool_word *addr, int n) {
 
 void plat_publish_u64(pool_u64 *p, uint64_t v) { *(volatile uint64_t *)p = v; }
 
+void plat_publish_u32(pool_word *p, uint32_t v) { *(volatile uint32_t *)p = v; }
+
 void plat_cpu_relax(void) {}
 
-void plat_yield(void) {}
+/* 1 us asked; what it takes is the engine's and the kernel's shortest timed
+ * wait. A private word: nobody ends it early. */
+void plat_yield(void) {
+  static pool_word never;
+  emscripten_futex_wait((void *)&never, 0, 0.001);
+}
+
+bool plat_yield_sleeps(void) { return true; }
 
 uint64_t plat_now_ns(void) {
   struct timespec ts;

@@ -26,6 +26,10 @@ void plat_publish_u64(pool_u64 *p, uint64_t v) {
   atomic_store_explicit(p, v, memory_order_relaxed);
 }
 
+void plat_publish_u32(pool_word *p, uint32_t v) {
+  atomic_store_explicit(p, v, memory_order_relaxed);
+}
+
 void plat_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -35,6 +39,8 @@ void plat_cpu_relax(void) {
 }
 
 void plat_yield(void) { sched_yield(); }
+
+bool plat_yield_sleeps(void) { return false; }
 
 uint64_t plat_now_ns(void) {
   struct timespec ts;

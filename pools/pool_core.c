@@ -4,15 +4,23 @@
  *
  * One call, step by step:
  *   1. The submitter takes `busy` (else: nested or concurrent -> inline).
- *   2. It writes the job, then the claim word {generation, chunks left}, then
- *      bumps `gen`; it wakes workers only if some announced a sleep that no
- *      earlier call woke yet.
- *   3. Every thread (caller included) claims chunks by CAS on the claim word.
- *      A claim fails once the generation moved on, so a late worker can never
- *      take a chunk of a later job; the job is read only after a claim, when
- *      it cannot change under the reader.
- *   4. `done` counts finished chunks; the caller waits for it (spinning when
- *      warm, then sleeping) and the last finisher wakes it if it sleeps. */
+ *   2. It writes the job, the claim word {generation, unreserved chunks
+ *      left}, the go word {generation, chunks}, then bumps `gen`; it wakes
+ *      workers only if some announced a sleep that no earlier call woke yet.
+ *   3. A call of at least P chunks reserves one for each thread: chunk 0 for
+ *      the caller, chunk i + 1 for worker i, taken by a CAS on a word of the
+ *      worker's own line (no shared RMW when the worker is there to take it;
+ *      the caller steals it when the worker is late). The other chunks are
+ *      claimed by CAS on the claim word, which fails once the generation
+ *      moved on, so a late worker never takes a chunk of a later job. The job
+ *      is read only after a take or a claim, when it cannot change.
+ *   4. Each worker publishes {generation, chunks it finished} on a line of its
+ *      own; the caller sums them (spinning when warm, then sleeping), and a
+ *      worker that finds it asleep wakes it.
+ * Why: every write to a line another core reads is a transfer, ~half a spin
+ * round trip. A worker's path is one transfer for the go line (gen and the
+ * job together) and one for its finished word; a shared claim or done
+ * counter would add one per thread per call. */
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
@@ -31,7 +39,9 @@
 #define SPIN_CLOCK_EVERY 256       /* spin iterations between clock reads */
 /* A long spin offers its CPU this often: a thread the kernel placed on a
  * pinned spinner's CPU (e.g. the caller waking from a sleep) would otherwise
- * wait out the spinner's whole budget. */
+ * wait out the spinner's whole budget. Where a yield is a short sleep
+ * (plat_yield_sleeps: Wasm) only when the pool has more threads than cores:
+ * otherwise a warm worker would be asleep for part of its budget. */
 #define SPIN_YIELD_NS 50000u
 /* Solo (backends with `solo_when_starved`): after a call whose woken worker
  * ran in the caller's place, calls do not wake sleeping workers for a window
@@ -47,11 +57,19 @@
 typedef struct worker {
   alignas(CACHE_LINE) _Atomic uint32_t state; /* pool_worker_state */
   _Atomic uint32_t generation;
+  /* The generation whose reserved chunk was taken last, by this worker or by
+   * the caller stealing it: on the worker's own line, so taking it is a
+   * local CAS unless the caller stole one lately. */
+  _Atomic uint32_t taken;
   _Atomic uint64_t items;
   _Atomic uint64_t ready_ns;
   struct pool *pool;
   pthread_t thread;
+  uint32_t chunk; /* its reserved chunk: index + 1 */
   bool started;
+  /* gen << 32 | chunks this worker finished in that generation; alone on its
+   * line, since the caller polls it. */
+  alignas(CACHE_LINE) _Atomic uint64_t finished;
 } worker;
 
 struct pool {
@@ -59,16 +77,24 @@ struct pool {
   void *bstate;
   int threads, nworkers;
   uint64_t spin_ns;
+  uint64_t yield_ns; /* spinners yield this often (0: never) */
   uint64_t created_ns;
   _Atomic int home_cpu; /* the caller's CPU at its last call; workers pin after it */
   int ncpu;
   bool pin;
   worker *workers;
 
-  /* Each hot word on its own line: workers spin on gen, all threads CAS the
-   * claim word, the caller spins on done. */
+  /* The call: what workers spin on and what they read next, on one line, so
+   * a worker learns both in one transfer. Written only by the busy holder:
+   * the job, then go, then gen. */
   alignas(CACHE_LINE) pool_word gen;
-  alignas(CACHE_LINE) _Atomic uint64_t claim; /* gen << 32 | chunks left */
+  _Atomic uint64_t go; /* gen << 32 | chunks of the call */
+  size_t begin, end, grain;
+  pool_body body;
+  void *ctx;
+  alignas(CACHE_LINE) _Atomic uint64_t claim; /* gen << 32 | unreserved chunks left */
+  /* The caller sleeps on it; a worker that finished and finds it asleep
+   * bumps it and wakes it. */
   alignas(CACHE_LINE) pool_word done;
   alignas(CACHE_LINE) _Atomic int sleepers[2]; /* per pool_channel */
   _Atomic uint32_t sleeps[2]; /* sleeps announced so far, per pool_channel */
@@ -76,13 +102,8 @@ struct pool {
   _Atomic bool stop;
   _Atomic int ready; /* workers that reached their loop */
 
-  /* The job: written by the busy holder before it publishes the claim word. */
   alignas(CACHE_LINE) _Atomic uint32_t busy;
   _Atomic uint32_t caller; /* pool_caller_state */
-  size_t begin, end, grain;
-  uint32_t nchunks;
-  pool_body body;
-  void *ctx;
   /* Stats written only by the busy holder (plain load+store, no lock prefix)
    * and by inline callers (atomic add): separate so neither loses counts. */
   _Atomic uint64_t par_calls, par_items, par_caller_items;
@@ -97,8 +118,11 @@ struct pool {
 #define ACQUIRE memory_order_acquire
 #define RELEASE memory_order_release
 
+/* Counters and states only this thread writes (or the busy holder, in turn)
+ * and others only read: published without a barrier, since on Wasm every
+ * atomic store is a full fence, several per call on the caller's path. */
 static void bump(_Atomic uint64_t *c, uint64_t by) {
-  atomic_store_explicit(c, atomic_load_explicit(c, RELAXED) + by, RELAXED);
+  plat_publish_u64(c, atomic_load_explicit(c, RELAXED) + by);
 }
 
 size_t pool_auto_grain(size_t items, int threads) {
@@ -131,41 +155,68 @@ static void (*_Atomic wait_hook)(void);
 
 void pool_set_wait_hook(void (*hook)(void)) { atomic_store(&wait_hook, hook); }
 
-/* Sleeps on word until it differs from expected (or stop), announcing the
- * sleep so wakers know to issue a wake-up; the caller runs the wait hook
- * between slices. */
-static void sleep_on(pool *p, pool_channel ch, pool_word *word,
-                     uint32_t expected, uint64_t slice_ns) {
+/* What an idle thread waits for: a worker for a generation other than the
+ * one it saw, the caller for every chunk of its call. */
+typedef struct wait_for {
+  uint32_t seen;        /* worker: the generation it handled last */
+  uint32_t g, mine, n;  /* caller: its generation, chunks it ran, chunks in all */
+} wait_for;
+
+static bool new_generation(pool *p, const wait_for *w) {
+  return atomic_load_explicit(&p->gen, ACQUIRE) != w->seen;
+}
+
+/* Sequentially consistent loads: with the sleeper count they form the
+ * store-load pair that no lost wake-up can slip through (notify_caller). */
+static uint32_t finished_in(const worker *w, uint32_t g) {
+  uint64_t f = atomic_load((_Atomic uint64_t *)&w->finished);
+  return (uint32_t)(f >> 32) == g ? (uint32_t)f : 0;
+}
+
+static bool all_finished(pool *p, const wait_for *w) {
+  uint32_t sum = w->mine;
+  for (int i = 0; i < p->nworkers && sum < w->n; i++) sum += finished_in(&p->workers[i], w->g);
+  return sum == w->n;
+}
+
+typedef bool (*ready_fn)(pool *p, const wait_for *w);
+
+/* Sleeps on word until ready (or stop), announcing the sleep so wakers know
+ * to issue a wake-up; the caller runs the wait hook between slices. The
+ * word's value is read before ready is checked: a change after the check
+ * ends the wait at once. */
+static void sleep_until(pool *p, pool_channel ch, pool_word *word, ready_fn ready,
+                        const wait_for *w, uint64_t slice_ns) {
   atomic_fetch_add(&p->sleepers[ch], 1);
   atomic_fetch_add(&p->sleeps[ch], 1);
-  while (atomic_load(word) == expected && !atomic_load_explicit(&p->stop, RELAXED)) {
-    p->be->wait(p->bstate, ch, word, expected, slice_ns);
+  for (;;) {
+    uint32_t v = atomic_load(word);
+    if (ready(p, w) || atomic_load_explicit(&p->stop, RELAXED)) break;
+    p->be->wait(p->bstate, ch, word, v, slice_ns);
     void (*hook)(void) = ch == POOL_CH_DONE ? atomic_load_explicit(&wait_hook, RELAXED) : NULL;
     if (hook) hook();
   }
   atomic_fetch_sub(&p->sleepers[ch], 1);
 }
 
-/* Busy-waits while *word == expected, for at most budget_ns (or until the pool
- * turns cold). Returns the last value seen. */
-static uint32_t spin_on(pool *p, pool_word *word, uint32_t expected,
-                        uint64_t budget_ns) {
-  uint32_t v = atomic_load_explicit(word, ACQUIRE);
-  if (v != expected || budget_ns == 0) return v;
+/* Busy-waits until ready, for at most budget_ns (or until the pool turns
+ * cold). Returns whether it became ready. */
+static bool spin_until(pool *p, ready_fn ready, const wait_for *w, uint64_t budget_ns) {
+  if (ready(p, w)) return true;
+  if (budget_ns == 0) return false;
   uint64_t start = plat_now_ns();
   uint64_t deadline = budget_ns == POOL_SPIN_FOREVER ? UINT64_MAX : start + budget_ns;
-  uint64_t yield_at = start + SPIN_YIELD_NS;
+  uint64_t yield_at = p->yield_ns ? start + p->yield_ns : UINT64_MAX;
   for (unsigned i = 1;; i++) {
     plat_cpu_relax();
-    v = atomic_load_explicit(word, ACQUIRE);
-    if (v != expected) return v;
+    if (ready(p, w)) return true;
     if (i % SPIN_CLOCK_EVERY != 0) continue;
-    if (!atomic_load_explicit(&p->warm, RELAXED)) return v;
+    if (!atomic_load_explicit(&p->warm, RELAXED)) return false;
     uint64_t now = plat_now_ns();
-    if (now >= deadline) return v;
+    if (now >= deadline) return false;
     if (now >= yield_at) {
       plat_yield();
-      yield_at = now + SPIN_YIELD_NS;
+      yield_at = now + p->yield_ns;
     }
   }
 }
@@ -174,46 +225,101 @@ static uint64_t warm_budget(const pool *p) {
   return atomic_load_explicit(&p->warm, RELAXED) ? p->spin_ns : 0;
 }
 
-/* Claims and runs chunks of generation g until none is left, or (stop_at not
- * 0) until the clock passes stop_at. Guided
- * self-scheduling (OpenMP's `guided`): each claim takes 1/P of what is left
- * (at least one chunk), so a call costs O(P log chunks) contended CASes
- * instead of one per chunk, while the tail is still shared chunk by chunk for
- * balance. A thread counts its chunks done once, when none is left to claim.
- * Both because every RMW on a shared line is a cross-core transfer: with
- * smaller claims or a count per claim, a call of a few short items costs more
- * than running them serially. A caller running
- * solo claims 1, 1, 2, 4... chunks instead, reading the clock after each
- * claim: it overshoots stop_at by at most the time already run (and a chunk). */
-static uint64_t run_chunks(pool *p, uint32_t g, uint64_t stop_at) {
+/* Runs chunk k of the current job (the runner owns it, so the job holds). */
+static uint64_t run_chunk(pool *p, uint32_t k) {
+  size_t b = p->begin + (size_t)k * p->grain;
+  size_t e = p->end - b < p->grain ? p->end : b + p->grain;
+  p->body(p->ctx, b, e);
+  return e - b;
+}
+
+/* Takes worker w's reserved chunk of generation g, for w or for the caller
+ * stealing it: whoever moves `taken` forward to g runs it. Only forward: a
+ * worker still holding an old generation finds `taken` past it once the
+ * caller stole that chunk and the next ones, and must not take it back. */
+static bool take_reserved(worker *w, uint32_t g) {
+  uint32_t t = atomic_load_explicit(&w->taken, RELAXED);
+  while ((int32_t)(g - t) > 0)
+    if (atomic_compare_exchange_weak_explicit(&w->taken, &t, g, ACQUIRE, RELAXED)) return true;
+  return false;
+}
+
+/* Claims and runs the unreserved chunks (those after the first `reserved`
+ * of n) of generation g until none is left, or (stop_at not 0) until the
+ * clock passes stop_at; counts them in *mine. Guided self-scheduling
+ * (OpenMP's `guided`): each claim takes 1/P of what is left (at least one
+ * chunk), so a call costs O(P log chunks) contended CASes instead of one per
+ * chunk, while the tail is still shared chunk by chunk for balance. A caller
+ * running solo claims 1, 1, 2, 4... chunks instead, reading the clock after
+ * each claim: it overshoots stop_at by at most the time already run (and a
+ * chunk). */
+static uint64_t run_claimed(pool *p, uint32_t g, uint32_t n, uint64_t stop_at, uint32_t *mine) {
   uint64_t items = 0;
-  uint32_t share = (uint32_t)p->threads, mine = 0, n = 0;
+  uint32_t share = (uint32_t)p->threads, got = 0;
   uint64_t c = atomic_load_explicit(&p->claim, ACQUIRE);
   for (;;) {
     uint32_t left = (uint32_t)c;
     if ((uint32_t)(c >> 32) != g || left == 0) break;
-    uint32_t take = stop_at ? (mine == 0 ? 1 : mine < left ? mine : left)
+    uint32_t take = stop_at ? (got == 0 ? 1 : got < left ? got : left)
                             : left / share ? left / share : 1;
     if (!atomic_compare_exchange_weak_explicit(&p->claim, &c, c - take,
                                                memory_order_acq_rel, ACQUIRE))
       continue;
-    /* The chunks are ours, so the job cannot change until we count them done. */
-    n = p->nchunks;
-    size_t b = p->begin + (size_t)(n - left) * p->grain;
-    for (uint32_t k = 0; k < take; k++) {
-      size_t e = p->end - b < p->grain ? p->end : b + p->grain;
-      p->body(p->ctx, b, e);
-      items += e - b;
-      b = e;
-    }
-    mine += take;
+    for (uint32_t k = n - left; k < n - left + take; k++) items += run_chunk(p, k);
+    got += take;
     if (stop_at && plat_now_ns() >= stop_at) break;
     c = atomic_load_explicit(&p->claim, ACQUIRE);
   }
-  /* n was read while our chunks were uncounted: once counted, the caller may
-   * start the next job. */
-  if (mine && atomic_fetch_add(&p->done, mine) + mine == n) wake(p, POOL_CH_DONE, &p->done, 1);
+  *mine += got;
   return items;
+}
+
+/* A call of at least P chunks reserves one per thread (step 3 above). */
+static bool reserves(const pool *p, uint32_t n) { return n >= (uint32_t)p->threads; }
+
+/* Tells a caller asleep on `done` that a worker finished. The worker stored
+ * its finished word first (seq_cst), the caller announced its sleep before
+ * summing them: either this load sees the sleeper, or its sum sees ours. */
+static void notify_caller(pool *p) {
+  if (atomic_load(&p->sleepers[POOL_CH_DONE]) > 0) {
+    atomic_fetch_add(&p->done, 1);
+    wake(p, POOL_CH_DONE, &p->done, 1);
+  }
+}
+
+/* A worker's part of generation g: its reserved chunk, then claimed ones. */
+static uint64_t work(pool *p, worker *w, uint32_t g, uint32_t n) {
+  uint64_t items = 0;
+  uint32_t mine = 0;
+  if (reserves(p, n) && take_reserved(w, g)) {
+    items += run_chunk(p, w->chunk);
+    mine++;
+  }
+  items += run_claimed(p, g, n, 0, &mine);
+  if (mine) {
+    atomic_store(&w->finished, (uint64_t)g << 32 | mine);
+    notify_caller(p);
+  }
+  return items;
+}
+
+/* The caller's part after its own chunk: claimed chunks, then the reserved
+ * chunks of workers that have not taken theirs, until stop_at (0: no limit).
+ * Returns whether nothing is left for anybody to start. */
+static bool caller_rest(pool *p, uint32_t g, uint32_t n, uint64_t stop_at, uint32_t *mine,
+                        uint64_t *items) {
+  *items += run_claimed(p, g, n, stop_at, mine);
+  if (stop_at && plat_now_ns() >= stop_at) return false;
+  if (!reserves(p, n)) return true;
+  for (int i = 0; i < p->nworkers; i++) {
+    /* A worker that finished something took or lost its reserved chunk
+     * first: no need to touch its line (a transfer on every call). */
+    if (finished_in(&p->workers[i], g) || !take_reserved(&p->workers[i], g)) continue;
+    *items += run_chunk(p, p->workers[i].chunk);
+    ++*mine;
+    if (stop_at && plat_now_ns() >= stop_at) return i == p->nworkers - 1;
+  }
+  return true;
 }
 
 /* Workers are pinned to the CPUs after the caller's. A caller that moved onto
@@ -228,16 +334,15 @@ static void follow_caller(pool *p) {
   for (int i = 0; i < p->nworkers; i++) plat_pin_thread(p->workers[i].thread, (c + 1 + i) % p->ncpu);
 }
 
-/* The caller waits for the last chunk: spinning while warm, then sleeping. */
-static void wait_done(pool *p, uint32_t n) {
-  uint32_t d;
-  while ((d = atomic_load_explicit(&p->done, ACQUIRE)) != n)
-    if (spin_on(p, &p->done, d, warm_budget(p)) == d)
-      sleep_on(p, POOL_CH_DONE, &p->done, d, CALLER_SLICE_NS);
+/* The caller waits for every chunk: spinning while warm, then sleeping. */
+static void wait_done(pool *p, uint32_t g, uint32_t mine, uint32_t n) {
+  wait_for w = {.g = g, .mine = mine, .n = n};
+  if (!spin_until(p, all_finished, &w, warm_budget(p)))
+    sleep_until(p, POOL_CH_DONE, &p->done, all_finished, &w, CALLER_SLICE_NS);
 }
 
 static void set_state(worker *w, pool_worker_state s) {
-  atomic_store_explicit(&w->state, (uint32_t)s, RELAXED);
+  plat_publish_u32(&w->state, (uint32_t)s);
 }
 
 /* Wakes sleeping workers for the job just published, unless every sleep
@@ -285,22 +390,24 @@ static void *worker_main(void *arg) {
   pool *p = w->pool;
   if (p->pin && p->ncpu > 1)
     plat_pin_thread(pthread_self(), (atomic_load(&p->home_cpu) + 1 + (int)(w - p->workers)) % p->ncpu);
-  uint32_t seen = atomic_load_explicit(&p->gen, ACQUIRE);
+  wait_for next = {.seen = atomic_load_explicit(&p->gen, ACQUIRE)};
   atomic_store_explicit(&w->ready_ns, plat_now_ns(), RELAXED);
   atomic_fetch_add(&p->ready, 1);
   while (!atomic_load_explicit(&p->stop, ACQUIRE)) {
     set_state(w, POOL_WORKER_SPINNING);
-    uint32_t g = spin_on(p, &p->gen, seen, warm_budget(p));
-    if (g == seen) {
+    if (!spin_until(p, new_generation, &next, warm_budget(p))) {
       set_state(w, POOL_WORKER_SLEEPING);
-      sleep_on(p, POOL_CH_WORK, &p->gen, seen, WORKER_SLICE_NS);
-      g = atomic_load_explicit(&p->gen, ACQUIRE);
+      sleep_until(p, POOL_CH_WORK, &p->gen, new_generation, &next, WORKER_SLICE_NS);
+      if (!new_generation(p, &next)) continue;
     }
-    if (g == seen) continue;
-    seen = g;
-    atomic_store_explicit(&w->generation, g, RELAXED);
+    /* go was stored before gen, so it is this generation's or a later one's,
+     * whose job is published too. */
+    uint64_t go = atomic_load_explicit(&p->go, ACQUIRE);
+    uint32_t g = (uint32_t)(go >> 32);
+    next.seen = g;
+    plat_publish_u32(&w->generation, g);
     set_state(w, POOL_WORKER_WORKING);
-    uint64_t items = run_chunks(p, g, 0);
+    uint64_t items = work(p, w, g, (uint32_t)go);
     if (items) bump(&w->items, items);
   }
   set_state(w, POOL_WORKER_DONE);
@@ -350,6 +457,7 @@ int pool_create(pool **out, const char *backend, int threads,
   p->pin = !(opt && opt->no_pin);
   atomic_init(&p->home_cpu, plat_current_cpu());
   p->ncpu = plat_cpu_count();
+  p->yield_ns = !plat_yield_sleeps() || threads > p->ncpu ? SPIN_YIELD_NS : 0;
   if (be->state_size && !(p->bstate = calloc(1, be->state_size))) {
     free_pool(p);
     return POOL_ENOMEM;
@@ -376,6 +484,7 @@ int pool_create(pool **out, const char *backend, int threads,
   for (int i = 0; i < p->nworkers; i++) {
     worker *w = &p->workers[i];
     w->pool = p;
+    w->chunk = (uint32_t)i + 1;
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
       stop_workers(p);
       free_pool(p);
@@ -429,32 +538,36 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
     run_inline(begin, end, grain, body, ctx); /* nothing to share */
     caller_items = items;
   } else {
+    uint32_t n = (uint32_t)nchunks;
     p->begin = begin;
     p->end = end;
     p->grain = grain;
-    p->nchunks = (uint32_t)nchunks;
     p->body = body;
     p->ctx = ctx;
-    atomic_store_explicit(&p->done, 0, RELAXED);
     if (p->pin && p->ncpu > 1) follow_caller(p);
     uint32_t g = atomic_load_explicit(&p->gen, RELAXED) + 1;
-    atomic_store_explicit(&p->claim, (uint64_t)g << 32 | (uint32_t)nchunks, RELEASE);
+    uint32_t reserved = reserves(p, n) ? (uint32_t)p->threads : 1;
+    /* With nothing to claim the old word will do: its generation's call
+     * ended, so it has nothing left either (a store saved per call). */
+    if (n > reserved) atomic_store_explicit(&p->claim, (uint64_t)g << 32 | (n - reserved), RELEASE);
+    atomic_store_explicit(&p->go, (uint64_t)g << 32 | n, RELEASE);
     atomic_store(&p->gen, g);
-    int helpers = (int)nchunks - 1 < p->nworkers ? (int)nchunks - 1 : p->nworkers;
+    int helpers = (int)n - 1 < p->nworkers ? (int)n - 1 : p->nworkers;
     bool solo = solo_now(p);
     bool woke = !solo && wake_workers(p, helpers);
 
-    atomic_store_explicit(&p->caller, POOL_CALLER_RUNNING, RELAXED);
-    if (solo) {
-      caller_items = run_chunks(p, g, plat_now_ns() + SOLO_CALL_NS);
-      if ((uint32_t)atomic_load_explicit(&p->claim, ACQUIRE) != 0) /* a long call */
-        wake_workers(p, helpers);
-    }
-    caller_items += run_chunks(p, g, 0);
+    plat_publish_u32(&p->caller, POOL_CALLER_RUNNING);
+    /* Chunk 0 is the caller's in either case: reserved, or the one the claim
+     * word leaves out. */
+    uint32_t mine = 1;
+    caller_items = run_chunk(p, 0);
+    if (solo && !caller_rest(p, g, n, plat_now_ns() + SOLO_CALL_NS, &mine, &caller_items))
+      wake_workers(p, helpers); /* a long call */
+    caller_rest(p, g, n, 0, &mine, &caller_items);
     if (woke) learn_solo(p, caller_items, items);
-    atomic_store_explicit(&p->caller, POOL_CALLER_WAITING, RELAXED);
-    wait_done(p, (uint32_t)nchunks);
-    atomic_store_explicit(&p->caller, POOL_CALLER_IDLE, RELAXED);
+    plat_publish_u32(&p->caller, POOL_CALLER_WAITING);
+    wait_done(p, g, mine, n);
+    plat_publish_u32(&p->caller, POOL_CALLER_IDLE);
   }
   if (rc == POOL_OK) {
     bump(&p->par_calls, 1);
@@ -516,7 +629,11 @@ int pool_worker(const pool *p, int i, pool_worker_info *out) {
 void pool_words(const pool *p, uint32_t *generation, uint32_t *done) {
   pool *q = (pool *)p;
   if (generation) *generation = q ? atomic_load_explicit(&q->gen, RELAXED) : 0;
-  if (done) *done = q ? atomic_load_explicit(&q->done, RELAXED) : 0;
+  if (!done) return;
+  *done = 0;
+  if (!q) return;
+  uint32_t g = atomic_load_explicit(&q->gen, RELAXED);
+  for (int i = 0; i < q->nworkers; i++) *done += finished_in(&q->workers[i], g);
 }
 
 pool_caller_state pool_caller(const pool *p) {

@@ -34,7 +34,7 @@ typedef struct pool_worker_info {
 int pool_worker(const pool *p, int worker, pool_worker_info *out);
 const char *pool_worker_state_name(pool_worker_state s);
 
-/* The generation counter and the caller's completion word. */
+/* The generation counter, and the chunks the workers finished in it. */
 void pool_words(const pool *p, uint32_t *generation, uint32_t *done);
 
 /* What the thread inside pool_parallel_for is doing. */
