@@ -85,6 +85,7 @@ def load(path):
     lib.harness_spin_rt_ns.argtypes = [C.c_void_p]
     lib.harness_futex_rt_ns.restype = C.c_double
     lib.harness_futex_rt_ns.argtypes = [C.c_void_p]
+    lib.harness_set_references.argtypes = [C.c_void_p, C.c_double, C.c_double]
     lib.poolbench_references.argtypes = [C.c_void_p]
     lib.pool_create.argtypes = [C.POINTER(C.c_void_p), C.c_char_p, C.c_int, C.c_void_p]
     lib.pool_parallel_for.argtypes = [C.c_void_p, C.c_size_t, C.c_size_t,
@@ -225,13 +226,20 @@ class Runner:
         self.lib.pool_destroy(p)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad options are one line and exit 2 (not the usage block)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 class Session:
     """One run of the Python baselines: its options, harness session and
     Runner. `platform` names the records (DIR/<platform>.ndjson); a host
     embedding Python (bench/pymport) adds its own jobs between run() and close()."""
 
     def __init__(self, argv, platform="python", prog="py_baselines", doc=DOC):
-        ap = argparse.ArgumentParser(prog=prog, description=doc,
+        ap = OneLineParser(prog=prog, description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
         here = os.path.dirname(os.path.abspath(__file__))
         ap.add_argument("--lib", default=os.path.join(here, "..", "build", "libpoolbench.so"),
@@ -261,14 +269,29 @@ class Session:
             ap.exit(2, f"{prog}: {path} already holds an earlier run's records: use a new --out directory\n")
         opts = Options(platform.encode(), path.encode(), a.threads, a.reps, a.quick, False, 0.0,
                        " ".join([prog] + list(argv)).encode(), False)
+        self.args, self.lib, self.pools, self.path, self.prog = a, lib, pools, path, prog
+        self.h = self.open(opts)
+        self.platform, self.runner = platform, Runner(lib, self.h, a.threads)
+
+    def open(self, opts):
         err = C.create_string_buffer(256)
-        h = lib.harness_open(C.byref(opts), err, len(err))
+        h = self.lib.harness_open(C.byref(opts), err, len(err))
         if not h:
-            sys.exit(f"{prog}: {err.value.decode()}")
-        # The harness keeps opts' strings: they live as long as the session.
-        self.opts = opts
-        self.args, self.lib, self.h, self.pools, self.path = a, lib, h, pools, path
-        self.platform, self.runner = platform, Runner(lib, h, a.threads)
+            sys.exit(f"{self.prog}: {err.value.decode()}")
+        self.opts = opts  # the harness keeps opts' strings: they live as long as the session
+        return h
+
+    def reopen(self, min_batch_ns):
+        """The session again, with timed batches of at least min_batch_ns
+        (for batches that pay a fixed hop to amortise): same records file
+        and run, same references."""
+        spin, futex = self.lib.harness_spin_rt_ns(self.h), self.lib.harness_futex_rt_ns(self.h)
+        self.lib.harness_close(self.h)
+        o = self.opts
+        self.h = self.open(Options(o.platform, o.out_path, o.threads, o.reps, o.quick, o.no_pin,
+                                   min_batch_ns, o.argv_line, True))
+        self.lib.harness_set_references(self.h, spin, futex)
+        self.runner.h = self.h
 
     def jobs(self):
         """The baselines' jobs, [(name, fn)], in their order."""

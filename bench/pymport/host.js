@@ -62,6 +62,7 @@ function supervise(o) {
                       {stdio: 'inherit', env, timeout: o.deadline * 1000, killSignal: 'SIGKILL'});
   if (r.error && r.error.code === 'ETIMEDOUT') fail(3, `deadline of ${o.deadline} s exceeded (see the last step above)`);
   if (r.error) fail(1, `cannot run the child: ${r.error.message}`);
+  if (r.signal) fail(1, `the run ended on ${r.signal} (see the last step above)`);
   process.exit(r.status ?? 1);
 }
 
@@ -102,11 +103,16 @@ function hooks(py, workers) {
 
 // worker_threads that each call Python on request (worker.js).
 class Workers {
-  constructor(pymportDir, count) {
+  constructor(pymportDir) {
+    this.dir = pymportDir;
     this.list = [];
     this.pending = null;
-    this.ready = Promise.all(Array.from({length: count}, () => new Promise((resolve, reject) => {
-      const w = new Worker(path.join(__dirname, 'worker.js'), {workerData: {pymport: pymportDir}});
+  }
+
+  // count workers, resolved when each has loaded pymport.
+  start(count) {
+    return Promise.all(Array.from({length: count}, () => new Promise((resolve, reject) => {
+      const w = new Worker(path.join(__dirname, 'worker.js'), {workerData: {pymport: this.dir}});
       const timer = setTimeout(() => reject(new Error('a worker_thread did not load pymport within 20 s')), 20000);
       w.on('message', (m) => {
         if (m.type === 'ready') { clearTimeout(timer); resolve(); }
@@ -149,8 +155,7 @@ async function child(o) {
   bp.get('probe').call(s, py.PyObject.dict({
     pymport: `${v.pymport.major}.${v.pymport.minor}.${v.pymport.patch}${v.pymport.suffix ? '-' + v.pymport.suffix : ''}`,
     node: process.version}));
-  const workers = new Workers(o.pymport, P);
-  await workers.ready;
+  const workers = new Workers(o.pymport);
   const js = py.PyObject.dict(hooks(py, workers));
   const step = (text) => process.stderr.write(`[pymport] ${text}\n`);
   const perK = async (name, fn) => {
@@ -161,6 +166,9 @@ async function child(o) {
     }
     return out;
   };
+  if (!o.diagnose) bp.get('run_sync').call(s, js);
+  bp.get('hop_batches').call(s);
+  await workers.start(P);  // only now: the baselines ran without them
   if (o.diagnose) {
     step('hazard pymport_js_wait');
     const idle = (await bp.get('js_wait').callAsync(js)).toJS();
@@ -171,7 +179,8 @@ async function child(o) {
     const tput = await perK('js_workers sync', 'workers');
     bp.get('hazards').call(s, idle, waited, P, tput[1], tput[P]);
   } else {
-    bp.get('run_sync').call(s, js);
+    step('py_to_js callback_from_thread');
+    await bp.get('from_thread').callAsync(s, js);
     await perK('js_to_py call_async', 'in_flight');
     const tput = await perK('js_workers sync', 'workers');
     console.log(`worker_threads calling Python at once (one GIL): ${Object.entries(tput)
