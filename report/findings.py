@@ -6,7 +6,7 @@ Nothing here is written by hand about results."""
 import thread_sweep
 from ratios import ratios
 from references import ROUND_TRIPS, noise, usable
-from vocab import (CPYTHON, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, TIMER_LIMITED, WASM, interval,
+from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, TIMER_LIMITED, WASM, interval,
                    is_serial, label, left_out, not_joined, ns, overlap)
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
@@ -32,7 +32,7 @@ def fork_joins(name, p, noisy):
     """The pool's headline: what a call that every thread joins costs, back
     to back and after an idle millisecond; never an empty dispatch."""
     out = []
-    if name != CPYTHON and p.find(DISPATCH) and not p.find(FORKJOIN):  # CPython's rows are no C pool's
+    if name not in CPYTHONS and p.find(DISPATCH) and not p.find(FORKJOIN):  # CPython's rows are no C pool's
         out.append(f"**{name}**: no `{FORKJOIN}` records (a run older than the scenario): no fork-join "
                    "cost to report; an empty `dispatch` is none.")
     for scen, what, unit in ((FORKJOIN, "cheapest fork-join (every thread joins)", "spin"),

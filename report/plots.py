@@ -24,7 +24,7 @@ COLOURS = {"spin": "#1f77b4", "futex": "#ff7f0e", "condvar": "#2ca02c", "atomic_
            "adaptive": "#9467bd", "openmp": "#8c564b", "tbb": "#e377c2", "serial": "#000000"}
 PLATFORM_COLOURS = {"native": "#1f77b4", "python": "#17becf", "node": "#2ca02c", "chrome": "#d62728",
                     "firefox": "#9467bd",
-                    "pyodide-node": "#bcbd22", "pyodide-chrome": "#ff7f0e", "pyodide-firefox": "#8c564b"}
+                    "pymport": "#7f7f7f", "pyodide-node": "#bcbd22", "pyodide-chrome": "#ff7f0e", "pyodide-firefox": "#8c564b"}
 # Targets split by how their threads wait, a row of panels each: at most
 # about six series a panel.
 MODE_ROWS = (("warm", "warm pools"), ("cold", "cold pools"), ("default", "runtimes' own policy"))

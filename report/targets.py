@@ -17,7 +17,7 @@ from collections import namedtuple
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
 import references  # noqa: E402
-from vocab import (CPYTHON, DISPATCH, FORKJOIN, FORKJOIN_SPACED, NATIVE, SERIAL_BACKEND,  # noqa: E402
+from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, NATIVE, SERIAL_BACKEND,  # noqa: E402
                    interval, label, not_joined, ns)
 
 # What a target reports: ok True (PASS), False (MISS), None (N/A: the run
@@ -328,11 +328,11 @@ def adaptive_burst_cpu(t):
 
 def evaluate(run):
     """[(platform, target, measured, reference, verdict, detail)] of every
-    target the run can decide. The CPython platform is left out: its records
+    target the run can decide. The CPython platforms are left out: their records
     are the Python baselines, not the C pools the targets are about."""
     rows = []
     for name, p in run.items():
-        if name == CPYTHON:
+        if name in CPYTHONS:
             continue
         t = Subject(name, p, run.get(NATIVE))
         for title, check in TARGETS:

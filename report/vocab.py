@@ -6,11 +6,13 @@ import re
 
 NATIVE = "native"
 CPYTHON = "python"  # the Python baselines, natively
+PYMPORT = "pymport"  # the same baselines in CPython embedded in Node.js
+CPYTHONS = (CPYTHON, PYMPORT)  # their records are Python's ways, not C pools
 WASM = ("node", "chrome", "firefox")  # the same C as WebAssembly: compared with NATIVE
 PYODIDE = ("pyodide-node", "pyodide-chrome", "pyodide-firefox")
-PYTHON = (CPYTHON,) + PYODIDE  # the Python panel's platforms, CPython first
+PYTHON = CPYTHONS + PYODIDE  # the Python panel's platforms, CPython first
 # The order platforms appear in: natively first, then what it is compared with.
-PLATFORM_ORDER = (NATIVE, CPYTHON) + WASM + PYODIDE
+PLATFORM_ORDER = (NATIVE,) + CPYTHONS + WASM + PYODIDE
 
 PINGPONG = "pingpong"  # the scenario of the same-run references (references.py)
 
