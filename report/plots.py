@@ -199,7 +199,7 @@ def python_series(s, run, rows):
         ms = run[plat].find("grain", backend=backend) if plat in run else []
         if ms:
             pts = sorted((work_x(m["work_ns"]), m["median"], m["ci_lo"], m["ci_hi"]) for m in ms)
-            dash = " dashtype 2" if plat.startswith("pyodide") else ""
+            dash = " dashtype 2" if plat.startswith("pyodide") else " dashtype 3" if plat == "pymport" else ""
             parts.append(f"{s.data(pts)} using 1:2:3:4 with yerrorlines{dash} title {q(f'{plat}: {backend} ({how})')}")
     return parts
 
@@ -215,7 +215,7 @@ def python(run, out_dir):
         return None
     s, size = grid(2, 1, "Python: time per call over N = 8P items against W")
     drawn = 0
-    for title, rows in (("native CPython: threads, C pools, serial", native),
+    for title, rows in (("CPython, native and embedded in Node.js (pymport): threads, C pools, serial", native),
                         ("Pyodide (no threads) vs native CPython's serial call", pyodide + serial)):
         parts = python_series(s, run, rows)
         if not parts:
