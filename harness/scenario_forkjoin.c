@@ -32,7 +32,7 @@ typedef struct fj_ctx {
   pool *p;
   int threads;
   bool stamp;                     /* read the clock in the items (timed calls) */
-  bool yield;                     /* a waiting item gives its CPU away now and then */
+  uint64_t yield_ns;              /* a waiting item gives its CPU away this often */
   atomic_bool failed;             /* a wait timed out: no more waiting */
   atomic_int arrived_at_failure;  /* what that wait saw */
   /* Items started so far, over all calls: call k is complete at k * P, so
@@ -47,7 +47,8 @@ typedef struct fj_ctx {
 /* Waits until the call's P items started (arrived reaches target). The
  * clock is read every 64 polls: a read per poll would slow the poll. */
 static void wait_for_all(fj_ctx *f, uint64_t target) {
-  uint64_t now = plat_now_ns(), until = now + ARRIVAL_WAIT_NS, yield_at = now + YIELD_EVERY_NS;
+  uint64_t now = plat_now_ns(), until = now + ARRIVAL_WAIT_NS;
+  uint64_t yield_at = f->yield_ns == UINT64_MAX ? UINT64_MAX : now + f->yield_ns;
   uint64_t seen;
   for (unsigned i = 1; (seen = atomic_load_explicit(&f->arrived, memory_order_acquire)) < target; i++) {
     plat_cpu_relax();
@@ -58,9 +59,9 @@ static void wait_for_all(fj_ctx *f, uint64_t target) {
         atomic_store(&f->arrived_at_failure, (int)(seen + (uint64_t)f->threads - target));
       return;
     }
-    if (f->yield && now > yield_at) {
+    if (now >= yield_at) {
       plat_yield();
-      yield_at = now + YIELD_EVERY_NS;
+      yield_at = now + f->yield_ns; /* not reached when never */
     }
   }
 }
@@ -150,9 +151,12 @@ static pool *begin_run(harness *h, const target *t, const char *scenario, fj_run
     return NULL;
   }
   r->f.threads = t->threads;
-  /* Where a yield is a sleep (Wasm), only when threads outnumber cores: a
-   * cold worker's wake-up would otherwise be timed with a sleep added. */
-  r->f.yield = !plat_yield_sleeps() || t->threads > plat_cpu_count();
+  /* With more threads than cores the awaited item may need this CPU: give
+   * it away at once (natively a yield returns at once when nobody waits).
+   * Otherwise now and then, but where a yield is a sleep (Wasm) never: a
+   * cold worker's wake-up would be timed with a sleep added. */
+  bool over = t->threads > plat_cpu_count();
+  r->f.yield_ns = over ? 0 : plat_yield_sleeps() ? UINT64_MAX : YIELD_EVERY_NS;
   return r->f.p = scenario_pool(h, t, scenario); /* NULL: it said why */
 }
 
@@ -172,13 +176,22 @@ static int run(harness *h, const target *t, summary_row *row) {
   harness_result r;
   int rc = harness_measure(h, batch, &fr.f, &r);
   /* The fork and the join, from calls timed alone, back to back too. */
-  for (size_t i = 0; i < fr.calls; i++) timed_call(&fr.f, &fr.fork[i], &fr.join[i]);
+  for (size_t i = 0; i < fr.calls; i++) fr.lat[i] = timed_call(&fr.f, &fr.fork[i], &fr.join[i]);
   pool_stats(fr.f.p, &b);
   if (rc == 0) {
-    harness_extra ex[FJ_EXTRAS];
+    harness_extra ex[FJ_EXTRAS + 2];
     if (extras(h, t, "forkjoin", &fr.f, &a, &b, fr.fork, fr.join, fr.calls, ex)) {
+      /* The tail of those single calls, where the per-call clock resolves
+       * it (a tail of a few steps would be the clock's grid, not the pool's):
+       * what an oversubscribed pool costs now and then. */
+      stats_sort(fr.lat, fr.calls);
+      double p90 = stats_quantile_sorted(fr.lat, fr.calls, 0.90);
+      double p99 = stats_quantile_sorted(fr.lat, fr.calls, 0.99);
+      bool resolved = p99 >= 10 * call_clock_step_ns();
+      ex[FJ_EXTRAS] = (harness_extra){"p90", resolved ? p90 : NAN};
+      ex[FJ_EXTRAS + 1] = (harness_extra){"p99", resolved ? p99 : NAN};
       harness_key k = {"forkjoin", t->backend, t->mode, t->threads, (uint64_t)t->threads, 0};
-      harness_emit(h, &k, "ns", &r, ex, FJ_EXTRAS, NULL, 0);
+      harness_emit(h, &k, "ns", &r, ex, FJ_EXTRAS + 2, NULL, 0);
       row->forkjoin_ns = r.median;
       row->worker_share = ex[0].value;
     } else {

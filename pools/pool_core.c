@@ -39,9 +39,11 @@
 #define SPIN_CLOCK_EVERY 256       /* spin iterations between clock reads */
 /* A long spin offers its CPU this often: a thread the kernel placed on a
  * pinned spinner's CPU (e.g. the caller waking from a sleep) would otherwise
- * wait out the spinner's whole budget. Where a yield is a short sleep
- * (plat_yield_sleeps: Wasm) only when the pool has more threads than cores:
- * otherwise a warm worker would be asleep for part of its budget. */
+ * wait out the spinner's whole budget. With more threads than cores, at
+ * every clock read (a thread of the call may be waiting for this CPU), but
+ * where a yield is a short sleep (plat_yield_sleeps: Wasm) after this long,
+ * and never when threads fit the cores (a warm worker would be asleep for
+ * part of its budget). */
 #define SPIN_YIELD_NS 50000u
 /* Solo (backends with `solo_when_starved`): after a call whose woken worker
  * ran in the caller's place, calls do not wake sleeping workers for a window
@@ -457,7 +459,8 @@ int pool_create(pool **out, const char *backend, int threads,
   p->pin = !(opt && opt->no_pin);
   atomic_init(&p->home_cpu, plat_current_cpu());
   p->ncpu = plat_cpu_count();
-  p->yield_ns = !plat_yield_sleeps() || threads > p->ncpu ? SPIN_YIELD_NS : 0;
+  p->yield_ns = threads <= p->ncpu ? (plat_yield_sleeps() ? 0 : SPIN_YIELD_NS)
+               : plat_yield_sleeps() ? SPIN_YIELD_NS : 1;
   if (be->state_size && !(p->bstate = calloc(1, be->state_size))) {
     free_pool(p);
     return POOL_ENOMEM;
