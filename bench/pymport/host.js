@@ -131,7 +131,7 @@ class Workers {
   // n calls shared by the first k workers; done() when all k answered.
   run(n, k, done) {
     this.pending = {left: k, done};
-    for (let i = 0; i < k; i++) this.list[i].postMessage({n: Math.ceil(n / k)});
+    for (let i = 0; i < k; i++) this.list[i].postMessage({n: Math.floor(n / k) + (i < n % k ? 1 : 0)});
   }
 
   stop() { return Promise.all(this.list.map((w) => w.terminate())); }
