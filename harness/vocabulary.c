@@ -3,7 +3,7 @@
  * scenarios (bench/pycalls.py), natively and in Pyodide's side module. */
 #include "vocabulary.h"
 
-const double vocab_grain_work_ns[VOCAB_GRAIN_WORKS] = {0, 100, 300, 1000, 3000, 10000, 30000, 100000};
+const double vocab_grain_work_ns[VOCAB_GRAIN_WORKS] = {0, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000};
 
 size_t vocab_grain_work_count(void) { return VOCAB_GRAIN_WORKS; }
 

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 /* W, ns of work per item, of every grain sweep, ascending. */
-#define VOCAB_GRAIN_WORKS 8
+#define VOCAB_GRAIN_WORKS 10
 extern const double vocab_grain_work_ns[VOCAB_GRAIN_WORKS];
 
 /* The `backend` of the references' measurements (the pingpong scenario). */

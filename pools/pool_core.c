@@ -164,8 +164,11 @@ typedef struct wait_for {
   uint32_t g, mine, n;  /* caller: its generation, chunks it ran, chunks in all */
 } wait_for;
 
+/* Strictly newer: a worker that took its generation from `go` (stored just
+ * before gen) may see gen lag behind it, and must not run that call twice
+ * (a second pass would publish its own finished count over the first's). */
 static bool new_generation(pool *p, const wait_for *w) {
-  return atomic_load_explicit(&p->gen, ACQUIRE) != w->seen;
+  return (int32_t)(atomic_load_explicit(&p->gen, ACQUIRE) - w->seen) > 0;
 }
 
 /* Sequentially consistent loads: with the sleeper count they form the
