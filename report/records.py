@@ -34,7 +34,7 @@ class RecordError(Exception):
 class Contract:
     """The limits and the per-type field tables of results/README.md."""
 
-    def __init__(self, limits, types):
+    def __init__(self, limits, types, optional=frozenset()):
         self.schema = int(limits["schema"])
         self.max_line_bytes = int(limits["max_line_bytes"])
         self.max_depth = int(limits["max_depth"])
@@ -43,12 +43,13 @@ class Contract:
         self.max_threads = int(limits["max_threads"])
         self.name = re.compile(limits["name_pattern"])
         self.types = types
+        self.optional = optional  # {(field, when)} that may be absent
 
 
 def load_schema(path=README):
     """The Contract read from the README: its limit table and, per record
     type, [(field, type, nullable, when)] from the type's table."""
-    types, limits, current = {}, {}, None
+    types, limits, current, optional = {}, {}, None, set()
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -70,10 +71,14 @@ def load_schema(path=README):
             typ = m.group(2)
             when = [w.strip() for w in m.group(3).split(",")]
             current.append((m.group(1), typ.rstrip("?"), typ.endswith("?"), when))
+            # "[scenario]": the field may be absent there (added later).
+            if all(w.startswith("[") and w.endswith("]") for w in when):
+                optional.add((m.group(1), ",".join(w[1:-1] for w in when)))
+                current[-1] = (m.group(1), typ.rstrip("?"), typ.endswith("?"), [w[1:-1] for w in when])
     if not types:
         raise RecordError(path, 0, "no schema tables found")
     try:
-        return Contract(limits, types)
+        return Contract(limits, types, optional)
     except (KeyError, ValueError, re.error) as e:
         raise RecordError(path, 0, f"the contract's limit table is incomplete ({e})")
 
@@ -126,6 +131,8 @@ def problems(rec, contract):
         if not _applies(when, rec):
             continue
         if field not in rec:
+            if (field, ",".join(when)) in contract.optional:
+                continue
             out.append(f"{rec['type']} {rec.get('scenario', '')} lacks '{field}'".replace("  ", " "))
         elif rec[field] is None:
             if not nullable:
@@ -423,7 +430,8 @@ def c_header(contract):
            f"#define CONTRACT_MIN_THREADS {contract.min_threads}",
            f"#define CONTRACT_MAX_THREADS {contract.max_threads}",
            f"#define CONTRACT_NAME_PATTERN {lit(contract.name.pattern)}",
-           "typedef struct { const char *type, *field, *typ; int nullable; const char *when; } contract_field;",
+           "typedef struct { const char *type, *field, *typ; int nullable; const char *when; int optional; } "
+           "contract_field;",
            "static const char *const CONTRACT_NAME_FIELDS[] = {"
            + ", ".join(lit(f) for f in NAME_FIELDS) + ", 0};",
            "static const char *const CONTRACT_NON_NEGATIVE[] = {"
@@ -431,8 +439,9 @@ def c_header(contract):
            "static const contract_field CONTRACT_FIELDS[] = {"]
     for t, fields in contract.types.items():
         for field, typ, nullable, when in fields:
-            out.append(f"  {{{lit(t)}, {lit(field)}, {lit(typ)}, {int(nullable)}, {lit(','.join(when))}}},")
-    out += ["  {0, 0, 0, 0, 0}};", "#endif", ""]
+            opt = int((field, ",".join(when)) in contract.optional)
+            out.append(f"  {{{lit(t)}, {lit(field)}, {lit(typ)}, {int(nullable)}, {lit(','.join(when))}, {opt}}},")
+    out += ["  {0, 0, 0, 0, 0, 0}};", "#endif", ""]
     return "\n".join(out)
 
 

@@ -11,6 +11,7 @@ Exit 0 when every checked target passes, 1 on a MISS, 2 on unusable input.
 """
 import math
 import os
+import re
 import sys
 from collections import namedtuple
 
@@ -102,7 +103,7 @@ def sign_test_p(wins, n):
     return sum(math.comb(n, k) for k in range(wins, n + 1)) / 2 ** n
 
 
-FORKJOIN_RTS = 3
+FORKJOIN_RTS = 1.5
 FORKJOIN_WARM = ("spin", "adaptive")
 
 
@@ -324,6 +325,96 @@ def adaptive_burst_cpu(t):
               f"raw {ac:.2%} vs {sc:.2%}" if floor is not None else "no serial row: no floor taken off")
     return Verdict(f"{pa:.2%} = {pa / ps:.0%} of spin" if ps > 0 else f"{pa:.2%}", f"{ps:.2%}",
                    pa <= BURST_CPU_SHARE * ps, detail)
+
+
+BREAK_EVEN_NS = 100
+
+
+@target(f"9. break-even W <= {BREAK_EVEN_NS} ns for the best warm pool")
+def break_even(t):
+    """The smallest W of the grain sweep at which P threads beat the same
+    run's serial loop (median speedup >= 1), for the warm pool that gets
+    there first; N/A when the sweep has no W in (0, bound] to resolve it."""
+    warm = [m for m in t.p.find("grain") if m["mode"] == "warm" and m.get("speedup") is not None]
+    if not warm:
+        return None
+    grid = sorted({m["work_ns"] for m in warm})
+    first = {}
+    for m in warm:
+        if m["speedup"] >= 1 and m["work_ns"] < first.get(m["backend"], math.inf):
+            first[m["backend"]] = m["work_ns"]
+    ref = "W grid " + ", ".join(ns(w) for w in grid)
+    if not any(0 < w <= BREAK_EVEN_NS for w in grid):
+        return Verdict("-", ref, None, f"no W in (0, {ns(BREAK_EVEN_NS)}]: the bound is not resolved")
+    if not first:
+        return Verdict("never", ref, False, "no warm pool beat serial at any W")
+    w = min(first.values())
+    pools = sorted(b for b, v in first.items() if v == w)
+    return Verdict(f"{ns(w)} ({', '.join(pools)})", ref, w <= BREAK_EVEN_NS,
+                   "; ".join(f"{b} {ns(v)}" for b, v in sorted(first.items(), key=lambda kv: kv[1])))
+
+
+OVERSUB_P99_NS = 1e6
+OVERSUB_WARM_VS_COLD = 3
+
+
+def oversubscribed(t):
+    """(P, cores, fork-joins every thread joined at P) at the largest P the
+    run swept above the logical cores, or None."""
+    cores = t.p.header.get("logical_cores")
+    if not isinstance(cores, int) or cores < 1:
+        return None
+    over = [m for m in t.p.across_p(FORKJOIN) if m["threads"] > cores]
+    if not over:
+        return None
+    p = max(m["threads"] for m in over)
+    return p, cores, [m for m in over if m["threads"] == p]
+
+
+@target(f"10. oversubscribed (P > cores): every pool's fork-join p99 <= {ns(OVERSUB_P99_NS)}")
+def oversubscribed_tail(t):
+    """With more threads than cores a spinning thread can hold a CPU that a
+    thread of the call needs: each pool's single-call p99 (forkjoin's calls
+    timed alone) must stay under the bound. A pool that did not join at that
+    P misses it."""
+    o = oversubscribed(t)
+    if not o:
+        return None
+    p, cores, ms = o
+    where = f"P = {p} on {cores} cores"
+    # Error records carry no P; a fork-join's says it: "did not join: k of P arrived ...".
+    failed = sorted({f"{e.get('backend')}/{e.get('mode')}" for e in t.p.errors
+                     if e.get("scenario") == FORKJOIN and re.search(rf"\bof {p} arrived", e.get("message", ""))})
+    tails = [(m["p99"], f"{m['backend']}/{m['mode']}") for m in ms if m.get("p99") is not None and not not_joined(m)]
+    if not tails and not failed:
+        return Verdict("-", ns(OVERSUB_P99_NS), None, f"{where}: no single-call p99 resolved by the per-call clock")
+    over = [f"{b} {ns(v)}" for v, b in sorted(tails, reverse=True) if v > OVERSUB_P99_NS]
+    worst = max(tails) if tails else None
+    measured = f"{worst[1]} {ns(worst[0])}" if worst else "-"
+    detail = "; ".join([where] + ([f"over: {', '.join(over)}"] if over else []) +
+                       ([f"did not join: {', '.join(failed)}"] if failed else []))
+    return Verdict(measured, ns(OVERSUB_P99_NS), not over and not failed, detail)
+
+
+@target(f"10. oversubscribed: warm pools' fork-join <= {OVERSUB_WARM_VS_COLD}x the cold pools' median")
+def oversubscribed_warm(t):
+    """Spinning gives the CPU away when a thread of the call needs it: at the
+    most oversubscribed P, no warm pool's median above a few times the median
+    of the cold pools' medians."""
+    o = oversubscribed(t)
+    if not o:
+        return None
+    p, cores, ms = o
+    joined = [m for m in ms if not not_joined(m)]
+    cold = sorted(m["median"] for m in joined if m["mode"] == "cold")
+    warm = [m for m in joined if m["mode"] == "warm"]
+    if not cold or not warm:
+        return None
+    ref = cold[len(cold) // 2] if len(cold) % 2 else (cold[len(cold) // 2 - 1] + cold[len(cold) // 2]) / 2
+    worst = max(warm, key=lambda m: m["median"])
+    r = worst["median"] / ref
+    return Verdict(f"{worst['backend']}/warm {ns(worst['median'])} = {r:.2f}x", ns(ref), r <= OVERSUB_WARM_VS_COLD,
+                   f"P = {p} on {cores} cores; the cold pools' median of {len(cold)}")
 
 
 def evaluate(run):

@@ -110,6 +110,14 @@ def must_refuse():
         "newline in a name": (hdr + b"\n" + re.sub(rb'"backend":"[^"]*"', rb'"backend":"spin\\n!id"', rec) + b"\n", 2),
         "negative median": (hdr + b"\n" + re.sub(rb'"median":[0-9.e+]+', b'"median":-1', rec) + b"\n", 2),
     }
+    # A field that may be absent ([forkjoin]: older runs lack it) is still
+    # checked when present.
+    fj = os.path.join(ROOT, "tests", "fixtures", "run_forkjoin", "native.ndjson")
+    fj_lines = open(fj, "rb").read().split(b"\n")
+    fj_rec = next(x for x in fj_lines if b'"scenario":"forkjoin"' in x)
+    assert b'"p99"' not in fj_rec, "the fixture's forkjoin record should predate p99"
+    out["forkjoin p99 a string"] = (fj_lines[0] + b"\n" + fj_rec.replace(b"{", b'{"p99":"x",', 1) + b"\n", 2)
+    return out
     return out
 
 

@@ -3,7 +3,8 @@
 (records built with complete_record.complete(), figures scaled as the
 delay-injection knob POOLBENCH_INJECT_DELAY_NS would scale them); a fork-join
 that not every thread joined, a pool that did not join and a noisy reference
-(a spin round trip of 11 ms) give N/A; the cold pools' spaced fork-join is
+(a spin round trip of 11 ms) give N/A; the break-even W and the oversubscribed
+fork-join (the most oversubscribed P of a sweep) PASS and MISS; the cold pools' spaced fork-join is
 INFO. Then, on the committed fixture run with its bursts rows edited: target
 8's gap CPU is judged above the host floor (the serial row) and a real burn
 is still a MISS; usage errors exit 2, --help exits 0."""
@@ -94,14 +95,14 @@ def forkjoin(plat, backend, mode, median, scenario="forkjoin", share=0.5, **extr
 
 def platform_records(plat, spin_rt=SPIN_RT, futex_rt=FUTEX_RT):
     """A clean platform: fit references, both warm pools' fork-joins near
-    2 spin round trips, cold pools' spaced fork-joins, and one record of
+    1.2 spin round trips, cold pools' spaced fork-joins, and one record of
     every other scenario a target reads, each passing its target."""
     return [complete({"type": "header", "platform": plat, "schema": 1, "references": dict(REFS),
                       "grain_work_ns": [0, 1000], "options": {"threads": 2}}),
             meas(plat, "pingpong", "spin_pingpong", "default", spin_rt, items=1),
             meas(plat, "pingpong", "futex_pingpong", "default", futex_rt, items=1),
-            forkjoin(plat, "spin", "warm", 2 * SPIN_RT),
-            forkjoin(plat, "adaptive", "warm", 2.2 * SPIN_RT),
+            forkjoin(plat, "spin", "warm", 1.2 * SPIN_RT),
+            forkjoin(plat, "adaptive", "warm", 1.3 * SPIN_RT),
             forkjoin(plat, "futex", "cold", 0.06 * FUTEX_RT, scenario="forkjoin_spaced"),
             forkjoin(plat, "spin", "cold", 0.08 * FUTEX_RT, scenario="forkjoin_spaced"),
             meas(plat, "dispatch", "spin", "warm", 100, caller_share=0.9),
@@ -165,7 +166,7 @@ def synthetic(tmp):
     c = Cases(tmp)
     t1, t4 = "1. forkjoin warm", "4. cold fork-join"
     nat = lambda f: lambda run: f(run["native"])  # noqa: E731
-    # 1: both warm pools at about 2 spin round trips pass; 4.4 of them miss.
+    # 1: both warm pools at about 1.2 spin round trips pass; 2.6 of them miss.
     c.check("forkjoin_pass", t1, ["PASS", "PASS"], text="x")
     c.check("forkjoin_miss", t1, ["MISS", "PASS"], nat(lambda r: scale(find(r, "forkjoin", "spin"), 2.2)))
     c.check("adaptive_miss", t1, ["PASS", "MISS"], nat(lambda r: scale(find(r, "forkjoin", "adaptive"), 2)))
@@ -252,6 +253,45 @@ def synthetic(tmp):
     c.check("burst_miss", "8. adaptive in-burst", ["MISS"], nat(lambda r: find(r, "bursts", "adaptive").update(p99=100e3)))
     c.check("burst_cpu_pass", "8. adaptive CPU", ["PASS"])
     c.check("burst_cpu_miss", "8. adaptive CPU", ["MISS"], nat(lambda r: find(r, "bursts", "adaptive").update(gap_cpu_cores=0.05)))
+    # 9: the break-even W of the best warm pool, on a grid that resolves it.
+    def sweep(first_win, grid=(0, 10, 30, 100, 300)):
+        """spin beats serial from W = first_win on, futex only above it."""
+        def edit(run):
+            for b, wins in (("spin", lambda w: w >= first_win), ("futex", lambda w: w > first_win)):
+                for w in grid:
+                    m = grain("native", "grain", b, "warm", w, 100)
+                    m["speedup"] = 1.3 if wins(w) else 0.7
+                    run["native"].append(m)
+        return edit
+    t9 = "9. break-even W"
+    c.check("breakeven_pass", t9, ["PASS"], sweep(30), text="spin 30 ns")
+    c.check("breakeven_miss", t9, ["MISS"], sweep(300), text="300 ns")
+    c.check("breakeven_never", t9, ["MISS"], sweep(10 ** 9), text="never")
+    c.check("breakeven_unresolved", t9, ["N/A"], sweep(1000, grid=(0, 300, 1000)), text="not resolved")
+    # 10: at the most oversubscribed P of a sweep: every pool's p99 under
+    # 1 ms, warm pools within 3x the cold pools' median.
+    def oversub(warm_ns=150e3, cold_ns=(100e3, 120e3, 140e3), p99=400e3, bad_p99=None, no_join=None):
+        def edit(run):
+            r = run["native"]
+            r[0]["logical_cores"] = 2
+            for mode, b, med in [("warm", "spin", warm_ns), ("warm", "adaptive", warm_ns * 0.8)] + \
+                    [("cold", b, v) for b, v in zip(("futex", "condvar", "spin"), cold_ns)]:
+                if (b, mode) == no_join:
+                    r.append(complete({"type": "error", "platform": "native", "scenario": "forkjoin", "backend": b,
+                                       "mode": mode, "message": "did not join: 3 of 4 arrived within 1000 ms"}))
+                    continue
+                r.append(forkjoin("native", b, mode, med, threads=4, items=4, share=0.75,
+                                  p90=p99 / 2, p99=bad_p99 if (b, mode) == ("futex", "cold") and bad_p99 else p99))
+            # a P = 3 sweep point: not the most oversubscribed, never judged
+            r.append(forkjoin("native", "spin", "warm", 50e6, threads=3, items=3, share=2 / 3, p90=1, p99=9e9))
+        return edit
+    t10, t10w = "10. oversubscribed (P > cores)", "10. oversubscribed: warm"
+    c.check("oversub_pass", t10, ["PASS"], oversub(), text="P = 4 on 2 cores")
+    c.check("oversub_p99_miss", t10, ["MISS"], oversub(bad_p99=2.5e6), text="over: futex/cold")
+    c.check("oversub_no_join", t10, ["MISS"], oversub(no_join=("condvar", "cold")), text="did not join: condvar/cold")
+    c.check("oversub_warm_pass", t10w, ["PASS"], oversub(), text="2 cores")
+    c.check("oversub_warm_miss", t10w, ["MISS"], oversub(warm_ns=500e3), text="spin/warm")
+    c.check("oversub_none", t10, [])  # no sweep above the cores: nothing to judge
     # Nothing in a clean run is noisy.
     run = {"native": platform_records("native")}
     rows = rows_of(run, "native", "", os.path.join(tmp, "clean"))

@@ -210,7 +210,10 @@ int contract_check_record(const cJSON *o, char why[CONTRACT_WHY_LEN]) {
   for (; f->type && !strcmp(f->type, type); f++) {
     if (!applies(f->when, o)) continue;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, f->field);
-    if (!v) return say(why, "%s lacks '%s'", type, f->field);
+    if (!v) {
+      if (f->optional) continue; /* added later: older runs lack it */
+      return say(why, "%s lacks '%s'", type, f->field);
+    }
     if (cJSON_IsNull(v)) {
       if (!f->nullable) return say(why, "'%s' is null", f->field);
     } else if (!type_ok(v, f->typ)) {
