@@ -7,10 +7,11 @@
  *   2. It writes the job, the claim word {generation, unreserved chunks
  *      left}, the go word {generation, chunks}, then bumps `gen`; it wakes
  *      workers only if some announced a sleep that no earlier call woke yet.
- *   3. A call of at least P chunks reserves one for each thread: chunk 0 for
- *      the caller, chunk i + 1 for worker i, taken by a CAS on a word of the
- *      worker's own line (no shared RMW when the worker is there to take it;
- *      the caller steals it when the worker is late). The other chunks are
+ *   3. A call of at least P chunks on a warm pool reserves one for each
+ *      thread (the go word says so): chunk 0 for the caller, chunk i + 1
+ *      for worker i, taken by a CAS on a word of the worker's own line (no
+ *      shared RMW when the worker is there to take it; the caller steals it
+ *      when the worker is late). The other chunks are
  *      claimed by CAS on the claim word, which fails once the generation
  *      moved on, so a late worker never takes a chunk of a later job. The job
  *      is read only after a take or a claim, when it cannot change.
@@ -192,6 +193,9 @@ typedef bool (*ready_fn)(pool *p, const wait_for *w);
  * ends the wait at once. */
 static void sleep_until(pool *p, pool_channel ch, pool_word *word, ready_fn ready,
                         const wait_for *w, uint64_t slice_ns) {
+  /* Not announced when already ready: an announcement costs the next
+   * caller a wake-up syscall. */
+  if (ready(p, w)) return;
   atomic_fetch_add(&p->sleepers[ch], 1);
   atomic_fetch_add(&p->sleeps[ch], 1);
   for (;;) {
@@ -279,8 +283,17 @@ static uint64_t run_claimed(pool *p, uint32_t g, uint32_t n, uint64_t stop_at, u
   return items;
 }
 
-/* A call of at least P chunks reserves one per thread (step 3 above). */
-static bool reserves(const pool *p, uint32_t n) { return n >= (uint32_t)p->threads; }
+/* A call of at least P chunks on a warm pool reserves one per thread (step
+ * 3 above). Not on a cold one: its workers are asleep when the call comes,
+ * so their chunks would be stolen anyway, and a woken worker that arrived in
+ * time to take its own would keep the caller waiting for it. The go word
+ * tells workers which: its chunk count's top bit. */
+#define GO_RESERVED 0x80000000u
+#define MAX_CHUNKS (GO_RESERVED - 1)
+
+static bool reserves(const pool *p, uint32_t n) {
+  return n >= (uint32_t)p->threads && atomic_load_explicit(&p->warm, RELAXED);
+}
 
 /* Tells a caller asleep on `done` that a worker finished. The worker stored
  * its finished word first (seq_cst), the caller announced its sleep before
@@ -293,10 +306,10 @@ static void notify_caller(pool *p) {
 }
 
 /* A worker's part of generation g: its reserved chunk, then claimed ones. */
-static uint64_t work(pool *p, worker *w, uint32_t g, uint32_t n) {
+static uint64_t work(pool *p, worker *w, uint32_t g, uint32_t n, bool reserved) {
   uint64_t items = 0;
   uint32_t mine = 0;
-  if (reserves(p, n) && take_reserved(w, g)) {
+  if (reserved && take_reserved(w, g)) {
     items += run_chunk(p, w->chunk);
     mine++;
   }
@@ -311,11 +324,11 @@ static uint64_t work(pool *p, worker *w, uint32_t g, uint32_t n) {
 /* The caller's part after its own chunk: claimed chunks, then the reserved
  * chunks of workers that have not taken theirs, until stop_at (0: no limit).
  * Returns whether nothing is left for anybody to start. */
-static bool caller_rest(pool *p, uint32_t g, uint32_t n, uint64_t stop_at, uint32_t *mine,
-                        uint64_t *items) {
+static bool caller_rest(pool *p, uint32_t g, uint32_t n, bool reserved, uint64_t stop_at,
+                        uint32_t *mine, uint64_t *items) {
   *items += run_claimed(p, g, n, stop_at, mine);
   if (stop_at && plat_now_ns() >= stop_at) return false;
-  if (!reserves(p, n)) return true;
+  if (!reserved) return true;
   for (int i = 0; i < p->nworkers; i++) {
     /* A worker that finished something took or lost its reserved chunk
      * first: no need to touch its line (a transfer on every call). */
@@ -412,7 +425,7 @@ static void *worker_main(void *arg) {
     next.seen = g;
     plat_publish_u32(&w->generation, g);
     set_state(w, POOL_WORKER_WORKING);
-    uint64_t items = work(p, w, g, (uint32_t)go);
+    uint64_t items = work(p, w, g, (uint32_t)go & MAX_CHUNKS, ((uint32_t)go & GO_RESERVED) != 0);
     if (items) bump(&w->items, items);
   }
   set_state(w, POOL_WORKER_DONE);
@@ -520,8 +533,8 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
   size_t items = end - begin;
   if (grain == 0) grain = pool_auto_grain(items, p->threads);
   size_t nchunks = pool_chunk_count(begin, end, grain);
-  if (nchunks > UINT32_MAX - 1) { /* the claim word counts chunks in 32 bits */
-    grain = items / (UINT32_MAX - 1) + 1;
+  if (nchunks > MAX_CHUNKS) { /* the claim and go words count chunks in 31 bits */
+    grain = items / MAX_CHUNKS + 1;
     nchunks = pool_chunk_count(begin, end, grain);
   }
 
@@ -552,11 +565,12 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
     p->ctx = ctx;
     if (p->pin && p->ncpu > 1) follow_caller(p);
     uint32_t g = atomic_load_explicit(&p->gen, RELAXED) + 1;
-    uint32_t reserved = reserves(p, n) ? (uint32_t)p->threads : 1;
+    bool reserve = reserves(p, n);
+    uint32_t reserved = reserve ? (uint32_t)p->threads : 1;
     /* With nothing to claim the old word will do: its generation's call
      * ended, so it has nothing left either (a store saved per call). */
     if (n > reserved) atomic_store_explicit(&p->claim, (uint64_t)g << 32 | (n - reserved), RELEASE);
-    atomic_store_explicit(&p->go, (uint64_t)g << 32 | n, RELEASE);
+    atomic_store_explicit(&p->go, (uint64_t)g << 32 | n | (reserve ? GO_RESERVED : 0), RELEASE);
     atomic_store(&p->gen, g);
     int helpers = (int)n - 1 < p->nworkers ? (int)n - 1 : p->nworkers;
     bool solo = solo_now(p);
@@ -567,9 +581,9 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
      * word leaves out. */
     uint32_t mine = 1;
     caller_items = run_chunk(p, 0);
-    if (solo && !caller_rest(p, g, n, plat_now_ns() + SOLO_CALL_NS, &mine, &caller_items))
+    if (solo && !caller_rest(p, g, n, reserve, plat_now_ns() + SOLO_CALL_NS, &mine, &caller_items))
       wake_workers(p, helpers); /* a long call */
-    caller_rest(p, g, n, 0, &mine, &caller_items);
+    caller_rest(p, g, n, reserve, 0, &mine, &caller_items);
     if (woke) learn_solo(p, caller_items, items);
     plat_publish_u32(&p->caller, POOL_CALLER_WAITING);
     wait_done(p, g, mine, n);
