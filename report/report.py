@@ -21,6 +21,7 @@ import plot_forkjoin  # noqa: E402
 import plot_latency  # noqa: E402
 import plot_speedup  # noqa: E402
 import plot_threads  # noqa: E402
+import thread_sweep  # noqa: E402
 import plot_tradeoff  # noqa: E402
 import gate_verdicts  # noqa: E402
 import plots  # noqa: E402
@@ -107,6 +108,11 @@ def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
                   f"of the samples, covering it with probability >= {tables.CI_LEVEL:.0%}; "
                   f"‡ coverage below {tables.CI_LEVEL:.0%} (too few samples for it: even [min, max] falls short); "
                   "† limited by the timer's step."))
+    for name, p in run.items():
+        sweep = thread_sweep.table(p)
+        if sweep:
+            b += [Heading(2, f"{name}: fork-join against P, median [{tables.CI_LEVEL:.0%} interval]; "
+                             "p99 of single calls"), Table(*sweep)]
     if pairs:
         b += [Heading(2, "Compared with the baseline"), Table(*tables.compare_table(pairs, gate[0]))]
         if gate[1]:

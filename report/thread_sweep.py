@@ -42,6 +42,31 @@ def slowest(m):
     return None
 
 
+def table(p):
+    """(header, rows) of every pool's fork-join at each P of the sweep:
+    'median [interval]' and the p99 of its single calls (where the per-call
+    clock resolved it); None without a sweep. A P where a pool did not bring
+    every thread in says so instead of a time."""
+    ms = swept(p)
+    ps = sorted({m["threads"] for m in ms})
+    if len(ps) < 2:
+        return None
+    by = {}
+    for m in ms:
+        by.setdefault(label(m), {})[m["threads"]] = m
+    c = cores(p)
+    head = ["pool"] + [f"P={q}" + (" (oversubscribed)" if c and q > c else "") for q in ps]
+
+    def one(m):
+        if not m:
+            return "-"
+        if not_joined(m):
+            return "not joined"
+        p99 = m.get("p99")
+        return interval(m) + (f"; p99 {ns(p99)}" if isinstance(p99, (int, float)) else "")
+    return head, [[t] + [one(by[t].get(q)) for q in ps] for t in sorted(by)]
+
+
 def finding(name, p):
     """Sentences on platform p's sweep: how the best warm pool's fork-join
     grows from the smallest P to the largest, and whether oversubscription

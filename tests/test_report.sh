@@ -560,12 +560,23 @@ assert any("thread sweep (P = 1, 2, 4): the warm pool cheapest at P=4, `condvar/
     f"FAIL: no sweep finding: {found}"
 assert any("P > 2 logical cores" in l and "`futex/cold` at P=4 (median 1.50 ms)" in l for l in found), \
     f"FAIL: the 1.5 ms fork-join at P = 4 is not said: {found}"
+# The sweep's table: every pool a row, a column per P (P = 4 marked past the
+# cores), the planted P = 4 figures in it; none without a sweep.
+head = "## native: fork-join against P"
+assert head in md and head not in base, "FAIL: no sweep table, or one without a sweep"
+rows = [l for l in cut(md, head, "\n## ").splitlines() if l.startswith("|")]
+assert rows[0].startswith("| pool | P=1 | P=2 | P=4 (oversubscribed) |"), f"FAIL: sweep table head {rows[0]}"
+cv = next(l for l in rows if l.startswith("| condvar/warm |"))
+assert cv.split("|")[4].strip().startswith("50 ns ["), f"FAIL: condvar/warm at P = 4 not 50 ns: {cv}"
+fc = next(l for l in rows if l.startswith("| futex/cold |"))
+assert fc.split("|")[4].strip().startswith("1.50 ms ["), f"FAIL: futex/cold at P = 4 not 1.5 ms: {fc}"
+assert len(rows) == 2 + 12, f"FAIL: {len(rows) - 2} pools in the sweep table, want 12"
 # A run at P = 4 still finds its references, measured at two threads.
 p = records.load_run(sweep)["native"]
 p.header["options"]["threads"] = 4
 assert references.round_trip(p, "spin") and references.round_trip(p, "futex"), "FAIL: no reference at P = 4"
 assert {m["threads"] for m in p.find("forkjoin")} == {4} and len(p.across_p("forkjoin")) == 36, "FAIL: find/across_p"
 PY
-  echo "ok: the verdict, table and plots/forkjoin read the run's P; plots/threads draws the sweep (cores marked), the findings say it; none without a sweep" ;;
+  echo "ok: the verdict, table and plots/forkjoin read the run's P; plots/threads draws the sweep (cores marked), the findings and a table per P say it; none without a sweep" ;;
 *) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads"; exit 2 ;;
 esac
