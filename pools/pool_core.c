@@ -213,15 +213,22 @@ static void sleep_until(pool *p, pool_channel ch, pool_word *word, ready_fn read
 static bool spin_until(pool *p, ready_fn ready, const wait_for *w, uint64_t budget_ns) {
   if (ready(p, w)) return true;
   if (budget_ns == 0) return false;
-  uint64_t start = plat_now_ns();
-  uint64_t deadline = budget_ns == POOL_SPIN_FOREVER ? UINT64_MAX : start + budget_ns;
-  uint64_t yield_at = p->yield_ns ? start + p->yield_ns : UINT64_MAX;
+  /* The clock is first read after SPIN_CLOCK_EVERY polls, not on entry:
+   * most waits end sooner, and a read on entry would delay noticing the
+   * change by a whole read (on Wasm a call out to the engine's clock). The
+   * budget runs from that first read: a few hundred polls longer. */
+  uint64_t deadline = UINT64_MAX, yield_at = UINT64_MAX;
   for (unsigned i = 1;; i++) {
     plat_cpu_relax();
     if (ready(p, w)) return true;
     if (i % SPIN_CLOCK_EVERY != 0) continue;
     if (!atomic_load_explicit(&p->warm, RELAXED)) return false;
     uint64_t now = plat_now_ns();
+    if (i == SPIN_CLOCK_EVERY) {
+      if (budget_ns != POOL_SPIN_FOREVER) deadline = now + budget_ns;
+      if (p->yield_ns) yield_at = now + p->yield_ns;
+      continue;
+    }
     if (now >= deadline) return false;
     if (now >= yield_at) {
       plat_yield();
