@@ -14,14 +14,14 @@ endif
 QUICK ?=
 THREADS ?=
 RUN_FLAGS := $(if $(QUICK),--quick) $(if $(THREADS),--threads $(THREADS))
-# The thread sweep each platform's run gets appended: forkjoin at P = 1, 2, 4,
+# The thread sweep each platform's run gets appended: forkjoin and grain at P = 1, 2, 4,
 # ... up to twice the logical cores (oversubscribed on purpose), but for the
 # main run's own P; SWEEP_MAX caps it where threads are pre-created (Wasm: 8).
 CORES := $(shell nproc)
 sweep = $(shell p=1; main=$(or $(THREADS),$(CORES)); cap=$(1); \
   while [ $$p -le $$(( 2 * $(CORES) )) ] && [ $$p -le $$cap ]; do \
     [ $$p -ne $$main ] && printf '%s,' $$p; p=$$((p * 2)); done | sed 's/,$$//')
-SWEEP_FLAGS = --append --scenario forkjoin $(if $(QUICK),--quick)
+SWEEP_FLAGS = --append --scenario forkjoin,grain $(if $(QUICK),--quick)
 # A browser elsewhere: BROWSER_WS=<its CDP/BiDi endpoint>, HOST=<an address of
 # this machine it can reach> (bench/browser/driver.js --browser-ws, --host).
 REMOTE_FLAGS := $(if $(BROWSER_WS),--browser-ws $(BROWSER_WS)) $(if $(HOST),--host $(HOST))

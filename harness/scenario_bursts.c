@@ -29,9 +29,9 @@ static int run(harness *h, const target *t, summary_row *row) {
   (void)row;
   pool *p = scenario_pool(h, t, "bursts");
   if (!p) return -1;
-  /* 1.5 s: 1800 calls put 18 above the p99; bursts were the largest part
-   * of make bench (2 s a pool, ~90 s over the four platforms). */
-  int frames = harness_opts(h)->quick ? 30 : 90;
+  /* 1 s: 1200 calls put 12 above the p99; bursts were the largest part of
+   * make bench (2 s a pool, ~90 s over the four platforms, at 120 frames). */
+  int frames = harness_opts(h)->quick ? 30 : 60;
   double *lat = malloc((size_t)frames * CALLS * sizeof *lat);
   if (!lat) {
     scenario_release(p);

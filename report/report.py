@@ -113,6 +113,10 @@ def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
         if sweep:
             b += [Heading(2, f"{name}: fork-join against P, median [{tables.CI_LEVEL:.0%} interval]; "
                              "p99 of single calls"), Table(*sweep)]
+        even = thread_sweep.breakeven_table(p)
+        if even:
+            b += [Heading(2, f"{name}: break-even W against P (the smallest W of N = 8P items at which "
+                             "P threads beat the serial loop)"), Table(*even)]
     if pairs:
         b += [Heading(2, "Compared with the baseline"), Table(*tables.compare_table(pairs, gate[0]))]
         if gate[1]:

@@ -1,4 +1,4 @@
-"""The forkjoin thread sweep: `make bench` appends forkjoin at P = 1, 2, 4, ...
+"""The thread sweep: `make bench` appends forkjoin and grain at P = 1, 2, 4, ...
 up to twice the logical cores to each platform's run. Here: each pool's
 fork-join cost at every P the file holds, and what it says in words. The
 headline views read the run's P only (records.Platform.find); this module
@@ -65,6 +65,32 @@ def table(p):
         p99 = m.get("p99")
         return interval(m) + (f"; p99 {ns(p99)}" if isinstance(p99, (int, float)) else "")
     return head, [[t] + [one(by[t].get(q)) for q in ps] for t in sorted(by)]
+
+
+def breakeven_table(p):
+    """(header, rows): each pool's break-even W (the smallest W of the grain
+    sweep with median speedup >= 1 over the same run's serial loop at that
+    P) at every P the file holds grain records for; None with fewer than 2."""
+    ms = [m for m in p.across_p("grain") if not is_serial(m) and m.get("speedup") is not None]
+    ps = sorted({m["threads"] for m in ms})
+    if len(ps) < 2:
+        return None
+    first = {}
+    for m in ms:
+        key = (label(m), m["threads"])
+        first.setdefault(key, None)
+        if m["speedup"] >= 1 and (first[key] is None or m["work_ns"] < first[key]):
+            first[key] = m["work_ns"]
+    c = cores(p)
+    head = ["pool"] + [f"P={q}" + (" (oversubscribed)" if c and q > c else "") for q in ps]
+    pools = sorted({t for t, _ in first})
+
+    def one(t, q):
+        if (t, q) not in first:
+            return "-"
+        w = first[(t, q)]
+        return "never" if w is None else ns(w)
+    return head, [[t] + [one(t, q) for q in ps] for t in pools]
 
 
 def finding(name, p):

@@ -512,6 +512,9 @@ with open(sys.argv[2], "w") as f:  # the run without the sweep
 recs += [at(r, 1, 0.5) for r in fj]
 planted = {("condvar", "warm"): 50.5, ("futex", "cold"): 1.5e6}
 recs += [at(r, 4, 3, planted.get((r["backend"], r["mode"]))) for r in fj]
+# grain at P = 4: every pool pays off from W = 3 us only (P = 2: the fixture's).
+recs += [dict(r, threads=4, items=32, speedup=1.2 if r["work_ns"] >= 3000 else 0.5)
+         for r in recs if r.get("type") == "measurement" and r.get("scenario") == "grain" and r["threads"] == 2]
 # The appended run's own references (run --append measures them again): its
 # drift record x5 and its capacity at P = 4 well below 2 cores judge the
 # sweep, not the run, which must not be called noisy for them.
@@ -571,6 +574,13 @@ assert cv.split("|")[4].strip().startswith("50 ns ["), f"FAIL: condvar/warm at P
 fc = next(l for l in rows if l.startswith("| futex/cold |"))
 assert fc.split("|")[4].strip().startswith("1.50 ms ["), f"FAIL: futex/cold at P = 4 not 1.5 ms: {fc}"
 assert len(rows) == 2 + 12, f"FAIL: {len(rows) - 2} pools in the sweep table, want 12"
+# The break-even table: condvar/warm from 100 ns at P = 2, 3 us at P = 4.
+head = "## native: break-even W against P"
+assert head in md and head not in base, "FAIL: no break-even table, or one without a sweep"
+rows = [l for l in cut(md, head, "\n## ").splitlines() if l.startswith("|")]
+assert rows[0].startswith("| pool | P=2 | P=4 (oversubscribed) |"), f"FAIL: break-even table head {rows[0]}"
+cv = [c.strip() for c in next(l for l in rows if l.startswith("| condvar/warm |")).strip("|").split("|")]
+assert cv[1:] == ["100 ns", "3.00 us"], f"FAIL: condvar/warm break-even {cv}"
 # A run at P = 4 still finds its references, measured at two threads.
 p = records.load_run(sweep)["native"]
 p.header["options"]["threads"] = 4
