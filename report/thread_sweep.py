@@ -70,8 +70,11 @@ def table(p):
 def breakeven_table(p):
     """(header, rows): each pool's break-even W (the smallest W of the grain
     sweep with median speedup >= 1 over the same run's serial loop at that
-    P) at every P the file holds grain records for; None with fewer than 2."""
-    ms = [m for m in p.across_p("grain") if not is_serial(m) and m.get("speedup") is not None]
+    P) at every P > 1 the file holds grain records for; None with fewer than 2."""
+    # P = 1 left out: a pool of one thread runs inline, so its "speedup" is
+    # two serial loops compared, and where it crosses 1 is noise.
+    ms = [m for m in p.across_p("grain") if not is_serial(m) and m.get("speedup") is not None
+          and m["threads"] > 1]
     ps = sorted({m["threads"] for m in ms})
     if len(ps) < 2:
         return None
