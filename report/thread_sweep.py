@@ -42,6 +42,12 @@ def slowest(m):
     return None
 
 
+def p_head(p, ps):
+    """A sweep table's header: the pool, then each P (marked past the cores)."""
+    c = cores(p)
+    return ["pool"] + [f"P={q}" + (" (oversubscribed)" if c and q > c else "") for q in ps]
+
+
 def table(p):
     """(header, rows) of every pool's fork-join at each P of the sweep:
     'median [interval]' and the p99 of its single calls (where the per-call
@@ -54,8 +60,7 @@ def table(p):
     by = {}
     for m in ms:
         by.setdefault(label(m), {})[m["threads"]] = m
-    c = cores(p)
-    head = ["pool"] + [f"P={q}" + (" (oversubscribed)" if c and q > c else "") for q in ps]
+    head = p_head(p, ps)
 
     def one(m):
         if not m:
@@ -84,8 +89,7 @@ def breakeven_table(p):
         first.setdefault(key, None)
         if m["speedup"] >= 1 and (first[key] is None or m["work_ns"] < first[key]):
             first[key] = m["work_ns"]
-    c = cores(p)
-    head = ["pool"] + [f"P={q}" + (" (oversubscribed)" if c and q > c else "") for q in ps]
+    head = p_head(p, ps)
     pools = sorted({t for t, _ in first})
 
     def one(t, q):
