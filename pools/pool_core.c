@@ -115,6 +115,7 @@ struct pool {
   uint32_t woken_sleeps;    /* sleeps[POOL_CH_WORK] when the caller woke them all */
   uint64_t solo_until_ns;   /* calls before this do not wake sleepers (0: none) */
   uint64_t solo_window_ns;  /* the last solo window (0: the last probe helped) */
+  uint32_t reserved_gen;    /* the generation of the last call that reserved chunks */
 };
 
 #define RELAXED memory_order_relaxed
@@ -573,6 +574,14 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
     if (p->pin && p->ncpu > 1) follow_caller(p);
     uint32_t g = atomic_load_explicit(&p->gen, RELAXED) + 1;
     bool reserve = reserves(p, n);
+    if (reserve) {
+      /* `taken` compares generations modulo 2^32: one left 2^31 calls behind
+       * (a long run of small or cold calls) would read as ahead, and its
+       * chunk could be taken by nobody. Long before that, bring them up. */
+      if ((uint32_t)(g - p->reserved_gen) >= (1u << 30))
+        for (int i = 0; i < p->nworkers; i++) atomic_store_explicit(&p->workers[i].taken, g - 1, RELAXED);
+      p->reserved_gen = g;
+    }
     uint32_t reserved = reserve ? (uint32_t)p->threads : 1;
     /* With nothing to claim the old word will do: its generation's call
      * ended, so it has nothing left either (a store saved per call). */
