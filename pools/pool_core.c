@@ -5,16 +5,17 @@
  * One call, step by step:
  *   1. The submitter takes `busy` (else: nested or concurrent -> inline).
  *   2. It writes the job, the claim word {generation, unreserved chunks
- *      left}, the go word {generation, chunks}, then bumps `gen`; it wakes
- *      workers only if some announced a sleep that no earlier call woke yet.
+ *      left} (only when there are any), the go word {generation, chunks},
+ *      then bumps `gen`; it wakes workers only if some announced a sleep
+ *      that no earlier call woke yet.
  *   3. A call of at least P chunks on a warm pool reserves one for each
  *      thread (the go word says so): chunk 0 for the caller, chunk i + 1
  *      for worker i, taken by a CAS on a word of the worker's own line (no
  *      shared RMW when the worker is there to take it; the caller steals it
- *      when the worker is late). The other chunks are
- *      claimed by CAS on the claim word, which fails once the generation
- *      moved on, so a late worker never takes a chunk of a later job. The job
- *      is read only after a take or a claim, when it cannot change.
+ *      when the worker is late). The other chunks are claimed by CAS on the
+ *      claim word, which fails once the generation moved on, so a late
+ *      worker never takes a chunk of a later job. The job is read only
+ *      after a take or a claim, when it cannot change.
  *   4. Each worker publishes {generation, chunks it finished} on a line of its
  *      own; the caller sums them (spinning when warm, then sleeping), and a
  *      worker that finds it asleep wakes it.
