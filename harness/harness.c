@@ -15,6 +15,7 @@
 #include "stats.h"
 #include "timer.h"
 #include "vocabulary.h"
+#include "watchdog.h"
 
 
 struct harness {
@@ -23,6 +24,7 @@ struct harness {
   double iters_per_ns;
   double min_batch_ns;
   double spin_rt_ns, futex_rt_ns;
+  int job_threads;
 };
 
 /* The header fields `grain_work_ns` and `references`: what a reader needs to
@@ -45,6 +47,10 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
     return NULL;
   }
   h->o = *o;
+  h->job_threads = o->threads;
+  /* Opens the counters before any thread of a pool exists, so all inherit them. */
+  host_interference first;
+  host_interference_now(&first);
   if (h->o.reps < HARNESS_MIN_REPS) h->o.reps = HARNESS_DEFAULT_REPS;
   if (sink_open(o->out_path, err, errlen) != 0) {
     free(h);
@@ -87,6 +93,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   json_num(&j, "min_batch_ns", h->min_batch_ns);
   host_probe(&j);
   call_clock_probe(&j);
+  json_str(&j, "interference", host_interference_source());
   json_key_obj_begin(&j, "backends"); /* what each backend is, and why */
   for (int i = 0; i < pool_backend_count(); i++)
     json_str(&j, pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
@@ -131,10 +138,13 @@ void harness_emit_raw(harness *h, const char *type, const char *fields) {
   harness_write_record(h, &j);
 }
 
+/* A timed batch; each one finished is progress for the watchdog. */
 static double elapsed(harness_batch fn, void *ctx, uint64_t iters) {
   uint64_t t0 = plat_now_ns();
   fn(ctx, iters);
-  return (double)(plat_now_ns() - t0);
+  double e = (double)(plat_now_ns() - t0);
+  watchdog_progress();
+  return e;
 }
 
 /* Grows iters until one batch takes at least min_batch_ns (>= 1000x the
@@ -151,6 +161,32 @@ static double size_batch(const harness *h, harness_batch fn, void *ctx, uint64_t
   return t;
 }
 
+/* A repetition's threads may wait this share of it for a CPU (a woken
+ * thread's own few microseconds, the watchdog's wake-ups) before it measures
+ * the machine rather than the pool. */
+#define INTERFERENCE_SHARE 0.02
+
+/* Whether a repetition of `elapsed_ns` that began at `m` was disturbed: one
+ * of the process's threads waited for a CPU another task held, or moved. */
+bool harness_interfered(const harness_mark *mark, double elapsed_ns) {
+  const host_interference *m = &mark->at;
+  host_interference now;
+  host_interference_now(&now);
+  return (m->run_delay_ns >= 0 &&
+          (double)(now.run_delay_ns - m->run_delay_ns) > INTERFERENCE_SHARE * elapsed_ns) ||
+         (m->migrations >= 0 && now.migrations > m->migrations);
+}
+
+void harness_mark_now(harness_mark *m) { host_interference_now(&m->at); }
+
+/* Whether this host counts interference, and the job's threads each have a
+ * core of their own (otherwise they preempt each other by design). */
+bool harness_counts_interference(const harness *h) {
+  host_interference m;
+  host_interference_now(&m);
+  return (m.run_delay_ns >= 0 || m.migrations >= 0) && h->job_threads <= plat_cpu_count();
+}
+
 int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) {
   memset(r, 0, sizeof *r);
   /* One untimed operation first: it pays one-off costs (a partner thread
@@ -162,14 +198,31 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
   int keep = h->o.reps - 1; /* the first repetition is warm-up */
   r->samples = malloc((size_t)keep * sizeof *r->samples);
   if (!r->samples) return -1;
+  r->counted = harness_counts_interference(h);
+  /* A repetition another task interfered with measures the machine, not the
+   * pool: it is re-run, up to twice the repetitions in all, so a busy
+   * machine costs time, not figures. */
+  int rerun_budget = 2 * keep;
   /* A batch sized during a slow spell (a partner thread descheduled at the
    * start, so one operation "filled" a batch and later batches read 0 on a
    * coarse timer) is re-sized and the repetitions start over, a bounded
    * number of times. */
   for (int resize = 0;; resize++) {
     double fastest = INFINITY;
+    r->kept_interfered = false;
     for (int rep = 0; rep <= keep; rep++) {
+      harness_mark mark;
+      if (r->counted) harness_mark_now(&mark);
       double e = elapsed(fn, ctx, iters);
+      if (rep > 0 && r->counted && harness_interfered(&mark, e)) {
+        r->interfered++;
+        if (r->reruns < rerun_budget) {
+          r->reruns++;
+          rep--;
+          continue;
+        }
+        r->kept_interfered = true;
+      }
       if (rep > 0) r->samples[rep - 1] = e / (double)iters;
       if (e < fastest) fastest = e;
     }
@@ -259,12 +312,17 @@ void harness_emit(harness *h, const harness_key *k, const char *unit,
            time_unit && h->spin_rt_ns > 0 ? r->median / h->spin_rt_ns : NAN);
   json_num(&j, "futex_rt_units",
            time_unit && h->futex_rt_ns > 0 ? r->median / h->futex_rt_ns : NAN);
+  if (r->counted) {
+    json_int(&j, "interfered", r->interfered);
+    json_int(&j, "reruns", r->reruns);
+  }
   for (int i = 0; i < nextra; i++) json_num(&j, extra[i].name, extra[i].value);
   json_arr_begin(&j, "samples");
   for (int i = 0; i < r->n; i++) json_num(&j, NULL, r->samples[i]);
   json_arr_end(&j);
   json_arr_begin(&j, "flags");
   if (r->below_resolution) json_str(&j, NULL, "below_timer_resolution");
+  if (r->kept_interfered) json_str(&j, NULL, "interfered");
   for (int i = 0; i < nflags; i++) json_str(&j, NULL, flags[i]);
   json_arr_end(&j);
   harness_write_record(h, &j);
@@ -289,6 +347,7 @@ void harness_work(const harness *h, double work_ns) {
 }
 double harness_timer_step_ns(const harness *h) { return h->step_ns; }
 double harness_min_batch_ns(const harness *h) { return h->min_batch_ns; }
+void harness_set_job_threads(harness *h, int threads) { h->job_threads = threads; }
 void harness_set_references(harness *h, double spin, double futex) {
   h->spin_rt_ns = spin;
   h->futex_rt_ns = futex;

@@ -67,6 +67,13 @@ typedef struct harness_result {
   double *samples;            /* n per-repetition per-op times (owned) */
   uint64_t inner;             /* ops per timed batch */
   bool below_resolution;      /* a batch or a single timing near the step */
+  /* Repetitions during which the process's threads were preempted or
+   * migrated (counted where the host has counters: `counted`), how many of
+   * them were re-run, and whether interfered ones remain among the kept
+   * samples (the re-run budget ran out). */
+  bool counted;
+  int interfered, reruns;
+  bool kept_interfered;
 } harness_result;
 
 /* Measures fn with the engine's repetition scheme: a batch sized to at least
@@ -106,6 +113,10 @@ double harness_iters_per_ns(const harness *h);
  * come from kernel.h, included above. */
 double harness_timer_step_ns(const harness *h);
 double harness_min_batch_ns(const harness *h); /* the shortest timed batch */
+
+/* The threads the job under way runs (the suite sets it per job): with more
+ * threads than cores preemption is the job's own, not interference. */
+void harness_set_job_threads(harness *h, int threads);
 
 /* Same-run physical references (set by the pingpong scenario). */
 void harness_set_references(harness *h, double spin_rt_ns, double futex_rt_ns);

@@ -3,11 +3,23 @@
 #define POOLBENCH_HARNESS_INTERNAL_H
 
 #include "harness.h"
+#include "host.h"
 #include "json.h"
 
 /* Starts a record with its type and platform; the caller adds fields, then
  * harness_write_record closes the object and writes the line. */
 void harness_record_begin(harness *h, json *j, const char *type);
 void harness_write_record(harness *h, json *j);
+
+/* A repetition's interference check, for a scenario with its own repetition
+ * loop (grain_ab): a mark before it, then whether it was interfered with.
+ * harness_counts_interference says whether the host counts at all and the
+ * job's threads each have a core. */
+typedef struct harness_mark {
+  host_interference at;
+} harness_mark;
+bool harness_counts_interference(const harness *h);
+void harness_mark_now(harness_mark *m);
+bool harness_interfered(const harness_mark *m, double elapsed_ns);
 
 #endif

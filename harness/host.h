@@ -49,6 +49,17 @@ bool host_console_log(const char *line);
 /* CPU time the whole process used (all threads, each exact up to now), ns;
  * -1 if unavailable. */
 int64_t host_cpu_time_ns(void);
+/* What disturbed the process's threads so far, summed over all of them:
+ * the time they were runnable but waited for a CPU (ns), and CPU
+ * migrations. -1 in a field the host cannot count (Wasm: no counters;
+ * migrations where perf events are refused). The first call opens the
+ * counters: make it before any thread that should be counted starts. */
+typedef struct host_interference {
+  int64_t run_delay_ns, migrations;
+} host_interference;
+void host_interference_now(host_interference *out);
+/* Which counters host_interference_now has, in words (for the header). */
+const char *host_interference_source(void);
 /* Adds the host's environment facts to the run header object. */
 void host_probe(json *j);
 

@@ -163,7 +163,9 @@ static double ab_sample(grain_ctx *g, uint64_t calls) {
   batch(g, calls);
   uint64_t t0 = plat_now_ns();
   batch(g, calls);
-  return (double)(plat_now_ns() - t0) / (double)calls;
+  double ns = (double)(plat_now_ns() - t0) / (double)calls;
+  watchdog_progress();
+  return ns;
 }
 
 static int ab_run(harness *h, const target *t, summary_row *row) {
@@ -201,16 +203,35 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
       double one = ab_sample(&g[a], 1); /* sizes the batch: >= min_batch_ns */
       calls[a] = one >= min_batch ? 1 : (uint64_t)ceil(min_batch / (one > 1 ? one : 1));
     }
+    /* An interfered sample is taken again, as harness_measure re-runs a
+     * repetition, within the same budget per arm. */
+    bool counted = harness_counts_interference(h);
+    int interfered[AB_MAX_ARMS] = {0}, reruns[AB_MAX_ARMS] = {0};
+    bool kept[AB_MAX_ARMS] = {false};
     for (int r = 0; r < reps; r++) {
       for (int a = 0; a < arms_n; a++) {
-        watchdog_sleep(AB_SETTLE_NS);
-        watchdog_watch_arm(pools[a], arms[a].backend);
-        samples[a][r] = ab_sample(&g[a], calls[a]);
+        for (;;) {
+          watchdog_sleep(AB_SETTLE_NS);
+          watchdog_watch_arm(pools[a], arms[a].backend);
+          harness_mark m;
+          if (counted) harness_mark_now(&m);
+          samples[a][r] = ab_sample(&g[a], calls[a]);
+          if (r == 0 || !counted || !harness_interfered(&m, samples[a][r] * (double)calls[a] * 2)) break;
+          interfered[a]++;
+          if (reruns[a] == 2 * (reps - 1)) {
+            kept[a] = true;
+            break;
+          }
+          reruns[a]++;
+        }
       }
     }
     harness_result res[AB_MAX_ARMS];
-    for (int a = 0; a < arms_n; a++) /* the first repetition is warm-up */
+    for (int a = 0; a < arms_n; a++) { /* the first repetition is warm-up */
       harness_result_from(samples[a] + 1, reps - 1, &res[a]);
+      res[a].counted = counted, res[a].interfered = interfered[a], res[a].reruns = reruns[a];
+      res[a].kept_interfered = kept[a];
+    }
     double serial = res[0].median, ideal = serial / t->threads;
     for (int a = 0; a < arms_n; a++) {
       res[a].inner = calls[a];

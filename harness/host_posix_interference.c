@@ -1,0 +1,76 @@
+/* Interference counters natively. Each thread's run-queue delay
+ * (/proc/self/task/<tid>/schedstat, second field: how long it was runnable
+ * but not running) summed over the process's threads: it counts a thread
+ * preempted mid-repetition and one that starts a repetition still waiting
+ * for its CPU alike, which a count of involuntary switches misses. One
+ * software perf event counts CPU migrations of this thread and, through
+ * `inherit`, of every thread started after it was opened. */
+#define _GNU_SOURCE /* syscall() */
+#include "host.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int migrations_fd = -1;
+static bool have_schedstat;
+
+/* Sum of the threads' run-queue delays (ns), -1 without schedstat. */
+static int64_t run_delay_ns(void) {
+  DIR *d = opendir("/proc/self/task");
+  if (!d) return -1;
+  int64_t sum = 0;
+  bool any = false;
+  struct dirent *e;
+  char path[64], buf[96];
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "/proc/self/task/%.16s/schedstat", e->d_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue; /* a thread that just ended */
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = 0;
+    unsigned long long run, delay;
+    if (sscanf(buf, "%llu %llu", &run, &delay) == 2) sum += (int64_t)delay, any = true;
+  }
+  closedir(d);
+  return any ? sum : -1;
+}
+
+static void open_counters(void) {
+  have_schedstat = run_delay_ns() >= 0;
+  struct perf_event_attr a;
+  memset(&a, 0, sizeof a);
+  a.type = PERF_TYPE_SOFTWARE;
+  a.size = sizeof a;
+  a.config = PERF_COUNT_SW_CPU_MIGRATIONS;
+  a.inherit = 1;
+  a.exclude_kernel = 1; /* allowed at perf_event_paranoid 2; a migration still counts */
+  a.exclude_hv = 1;
+  migrations_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+void host_interference_now(host_interference *out) {
+  pthread_once(&once, open_counters);
+  out->run_delay_ns = have_schedstat ? run_delay_ns() : -1;
+  uint64_t n;
+  out->migrations = migrations_fd >= 0 && read(migrations_fd, &n, sizeof n) == (ssize_t)sizeof n
+                        ? (int64_t)n : -1;
+}
+
+const char *host_interference_source(void) {
+  pthread_once(&once, open_counters);
+  if (have_schedstat && migrations_fd >= 0) return "schedstat run-queue delay, perf cpu-migrations";
+  if (have_schedstat) return "schedstat run-queue delay (perf events refused: no migrations)";
+  if (migrations_fd >= 0) return "perf cpu-migrations (no schedstat: preemption not seen)";
+  return NULL;
+}

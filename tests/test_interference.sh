@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Natively a repetition another task interfered with is counted and re-run:
+# with two busy processes on this machine's cores (as many as it has), a
+# 2-thread spin fork-join is preempted in most repetitions; its record must
+# say how many were interfered with and re-run, and the header which counters
+# told. A build that does not count says nothing, and fails here.
+# usage: test_interference.sh CMD...   (CMD runs poolbench natively)
+set -u
+here=$(dirname "$0")
+dir=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$dir"' EXIT
+for ((i = 0; i < $(nproc); i++)); do
+  timeout 120 python3 -c 'while True: pass' & pids+=($!)
+done
+timeout 100 "$@" run --quick --backend spin --warm --threads 2 --scenario forkjoin \
+  --out "$dir" >/dev/null 2>"$dir/err.txt"; rc=$?
+kill "${pids[@]}" 2>/dev/null
+[[ $rc -eq 0 ]] || { echo "FAIL: exit $rc"; tail -5 "$dir/err.txt"; exit 1; }
+python3 "$here/check_records.py" "$dir/native.ndjson" --scenarios forkjoin || exit 1
+python3 - "$dir/native.ndjson" <<'PY' || exit 1
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+h = recs[0]
+assert h.get("interference"), f"the header names no interference counters: {h.get('interference')!r}"
+fj = [r for r in recs if r["type"] == "measurement" and r["scenario"] == "forkjoin"]
+assert fj, "no forkjoin record"
+r = fj[0]
+assert isinstance(r.get("interfered"), int) and r["interfered"] > 0, f"interfered {r.get('interfered')!r} under load"
+assert r["reruns"] > 0 and r["reruns"] <= 2 * r["n"], f"reruns {r['reruns']} (n {r['n']})"
+assert r["reruns"] <= r["interfered"]
+spent = r["reruns"] == 2 * r["n"]
+assert ("interfered" in r["flags"]) == (spent and r["interfered"] > r["reruns"]), (r["flags"], r["reruns"], r["interfered"])
+print(f"forkjoin: {r['interfered']} repetitions interfered, {r['reruns']} re-run, flags {r['flags']}")
+PY
+echo "ok: counted by $(head -1 "$dir/native.ndjson" | python3 -c 'import json,sys; print(json.load(sys.stdin)["interference"])')"
