@@ -25,6 +25,9 @@ SWEEP_FLAGS = --append --scenario forkjoin,grain $(if $(QUICK),--quick)
 # A browser elsewhere: BROWSER_WS=<its CDP/BiDi endpoint>, HOST=<an address of
 # this machine it can reach> (bench/browser/driver.js --browser-ws, --host).
 REMOTE_FLAGS := $(if $(BROWSER_WS),--browser-ws $(BROWSER_WS)) $(if $(HOST),--host $(HOST))
+# One hung job never costs the stage the jobs after it: the run goes on in a
+# fresh process after the job the watchdog cut short (exit 3 at the end).
+RESUME = bash scripts/run_resuming.sh
 GBENCH_FLAGS := $(if $(QUICK),--benchmark_min_time=0.002 --benchmark_repetitions=3) $(if $(THREADS),--threads=$(THREADS))
 
 # Debian's emcc 3.1.6 needs its node modules on NODE_PATH ("Cannot find module
@@ -118,8 +121,8 @@ test-asan:
 	@cd build-asan && ASAN_OPTIONS="detect_leaks=1 abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1" ctest --output-on-failure -L pools
 
 bench-native: setup build
-	@./$(BUILD)/poolbench run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,256),./$(BUILD)/poolbench run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,256))
+	@$(RESUME) $(RUN)/native.ndjson -- ./$(BUILD)/poolbench run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,256),$(RESUME) $(RUN)/native.ndjson -- ./$(BUILD)/poolbench run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,256))
 	@python3 bench/py_baselines.py --lib $(BUILD)/libpoolbench.so --out $(RUN) $(RUN_FLAGS)
 	@echo "Google Benchmark: $(RUN)/gbench.json (console output in $(RUN)/gbench.txt)..." >&2
 	@./$(BUILD)/poolbench_gbench --benchmark_out=$(RUN)/gbench.json \
@@ -128,18 +131,18 @@ bench-native: setup build
 	@echo "records: $(RUN)/ (results/latest)"
 
 bench-node: setup build-node
-	@node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@$(RESUME) $(RUN)/node.ndjson -- node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),$(RESUME) $(RUN)/node.ndjson -- node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 bench-browser: setup build-web
-	@node bench/browser/driver.js $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@$(RESUME) $(RUN)/chrome.ndjson -- node bench/browser/driver.js $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),$(RESUME) $(RUN)/chrome.ndjson -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 bench-firefox: setup build-web
-	@node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@$(RESUME) $(RUN)/firefox.ndjson -- node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
+	@$(if $(call sweep,8),$(RESUME) $(RUN)/firefox.ndjson -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py $(RUN)
 
 # The page for a person at any browser (this machine's, or a device's with

@@ -49,9 +49,12 @@ static const char usage[] =
     "                    a DIR that already holds it is refused (runs must not mix)\n"
     "  --append          add this run's records to the run already in\n"
     "                    DIR/<platform>.ndjson (its header stays the only one)\n"
-    "  --deadline S      watchdog: a job (one scenario on one target) running longer\n"
-    "                    than S seconds is stuck: dump every thread's state, exit 3\n"
-    "                    (default 10, 0 turns the watchdog off)\n"
+    "  --deadline S      watchdog: a job (one scenario on one target) that makes no\n"
+    "                    progress (no batch finished) for S seconds, or for 20x its\n"
+    "                    longest pause so far if longer, is stuck: dump every\n"
+    "                    thread's state, exit 3 (default 10, 0: no watchdog)\n"
+    "  --skip-jobs N     do not run jobs 2..N (the references, job 1, always run):\n"
+    "                    with --append, go on after job N tripped the watchdog\n"
     "  --test-fault F    test knob: break the run on purpose after the references\n"
     "                    (abort-in-worker: abort() inside a pool worker;\n"
     "                    hang-in-worker: a pool worker blocks forever;\n"
@@ -328,6 +331,9 @@ static int cmd_run(int argc, char **argv) {
       append = true;
     } else if (strcmp(a, "--deadline") == 0) {
       deadline_s = (double)parse_int(a, v, 0, 86400);
+      i++;
+    } else if (strcmp(a, "--skip-jobs") == 0) {
+      plan.skip_jobs = (int)parse_int(a, v, 0, 1000000);
       i++;
     } else if (strcmp(a, "--test-fault") == 0) {
       if (!v || !fault_known(v))

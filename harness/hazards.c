@@ -300,7 +300,7 @@ const char *hazard_at(int i) {
 /* Returns 0 after a verdict, 1 when the hazard does not exist on this
  * platform, -1 on error (an "error" verdict was written). */
 int hazard_run(harness *h, const char *name, int threads) {
-  watchdog_job("hazard", name, "default");
+  watchdog_job(1, "hazard", name, "default");
   if (strcmp(name, "late_start") == 0) return late_start(h);
   if (strcmp(name, "before_ready") == 0) return before_ready(h, threads < 2 ? 2 : threads);
   if (strcmp(name, "atomic_wait_wake") == 0) return atomic_wait_wake(h);

@@ -9,6 +9,7 @@
 #include "host.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "watchdog.h"
 #include "stats.h"
 
 #define FRAME_NS 16666667u
@@ -56,6 +57,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     if (next > burst_end) plat_sleep_ns(next - burst_end);
     if (cpu) gap_cpu += host_cpu_time_ns() - c0;
     gap_wall += plat_now_ns() - burst_end;
+    watchdog_progress();
   }
   pool_stats(p, &b);
 

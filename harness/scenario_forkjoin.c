@@ -15,6 +15,7 @@
 #include "call_clock.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "watchdog.h"
 #include "stats.h"
 
 /* Bounded, so a pool that never joins costs one such wait, not a hang;
@@ -176,7 +177,10 @@ static int run(harness *h, const target *t, summary_row *row) {
   harness_result r;
   int rc = harness_measure(h, batch, &fr.f, &r);
   /* The fork and the join, from calls timed alone, back to back too. */
-  for (size_t i = 0; i < fr.calls; i++) fr.lat[i] = timed_call(&fr.f, &fr.fork[i], &fr.join[i]);
+  for (size_t i = 0; i < fr.calls; i++) {
+    fr.lat[i] = timed_call(&fr.f, &fr.fork[i], &fr.join[i]);
+    watchdog_progress();
+  }
   pool_stats(fr.f.p, &b);
   if (rc == 0) {
     harness_extra ex[FJ_EXTRAS + 2];
@@ -217,6 +221,7 @@ static int run_spaced(harness *h, const target *t, summary_row *row) {
   for (size_t i = 0; i < fr.calls; i++) {
     plat_sleep_ns(SPACING_NS);
     fr.lat[i] = timed_call(&fr.f, &fr.fork[i], &fr.join[i]);
+    watchdog_progress();
   }
   pool_stats(fr.f.p, &b);
   int rc = -1;

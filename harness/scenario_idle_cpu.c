@@ -7,6 +7,7 @@
 #include "host.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "watchdog.h"
 
 #define WINDOW_NS 100000000u /* 100 ms */
 
@@ -29,6 +30,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     int64_t c1 = host_cpu_time_ns();
     uint64_t t1 = plat_now_ns();
     samples[i] = (double)(c1 - c0) / (double)(t1 - t0);
+    watchdog_progress();
   }
   scenario_release(p);
   harness_result r;

@@ -6,6 +6,7 @@
 #include "call_clock.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "watchdog.h"
 
 #define BLOCKS 10 /* per-block medians are the record's samples */
 
@@ -26,6 +27,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     uint64_t t0 = call_clock_now_ns();
     scenario_parallel_for(p, 0, items, 1, scenario_empty_body, NULL);
     lat[i] = (double)(call_clock_now_ns() - t0);
+    if ((i & 255) == 255) watchdog_progress();
   }
   pool_stats(p, &b);
   harness_result r;

@@ -10,6 +10,7 @@
 #include "harness_internal.h"
 #include "platform.h"
 #include "scenarios.h"
+#include "stats.h"
 #include "vocabulary.h"
 
 typedef struct pingpong {
@@ -57,36 +58,42 @@ static void round_trips(void *ctx, uint64_t iters) {
   }
 }
 
-/* The round trip (ns); -1: the partner thread could not be created; -2: the
- * measurement failed. backend NULL: measured, not emitted. */
-static double measure(harness *h, bool futex, const char *backend) {
+/* Measures the round trip into r; -1: the partner thread could not be
+ * created; -2: the measurement failed. */
+static int measure_into(harness *h, bool futex, harness_result *r) {
   pingpong *pp = aligned_alloc(64, sizeof(pingpong));
   if (!pp) return -2;
   atomic_init(&pp->ping, 0);
   atomic_init(&pp->pong, 0);
   atomic_init(&pp->stop, false);
   pp->futex = futex;
+  harness_set_job_threads(h, 2);
   pthread_t th;
   if (pthread_create(&th, NULL, partner, pp) != 0) {
     free(pp);
     return -1;
   }
-  harness_key k = {"pingpong", backend, "default", 2, 1, 0};
-  double rt = -2;
-  if (backend) {
-    rt = harness_measure_emit(h, &k, round_trips, pp, NULL, 0);
-  } else {
-    harness_result r;
-    if (harness_measure(h, round_trips, pp, &r) == 0) {
-      rt = r.median;
-      harness_result_free(&r);
-    }
-  }
-  if (!(rt > 0)) rt = -2;
+  int rc = harness_measure(h, round_trips, pp, r) == 0 && r->median > 0 ? 0 : -2;
+  if (rc != 0) harness_result_free(r);
   atomic_store(&pp->stop, true);
   post(pp, &pp->ping, atomic_load(&pp->ping) + 1);
   pthread_join(th, NULL);
   free(pp);
+  return rc;
+}
+
+/* The round trip (ns), or measure_into's error. backend NULL: measured,
+ * not emitted. */
+static double measure(harness *h, bool futex, const char *backend) {
+  harness_result r;
+  int rc = measure_into(h, futex, &r);
+  if (rc != 0) return rc;
+  if (backend) {
+    harness_key k = {"pingpong", backend, "default", 2, 1, 0};
+    harness_emit(h, &k, "ns", &r, NULL, 0, NULL, 0);
+  }
+  double rt = r.median;
+  harness_result_free(&r);
   return rt;
 }
 
@@ -118,6 +125,27 @@ void scenario_pingpong_recheck(harness *h) {
   json_num(&j, "start_ns", start);
   json_num(&j, "end_ns", end);
   harness_write_record(h, &j);
+}
+
+/* Where no counter says whether a job was interfered with (Wasm), the
+ * reference measured right beside it does: the spin round trip again after
+ * every job, short (the run's own repetitions of batches of a few ms). A
+ * reader judges and scales each job by the checks on either side of it. */
+void scenario_pingpong_check(harness *h, int job) {
+  harness_result r;
+  if (measure_into(h, false, &r) != 0) return;
+  stats_interval ci = stats_median_ci(r.samples, (size_t)r.n);
+  json j;
+  harness_record_begin(h, &j, "reference_check");
+  json_str(&j, "scenario", "pingpong");
+  json_str(&j, "backend", VOCAB_SPIN_REFERENCE);
+  json_int(&j, "job", job);
+  json_num(&j, "median", r.median);
+  json_num(&j, "ci_lo", ci.lo);
+  json_num(&j, "ci_hi", ci.hi);
+  json_int(&j, "n", r.n);
+  harness_write_record(h, &j);
+  harness_result_free(&r);
 }
 
 const scenario scenario_pingpong = {

@@ -7,6 +7,7 @@
 #include "platform.h"
 #include "pool_watch.h"
 #include "scenarios.h"
+#include "watchdog.h"
 #include "stats.h"
 
 #define DEADLINE_NS 10000000000u
@@ -22,6 +23,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   }
   int rc = 0;
   for (int rep = 0; rep < reps && rc == 0; rep++) {
+    watchdog_progress();
     pool_options o = {.spin_ns = 0, .warm = -1, .no_pin = harness_opts(h)->no_pin};
     pool *p = NULL;
     uint64_t t0 = plat_now_ns();

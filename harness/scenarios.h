@@ -71,6 +71,8 @@ int scenario_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
 /* The spin round trip measured again at the end of a run, written as a
  * `reference_drift` record beside the start's (scenario_pingpong.c). */
 void scenario_pingpong_recheck(harness *h);
+/* The spin round trip re-measured after job `job`: a `reference_check` record. */
+void scenario_pingpong_check(harness *h, int job);
 /* The CPU the run gets when it asks for `threads` threads, in cores: a
  * `capacity` record (scenario_capacity.c), measured beside the round trips. */
 int scenario_capacity_measure(harness *h, int threads);

@@ -53,13 +53,15 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
   }
   int done = 0, failed = 0;
   uint64_t t0 = plat_now_ns();
+  if (plan->skip_jobs >= total)
+    fprintf(stderr, "poolbench: --skip-jobs %d skips every job of this run's %d\n", plan->skip_jobs, total);
   summary_row none;
   if (progress) fprintf(progress, "[%3d/%d] pingpong references\n", done + 1, total);
-  watchdog_job("pingpong", "-", "default");
+  watchdog_job(done + 1, "pingpong", "-", "default");
   failed += refs->run(h, &(target){"-", "default", 2}, &none) != 0;
   done++;
-  if (plan->fault) {
-    watchdog_job("fault", plan->fault, "default");
+  if (plan->fault && plan->skip_jobs == 0) { /* part of job 1: a resumed run goes past it */
+    watchdog_job(1, "fault", plan->fault, "default");
     fault_trigger(plan->fault, plan->threads[0]);
   }
   for (int s = 0; s < plan->nscenarios; s++) {
@@ -67,6 +69,10 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
     if (!sc->per_target) continue;
     for (int t = 0; t < nt; t++) {
       if (!sc->applies(targets[t].backend)) continue;
+      if (done + 1 <= plan->skip_jobs) { /* an earlier process's */
+        done++;
+        continue;
+      }
       if (progress) {
         double el = (double)(plat_now_ns() - t0) / 1e9;
         char eta[32];
@@ -75,13 +81,16 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
                 sc->name, targets[t].backend, targets[t].mode, targets[t].threads, eta);
         fflush(progress);
       }
-      watchdog_job(sc->name, targets[t].backend, targets[t].mode);
+      watchdog_job(done + 1, sc->name, targets[t].backend, targets[t].mode);
+      harness_set_job_threads(h, targets[t].threads);
       failed += sc->run(h, &targets[t], &rows[t]) != 0;
       done++;
+      watchdog_job(done, "pingpong", "-", "reference_check");
+      scenario_pingpong_check(h, done);
     }
   }
   if (done > 1) { /* jobs ran after the references: did they hold? */
-    watchdog_job("pingpong", "-", "default");
+    watchdog_job(done, "pingpong", "-", "default");
     scenario_pingpong_recheck(h);
   }
   if (progress) {

@@ -19,10 +19,14 @@ typedef struct suite_plan {
   int threads[SUITE_MAX_P]; /* P of each sweep step, in the order given */
   int nthreads;
   const char *fault; /* a test fault to trigger after the references, or NULL */
+  int skip_jobs;     /* jobs 2..skip_jobs are not run: an earlier process ran them
+                        (or one hung: the watchdog record names its number) */
 } suite_plan;
 
-/* Runs the plan (the ping-pong references always first), each scenario at
- * each P in turn. Fills rows (one per target and P: room for
+/* Runs the plan (the ping-pong references always first, job 1), each
+ * scenario at each P in turn, the spin reference re-measured after every
+ * job (a `reference_check` record: figures are judged against the one
+ * measured beside them). Fills rows (one per target and P: room for
  * SUITE_MAX * 2 * SUITE_MAX_P) and returns the number of failed jobs. Progress lines go to
  * `progress` (NULL: silent). */
 int suite_run(harness *h, const suite_plan *plan, summary_row *rows,

@@ -1,8 +1,12 @@
-/* The watchdog: a dedicated thread that ends a run stuck past its deadline,
- * after writing what every thread of the watched pool was doing (one
- * "watchdog" record through the sink plus a readable dump on stderr). It reads
+/* The watchdog: a dedicated thread that ends a run whose job makes no
+ * progress (no batch or repetition finished) for its deadline, or for 20x
+ * the longest pause between its progress so far when that is longer: it
+ * catches hangs, not a busy machine's slowness. It first writes what every
+ * thread of the watched pool was doing (one "watchdog" record through the
+ * sink, naming the job's number, plus a readable dump on stderr). It reads
  * only the atomics the pools publish, so it works when the workers are stuck.
- * Exit code 3. */
+ * Exit code 3: `poolbench run --skip-jobs N --append` goes on with the rest
+ * in a fresh process (scripts/run_resuming.sh does). */
 #ifndef POOLBENCH_WATCHDOG_H
 #define POOLBENCH_WATCHDOG_H
 
@@ -13,8 +17,11 @@
 
 /* Starts the thread; deadline_s <= 0 disables the watchdog. */
 int watchdog_start(harness *h, double deadline_s);
-/* A new job begins now: its deadline counts from here. */
-void watchdog_job(const char *scenario, const char *backend, const char *mode);
+/* Job `number` (its place in the run) begins now: its progress counts from here. */
+void watchdog_job(int number, const char *scenario, const char *backend, const char *mode);
+/* The job finished a batch or a repetition: it is alive. Cheap (a relaxed
+ * increment), but off the timed path. */
+void watchdog_progress(void);
 /* The pool a dump shows (NULL: none). Call with NULL before destroying it. */
 void watchdog_watch(pool *p);
 /* The same, for a job that drives several pools in turn: the dump also names
