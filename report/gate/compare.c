@@ -10,13 +10,18 @@
  *   - the raw median grew by at least the threshold too (see decide()).
  * Improvements are the mirror image (drops of at least the threshold).
  *
- * Normalization: each run's times are divided by a reference measured in the
- * same run, so a uniformly slower (or busier) machine does not read as a
- * regression:
- *   dispatch, latency, startup, any other time scenario, and grain at W = 0:
- *     the spin ping-pong round trip (`pingpong`/`spin_pingpong`) of the same
- *     run: a cache-line round trip between two cores, the physical floor of
- *     a dispatch, and the steadiest reference (futex round trips are noisy);
+ * Normalization: each run's times are divided by the reference measured in
+ * the same run that governs them, so a uniformly slower (or busier) machine
+ * does not read as a regression:
+ *   cold pools (mode `cold`, except grain at W > 0): the futex ping-pong
+ *     round trip (the backend the header's `references.futex` names): each
+ *     call wakes sleeping workers through the kernel, so its cost moves with
+ *     that wake-up, which need not move with a cache line (a host that
+ *     places the vCPUs otherwise can slow one and speed up the other);
+ *   any other key (warm and default modes: dispatch, forkjoin, latency,
+ *     ..., grain at W = 0): the spin ping-pong round trip
+ *     (`references.spin`): a cache-line round trip between two cores, the
+ *     physical floor of a warm call, and the steadiest reference;
  *   grain at W > 0: the `serial` backend's grain record of the same threads,
  *     items and work_ns: the same items run serially, i.e. what the machine's
  *     cores do with that work (it also absorbs a kernel calibration that is
@@ -51,15 +56,23 @@ static ref_kind ref_kind_of(const measurement *m) {
   if (strcmp(m->scenario, "pingpong") == 0) return REF_SELF;
   if (strcmp(m->scenario, "grain") == 0) {
     if (strcmp(m->backend, "serial") == 0) return REF_SELF;
-    /* W = 0: a dispatch of 8P empty items; the serial loop of empty calls
-     * is too short to be a steady reference. */
-    return m->work_ns > 0 ? REF_SERIAL : REF_SPIN;
+    /* W > 0: the work dominates, and the serial loop also absorbs a kernel
+     * calibration that is off. W = 0: a dispatch of 8P empty items; the
+     * serial loop of empty calls is too short to be a steady reference. */
+    if (m->work_ns > 0) return REF_SERIAL;
   }
-  return REF_SPIN;
+  return strcmp(m->mode, "cold") == 0 ? REF_FUTEX : REF_SPIN;
 }
 
-const char *gate_ref_name(ref_kind k) {
-  return k == REF_SPIN ? "spin_pingpong" : k == REF_SERIAL ? "serial" : "self";
+/* The names runs used before their header named its references: the one
+ * place the gate spells them. */
+#define SPIN_REF_DEFAULT "spin_pingpong"
+#define FUTEX_REF_DEFAULT "futex_pingpong"
+
+const char *gate_ref_name(const record_file *f, ref_kind k) {
+  if (k == REF_SPIN) return f->ref_spin ? f->ref_spin : SPIN_REF_DEFAULT;
+  if (k == REF_FUTEX) return f->ref_futex ? f->ref_futex : FUTEX_REF_DEFAULT;
+  return k == REF_SERIAL ? "serial" : "self";
 }
 
 /* The reference of m in its own file (run), or NULL. */
@@ -70,7 +83,8 @@ static const measurement *find_ref(const record_file *f, const measurement *m, r
       if (strcmp(r->scenario, "grain") == 0 && strcmp(r->backend, "serial") == 0 &&
           r->threads == m->threads && r->items == m->items && r->work_ns == m->work_ns)
         return r;
-    } else if (strcmp(r->scenario, "pingpong") == 0 && strcmp(r->backend, "spin_pingpong") == 0) {
+    } else if (strcmp(r->scenario, "pingpong") == 0 &&
+               strcmp(r->backend, gate_ref_name(f, k)) == 0) {
       return r; /* one per run; P does not matter */
     }
   }
@@ -120,8 +134,10 @@ static int pool_side(const gate *g, const side *s, const entry *e, size_t runs, 
     double div = 1;
     if (k != REF_SELF) {
       if (!r || !(r->median > 0)) {
-        snprintf(why, why_len, "no usable %s reference in %s (%s run)", gate_ref_name(k),
-                 e[i].f->path, s->label);
+        char name[80];
+        snprintf(why, why_len, "no usable %s reference in %s (%s run)",
+                 gate_printable(gate_ref_name(e[i].f, k), name, sizeof name), e[i].f->path,
+                 s->label);
         return -1;
       }
       div = r->median;

@@ -49,7 +49,7 @@ typedef struct {
 
 /* ---- compare.c: the verdicts ---------------------------------------- */
 
-typedef enum { REF_SELF, REF_SPIN, REF_SERIAL } ref_kind;
+typedef enum { REF_SELF, REF_SPIN, REF_FUTEX, REF_SERIAL } ref_kind;
 
 typedef enum {
   V_REGRESSION,
@@ -77,7 +77,7 @@ typedef struct {
   int exact;
   double threshold; /* NAN: off */
   int rule_line;
-  char reason[200]; /* why insufficient */
+  char reason[400]; /* why insufficient */
 } row;
 
 /* ---- config.c: per-key thresholds ----------------------------------- */
@@ -120,12 +120,18 @@ const entry *gate_lookup(const side *s, const char *key, size_t *n);
 
 /* compare.c: a row and a verdict per key in both sides, and the counts. */
 void gate_compare(gate *g);
-/* noise.c: a platform whose references drifted or spread is noisy: its keys
- * whose raw median moved by the threshold become insufficient, with why. */
+/* The backend of reference k in f's run (spin, futex: as its header names
+ * them), "serial" or "self": may be any string, quote it to print it. */
+const char *gate_ref_name(const record_file *f, ref_kind k);
+/* noise.c: a platform whose references moved, drifted apart or spread, or a
+ * run short of cores, is noisy: its keys become insufficient, with why. */
 void gate_mark_noisy(gate *g);
-const char *gate_ref_name(ref_kind k);
 
 /* output.c */
+/* "372 ns", "24.00 us", ... */
+void gate_fmt_time(double ns, char *buf, size_t len);
+/* s on one line: bytes outside printable ASCII as \xNN (a record's string). */
+const char *gate_printable(const char *s, char *buf, size_t len);
 void gate_print_table(const gate *g);
 void gate_write_markdown(const gate *g, const char *title);
 void gate_write_json(const gate *g, const char *verdict, int exit_code);

@@ -1,24 +1,36 @@
 /* Noisy runs: EPCC rejects a run whose references are not steady, and so
- * does the gate. A platform is noisy when
+ * does the gate. Normalizing by the same run's reference (compare.c) takes
+ * out a machine that moved as a whole, not one that moved unevenly; then a
+ * change may be the machine's, not the code's. A platform is noisy when
  * - a run of either side got less CPU than the other side's runs did: its
  *   `capacity` (the cores P plain threads got at once) below NOISE_CAPACITY
  *   times the other side's median. Another process held a core: any key may
  *   have moved any amount (a thread that waits a time slice for its core),
- *   so D, what the machine moved, is unbounded;
- * - or its spin round trip (the reference most keys are normalized by) moved
- *   between the sides by more than NOISE_DRIFT either way, or the current
- *   runs' references spread more than the baseline's do (max/min over runs
- *   above NOISE_SPREAD_FLOOR and above NOISE_SPREAD_GROWTH times the
- *   baseline's): D is that factor.
- * Then a change on that platform may come from the machine, not the code,
- * and normalizing by a reference that jumped can hide a real one as well as
- * fake one: every key whose raw median moved by its threshold or more, but by
- * less than the machine itself moved (D times 1 + threshold), becomes
- * "undecided" (exit 2) with the reason, never a regression nor a silent
- * "ok". A change beyond D is the code's whatever the noise, and keeps its
- * verdict; keys that did not move, and the references, are reported as
- * usual. */
+ *   so every key whose raw median moved by its threshold is undecided;
+ * - or its spin or its futex round trip moved between the sides by more
+ *   than NOISE_DRIFT either way. The machine is no longer the one the
+ *   baseline saw (the host placed the vCPUs otherwise, or other tenants
+ *   came): the two round trips need not move together, and a key mixes
+ *   cache-line hand-offs and kernel wake-ups in its own proportions, so it
+ *   need not move with either. No reference and no margin then tells the
+ *   code's share of a change from the machine's, however large the change:
+ *   every key of the platform is undecided, moved or not (a key that did not
+ *   move may be a slowdown the machine made up for), with the reference that
+ *   moved and the way out: `make gate BASE=<commit>` measures both sides in
+ *   turns on the machine as it is now;
+ * - or the current runs' spin round trips spread more than the baseline's
+ *   do (max/min over runs above NOISE_SPREAD_FLOOR and above
+ *   NOISE_SPREAD_GROWTH times the baseline's): the machine moved by D, that
+ *   spread, during the current side. A key whose raw median moved by its
+ *   threshold, but by less than D times 1 + threshold, is undecided; a
+ *   change beyond D is the code's whatever the noise and keeps its verdict.
+ *   The futex round trip is left out of this rule: it spreads as much
+ *   between quiet runs of one machine.
+ * An undecided key is "insufficient" with the reason (exit 2), never a
+ * regression nor a silent "ok"; the references and ignored keys are
+ * reported as usual. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,23 +44,26 @@
  * 2-vCPU VM); one busy process beside them gives 1.0. */
 #define NOISE_CAPACITY 0.85
 
-/* One reference of a platform's runs on one side (the spin round trip, the
+/* One reference of a platform's runs on one side (a round trip, the
  * capacity): median, min, max of the runs' medians; n = 0 when none. */
 typedef struct {
   size_t n;
   double min, max, v[64];
 } refs;
 
+/* The records of `scenario` whose backend is `backend`, or, when it is
+ * NULL, the run's round trip of kind k as its header names it. */
 static void refs_of(const side *s, const char *platform, const char *scenario,
-                    const char *backend, refs *out) {
+                    const char *backend, ref_kind k, refs *out) {
   memset(out, 0, sizeof *out);
   for (size_t i = 0; i < s->n_files; i++) {
     const record_file *f = &s->files[i];
     if (strcmp(f->platform, platform) != 0) continue;
+    const char *want = backend ? backend : gate_ref_name(f, k);
     for (size_t j = 0; j < f->n_m; j++) {
       const measurement *m = &f->m[j];
-      if (strcmp(m->scenario, scenario) || strcmp(m->backend, backend) ||
-          !(m->median > 0) || out->n == sizeof out->v / sizeof *out->v)
+      if (strcmp(m->scenario, scenario) || strcmp(m->backend, want) || !(m->median > 0) ||
+          out->n == sizeof out->v / sizeof *out->v)
         continue;
       out->min = out->n ? fmin(out->min, m->median) : m->median;
       out->max = out->n ? fmax(out->max, m->median) : m->median;
@@ -69,53 +84,111 @@ static double median(const refs *r) {
   return r->n % 2 ? v[r->n / 2] : (v[r->n / 2 - 1] + v[r->n / 2]) / 2;
 }
 
-/* How much the machine moved (D >= 1) when the platform is noisy, with why,
- * or 0 when it is not. */
-static double noisy(const gate *g, const char *platform, char *why, size_t len) {
+/* snprintf at the end of what buf holds; a full buf stays as it is. */
+static void append(char *buf, size_t len, const char *fmt, ...) {
+  size_t n = strlen(buf);
+  if (n + 1 >= len) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf + n, len - n, fmt, ap);
+  va_end(ap);
+}
+
+/* Whether a run of either side got fewer cores than the other side's, and why. */
+static bool short_of_cores(const gate *g, const char *platform, char *why, size_t len) {
   refs a, b;
-  refs_of(&g->base, platform, "capacity", "threads", &a);
-  refs_of(&g->cur, platform, "capacity", "threads", &b);
-  if (a.n && b.n) {
-    double ma = median(&a), mb = median(&b);
-    if (b.min < NOISE_CAPACITY * ma || a.min < NOISE_CAPACITY * mb) {
-      bool cur = b.min / ma < a.min / mb;
-      snprintf(why, len, "noisy: a %s run of the %s got %.2f cores where the %s's got %.2f "
-               "(another process held the CPU)", platform, cur ? "current side" : "baseline",
-               cur ? b.min : a.min, cur ? "baseline" : "current side", cur ? ma : mb);
-      return INFINITY;
-    }
+  refs_of(&g->base, platform, "capacity", "threads", REF_SELF, &a);
+  refs_of(&g->cur, platform, "capacity", "threads", REF_SELF, &b);
+  if (!a.n || !b.n) return false;
+  double ma = median(&a), mb = median(&b);
+  if (!(b.min < NOISE_CAPACITY * ma || a.min < NOISE_CAPACITY * mb)) return false;
+  bool cur = b.min / ma < a.min / mb;
+  snprintf(why, len, "noisy: a %s run of the %s got %.2f cores where the %s's got %.2f "
+           "(another process held the CPU)", platform, cur ? "current side" : "baseline",
+           cur ? b.min : a.min, cur ? "baseline" : "current side", cur ? ma : mb);
+  return true;
+}
+
+/* Whether the spin or the futex round trip moved between the sides by more
+ * than NOISE_DRIFT, and which, how much and what to do. */
+static bool refs_moved(const gate *g, const char *platform, char *why, size_t len) {
+  static const ref_kind kinds[] = {REF_SPIN, REF_FUTEX};
+  bool moved = false;
+  snprintf(why, len, "noisy: %s", platform);
+  for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+    refs a, b;
+    refs_of(&g->base, platform, "pingpong", NULL, kinds[i], &a);
+    refs_of(&g->cur, platform, "pingpong", NULL, kinds[i], &b);
+    if (!a.n || !b.n) continue; /* no reference: its keys are insufficient already */
+    double ma = median(&a), mb = median(&b), x = mb / ma;
+    if (x <= NOISE_DRIFT && x >= 1 / NOISE_DRIFT) continue;
+    char ta[32], tb[32];
+    gate_fmt_time(ma, ta, sizeof ta);
+    gate_fmt_time(mb, tb, sizeof tb);
+    append(why, len, "%s %s round trip %s -> %s (x%.2f)", moved ? " and" : "",
+           kinds[i] == REF_SPIN ? "spin" : "futex", ta, tb, x);
+    moved = true;
   }
-  refs_of(&g->base, platform, "pingpong", gate_ref_name(REF_SPIN), &a);
-  refs_of(&g->cur, platform, "pingpong", gate_ref_name(REF_SPIN), &b);
-  if (!a.n || !b.n) return 0; /* no reference: those keys are insufficient already */
-  double ma = median(&a), mb = median(&b), drift = mb / ma;
-  if (drift > NOISE_DRIFT || drift < 1 / NOISE_DRIFT) {
-    snprintf(why, len, "noisy: %s spin round trip %.0f ns -> %.0f ns (x%.2f between the sides)",
-             platform, ma, mb, drift);
-    return fmax(drift, 1 / drift);
-  }
+  append(why, len, " between the sides: the machine moved; measure both sides in turns on it "
+         "as it is now (make gate BASE=<commit>)");
+  return moved;
+}
+
+/* The spread of the current runs' spin round trips (D) when it is noisy,
+ * and why; 0 when it is not. */
+static double refs_spread(const gate *g, const char *platform, char *why, size_t len) {
+  refs a, b;
+  refs_of(&g->base, platform, "pingpong", NULL, REF_SPIN, &a);
+  refs_of(&g->cur, platform, "pingpong", NULL, REF_SPIN, &b);
+  if (!a.n || !b.n) return 0;
   double sa = a.max / a.min, sb = b.max / b.min;
-  if (sb > NOISE_SPREAD_FLOOR && sb > NOISE_SPREAD_GROWTH * sa) {
-    snprintf(why, len, "noisy: %s spin round trips of the current runs spread x%.2f (baseline x%.2f)",
-             platform, sb, sa);
-    return sb;
-  }
-  return 0;
+  if (!(sb > NOISE_SPREAD_FLOOR && sb > NOISE_SPREAD_GROWTH * sa)) return 0;
+  snprintf(why, len, "noisy: %s spin round trips of the current runs spread x%.2f (baseline x%.2f)",
+           platform, sb, sa);
+  return sb;
+}
+
+/* What the machine did to one platform: every gated key is undecided
+ * (all), or those that moved by their threshold but by less than d times
+ * 1 + threshold (d > 0), or none (d = 0). */
+typedef struct {
+  bool all;
+  double d;
+  char why[sizeof ((const row *)0)->reason];
+} noise;
+
+/* A busy run's reason comes first, moved references or not: measuring in
+ * turns does not help while another process holds a core. */
+static void noise_of(const gate *g, const char *platform, noise *n) {
+  char moved[sizeof n->why];
+  n->all = refs_moved(g, platform, moved, sizeof moved);
+  n->d = 0;
+  if (short_of_cores(g, platform, n->why, sizeof n->why)) n->d = INFINITY;
+  else if (n->all) memcpy(n->why, moved, sizeof moved);
+  else n->d = refs_spread(g, platform, n->why, sizeof n->why);
+}
+
+static bool undecided(const row *r, const noise *n) {
+  if (n->all) return true;
+  if (n->d == 0 || isnan(r->raw_change) || !(fabs(r->raw_change) >= r->threshold)) return false;
+  double ratio = 1 + r->raw_change, beyond = n->d * (1 + r->threshold);
+  if (r->v == V_REGRESSION && ratio > beyond) return false;
+  if (r->v == V_IMPROVEMENT && ratio < 1 / beyond) return false;
+  return true;
 }
 
 void gate_mark_noisy(gate *g) {
+  noise n;
+  const char *platform = NULL; /* whose noise n holds: rows come grouped by file */
   for (size_t i = 0; i < g->n_rows; i++) {
     row *r = &g->rows[i];
     if (r->v != V_REGRESSION && r->v != V_IMPROVEMENT && r->v != V_OK) continue;
-    if (isnan(r->raw_change) || !(fabs(r->raw_change) >= r->threshold)) continue;
-    char why[sizeof r->reason];
-    double d = noisy(g, r->old->m->platform, why, sizeof why), ratio = 1 + r->raw_change;
-    if (d == 0) continue;
-    if (r->v == V_REGRESSION && ratio > d * (1 + r->threshold)) continue;
-    if (r->v == V_IMPROVEMENT && ratio < 1 / (d * (1 + r->threshold))) continue;
+    if (!platform || strcmp(platform, r->old->m->platform) != 0)
+      noise_of(g, platform = r->old->m->platform, &n);
+    if (!undecided(r, &n)) continue;
     g->count[r->v]--;
     r->v = V_INSUFFICIENT;
     g->count[r->v]++;
-    snprintf(r->reason, sizeof r->reason, "%s", why);
+    snprintf(r->reason, sizeof r->reason, "%s", n.why);
   }
 }

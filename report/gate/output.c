@@ -11,11 +11,22 @@
 
 #include "gate.h"
 
-static void fmt_time(double ns, char *buf, size_t len) {
+void gate_fmt_time(double ns, char *buf, size_t len) {
   if (ns < 1e3) snprintf(buf, len, "%.0f ns", ns);
   else if (ns < 1e6) snprintf(buf, len, "%.2f us", ns / 1e3);
   else if (ns < 1e9) snprintf(buf, len, "%.2f ms", ns / 1e6);
   else snprintf(buf, len, "%.2f s", ns / 1e9);
+}
+
+const char *gate_printable(const char *s, char *buf, size_t len) {
+  size_t n = 0;
+  for (; *s && n + 5 <= len; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c >= 0x20 && c < 0x7f && c != '\\') buf[n++] = (char)c;
+    else n += (size_t)snprintf(buf + n, len - n, "\\x%02x", c);
+  }
+  if (len) buf[n] = 0; /* n < len: the loop leaves room for the NUL */
+  return buf;
 }
 
 static void fmt_change(double c, char *buf, size_t len) {
@@ -43,24 +54,27 @@ typedef struct {
 } cells;
 
 static void row_cells(const row *r, cells *c) {
-  fmt_time(r->old_med, c->old, sizeof c->old);
-  fmt_time(r->new_med, c->new, sizeof c->new);
+  gate_fmt_time(r->old_med, c->old, sizeof c->old);
+  gate_fmt_time(r->new_med, c->new, sizeof c->new);
   fmt_change(r->ref == REF_SELF ? r->raw_change : r->change, c->change, sizeof c->change);
   fmt_change(r->raw_change, c->raw, sizeof c->raw);
   fmt_p(r->p, c->p, sizeof c->p);
 }
 
-/* One line per platform: the reference medians, so a reader sees how much
- * normalization took out. */
+/* One line per platform and round trip: the reference medians, so a reader
+ * sees how much normalization took out. */
 static void describe_refs(const gate *g, FILE *to, const char *prefix) {
   for (size_t i = 0; i < g->n_rows; i++) {
     const row *r = &g->rows[i];
-    if (strcmp(r->old->m->scenario, "pingpong") != 0 ||
-        strcmp(r->old->m->backend, "spin_pingpong") != 0)
-      continue;
+    const measurement *m = r->old->m;
+    if (strcmp(m->scenario, "pingpong") != 0) continue;
+    const char *what = strcmp(m->backend, gate_ref_name(r->old->f, REF_SPIN)) == 0 ? "spin"
+                       : strcmp(m->backend, gate_ref_name(r->old->f, REF_FUTEX)) == 0 ? "futex"
+                                                                                     : NULL;
+    if (!what) continue;
     cells c;
     row_cells(r, &c);
-    fprintf(to, "%s%s spin round trip %s -> %s (%s)\n", prefix, r->old->m->platform, c.old, c.new,
+    fprintf(to, "%s%s %s round trip %s -> %s (%s)\n", prefix, m->platform, what, c.old, c.new,
             c.raw);
   }
 }
@@ -89,7 +103,8 @@ void gate_print_table(const gate *g) {
          runs_of(&g->base) == 1 ? "" : "s", g->opt.cur[0], g->opt.n_cur > 1 ? " ..." : "",
          commit_of(&g->cur), runs_of(&g->cur), runs_of(&g->cur) == 1 ? "" : "s");
   printf("Change: of the median normalized by the same run's reference (grain W > 0: serial of "
-         "the same W; others: spin round trip); Raw: unnormalized.\n"
+         "the same W; other cold keys: futex round trip; others: spin round trip); Raw: "
+         "unnormalized.\n"
          "U test two-sided on the normalized samples, alpha %g, >= %d samples per side; a "
          "regression needs p < alpha and both changes >= the threshold (%g unless configured).\n",
          g->opt.alpha, MIN_SAMPLES, g->opt.threshold);
@@ -283,7 +298,7 @@ void gate_write_json(const gate *g, const char *verdict, int exit_code) {
     cJSON_AddNumberToObject(o, "new_runs", (double)r->new_runs);
     cJSON_AddNumberToObject(o, "old_n", (double)r->old_n);
     cJSON_AddNumberToObject(o, "new_n", (double)r->new_n);
-    cJSON_AddStringToObject(o, "normalized_by", gate_ref_name(r->ref));
+    cJSON_AddStringToObject(o, "normalized_by", gate_ref_name(r->old->f, r->ref));
     json_number(o, "old_ref", r->old_ref);
     json_number(o, "new_ref", r->new_ref);
     json_number(o, "change", r->ref == REF_SELF ? r->raw_change : r->change);

@@ -115,6 +115,15 @@ static int parse_header(const ctx *c, const cJSON *o, record_file *f) {
   if ((v = cJSON_GetObjectItemCaseSensitive(o, "logical_cores")) && cJSON_IsNumber(v) &&
       v->valuedouble >= 1 && v->valuedouble < 1e6)
     f->logical_cores = (long)v->valuedouble;
+  const cJSON *refs = cJSON_GetObjectItemCaseSensitive(o, "references");
+  if (cJSON_IsObject(refs)) {
+    if ((v = cJSON_GetObjectItemCaseSensitive(refs, "spin")) && cJSON_IsString(v) &&
+        !(f->ref_spin = dup(v->valuestring)))
+      return fail(c, "out of memory");
+    if ((v = cJSON_GetObjectItemCaseSensitive(refs, "futex")) && cJSON_IsString(v) &&
+        !(f->ref_futex = dup(v->valuestring)))
+      return fail(c, "out of memory");
+  }
   const cJSON *opt = cJSON_GetObjectItemCaseSensitive(o, "options");
   f->quick = f->no_pin = -1;
   if (cJSON_IsObject(opt)) {
@@ -402,6 +411,8 @@ void records_free(record_file *f) {
   free(f->git_commit);
   free(f->start_time);
   free(f->cpu_model);
+  free(f->ref_spin);
+  free(f->ref_futex);
   memset(f, 0, sizeof *f);
 }
 

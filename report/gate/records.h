@@ -35,6 +35,10 @@ typedef struct {
   long logical_cores;   /* 0 when absent */
   int quick;            /* options.quick, -1 when absent */
   int no_pin;           /* options.no_pin, -1 when absent */
+  /* references.spin / .futex: the backends of the same-run round trips,
+   * NULL when not named (null references, or a file from before the header
+   * said); any string: quote it before printing */
+  char *ref_spin, *ref_futex;
   /* records */
   measurement *m;
   size_t n_m;

@@ -8,9 +8,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# gen OUT [--seed S] [--scale F] [--n N] [--shift KEY=F]... [--drop KEY]...
-#   writes one run: header, references, dispatch/grain/idle_cpu records.
-#   KEY is the gate's key; --shift multiplies that key only, --scale all.
+# gen OUT [--seed S] [--scale F] [--n N] [--set KEY=NS]... [--shift KEY=F]... [--drop KEY]...
+#     [--ref-names SPIN,FUTEX]
+#   writes one run: header, references, dispatch/forkjoin/grain/idle_cpu
+#   records. KEY is the gate's key; --set gives that key's typical value,
+#   --shift multiplies that key only, --scale all; --ref-names names the
+#   round-trip references' backends (header and records).
 gen() {
   python3 - "$(dirname "$0")/.." "$@" <<'EOF'
 import argparse, json, random, sys
@@ -21,23 +24,28 @@ ap.add_argument("out")
 ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--scale", type=float, default=1.0)
 ap.add_argument("--n", type=int, default=9)
+ap.add_argument("--set", action="append", default=[])
 ap.add_argument("--shift", action="append", default=[])
 ap.add_argument("--drop", action="append", default=[])
 ap.add_argument("--platform", default="native")
 ap.add_argument("--cpu", default="Test CPU")  # a header that names its machine
 ap.add_argument("--no-pin", action="store_true")
+ap.add_argument("--ref-names", default="spin_pingpong,futex_pingpong")
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 shift = {k: float(v) for k, v in (s.split("=") for s in a.shift)}
+value = {k: float(v) for k, v in (s.split("=") for s in a.set)}
 P = a.platform
+spin_ref, futex_ref = a.ref_names.split(",")
 recs = [  # scenario, backend, mode, threads, items, work_ns, unit, typical value
-    ("pingpong", "spin_pingpong", "default", 2, 1, 0, "ns", 260),
-    ("pingpong", "futex_pingpong", "default", 2, 1, 0, "ns", 60000),
+    ("pingpong", spin_ref, "default", 2, 1, 0, "ns", 260),
+    ("pingpong", futex_ref, "default", 2, 1, 0, "ns", 60000),
     ("dispatch", "serial", "default", 2, 2, 0, "ns", 20),
     ("dispatch", "spin", "warm", 2, 2, 0, "ns", 350),
     ("dispatch", "spin", "cold", 2, 2, 0, "ns", 600),
     ("dispatch", "futex", "warm", 2, 2, 0, "ns", 340),
     ("dispatch", "futex", "cold", 2, 2, 0, "ns", 550),
+    ("forkjoin", "condvar", "cold", 2, 2, 0, "ns", 50000),
     ("idle_cpu", "spin", "warm", 2, 0, 0, "cores", 0.9),
     ("capacity", "threads", "default", 2, 2, 20000000, "cores", 1.95),
 ]
@@ -49,12 +57,13 @@ with open(a.out, "w") as f:
         "start_time": "2026-01-01T00:00:00Z", "git_commit": "synthetic", "compiler": None,
         "timer_step_ns": 20, "kernel_iters_per_ns": 0.75, "min_batch_ns": 200000,
         "cpu_model": a.cpu, "logical_cores": 2, "kernel": None, "governor": None,
+        "references": {"spin": spin_ref, "futex": futex_ref},
         "options": {"threads": 2, "reps": a.n + 1, "quick": True, "no_pin": a.no_pin, "command": "gen"}})) + "\n")
     for sc, be, mode, t, items, w, unit, v in recs:
         key = f"{P}/{sc}/{be}/{mode}/{t}/{items}/{w}"
         if key in a.drop:
             continue
-        v *= shift.get(key, 1.0) * (a.scale if unit == "ns" else 1.0)
+        v = value.get(key, v) * shift.get(key, 1.0) * (a.scale if unit == "ns" else 1.0)
         s = [v * rnd.lognormvariate(0, 0.02) for _ in range(a.n)]
         med = sorted(s)[len(s) // 2]
         f.write(json.dumps(complete({"type": "measurement", "platform": P, "scenario": sc, "backend": be,
@@ -65,16 +74,25 @@ with open(a.out, "w") as f:
 EOF
 }
 
-# check NAME WANT_EXIT [grep -E patterns the stdout must contain]... -- GATE ARGS...
+# check NAME WANT_EXIT [grep -E patterns the output must contain, or !PATTERN
+#   it must not]... -- GATE ARGS...
 check() {
   local name=$1 want=$2 pats=() out rc
   shift 2
   while [[ $1 != -- ]]; do pats+=("$1"); shift; done
   shift
-  out=$(timeout 20 "$gate" "$@" 2>&1); rc=$?
+  # stderr after stdout: 2>&1 into a pipe can cut a stdout line with it
+  out=$(timeout 20 "$gate" "$@" 2>"$tmp/stderr"); rc=$?
+  out+=$'\n'$(<"$tmp/stderr")
   local ok=1
   [[ $rc -eq $want ]] || ok=0
-  for p in "${pats[@]}"; do grep -qE -- "$p" <<<"$out" || { ok=0; echo "  missing /$p/"; }; done
+  for p in "${pats[@]}"; do
+    if [[ $p == '!'* ]]; then
+      ! grep -qE -- "${p#!}" <<<"$out" || { ok=0; echo "  unwanted /${p#!}/"; }
+    else
+      grep -qE -- "$p" <<<"$out" || { ok=0; echo "  missing /$p/"; }
+    fi
+  done
   if [[ $ok -eq 1 ]]; then
     echo "ok: $name (exit $rc)"
   else
@@ -187,6 +205,48 @@ check "current runs' references spread x2 (baseline x1): undecided, exit 2" 2 \
   'gate: 0 regressions' -- --json "$tmp/spread.json" "$tmp/b2" "$tmp/c3"
 field "$tmp/spread.json" "$K" reason | grep -q 'spread' ||
   { echo "FAIL: the spread key does not say why"; fail=1; }
+
+# Each key is normalized by the reference that governs it: a cold pool's
+# call is a futex wake-up, so it moves with the futex round trip, not the
+# spin one.
+F=native/pingpong/futex_pingpong/default/2/1/0
+FJ=native/forkjoin/condvar/cold/2/2/0
+gen "$tmp/futex_slow.ndjson" --seed 24 --shift "$F=1.8" --shift "$FJ=1.8"
+check "futex reference and a cold key both x1.8: ok (normalized by the futex round trip)" 0 \
+  "$FJ .* ok" 'gate: 0 regressions' -- "$tmp/base.ndjson" "$tmp/futex_slow.ndjson"
+# The references are the backends the header names.
+gen "$tmp/named.ndjson" --seed 28 --ref-names spin_rt,futex_rt
+gen "$tmp/named_slow.ndjson" --seed 29 --ref-names spin_rt,futex_rt \
+  --shift native/pingpong/futex_rt/default/2/1/0=1.8 --shift "$FJ=1.8"
+check "references under the names the header gives: found" 0 "$FJ .* ok" 'gate: 0 regressions' \
+  -- --json "$tmp/named.json" "$tmp/named.ndjson" "$tmp/named_slow.ndjson"
+[[ $(field "$tmp/named.json" "$FJ" normalized_by) == futex_rt ]] ||
+  { echo "FAIL: $FJ is not normalized by the header's futex reference"; fail=1; }
+sed '1s/"futex": "futex_pingpong"/"futex": "fu\\u0001tex"/' "$tmp/base.ndjson" >"$tmp/odd.ndjson"
+check "a header naming a futex reference the run lacks: its cold keys insufficient, quoted" 2 \
+  "$FJ .*insufficient \(no usable fu\\\\x01tex reference in .*odd.ndjson" \
+  -- "$tmp/odd.ndjson" "$tmp/same.ndjson"
+gen "$tmp/cold_slow.ndjson" --seed 25 --shift "$FJ=6.8"
+check "steady references and a cold key x6.8: regression" 1 "REGRESSION: $FJ " \
+  -- "$tmp/base.ndjson" "$tmp/cold_slow.ndjson"
+
+# The machine moved (issue 27: the host placed the vCPUs differently): spin
+# round trip 99 -> 372 ns, futex 39 -> 24 us, a cold fork-join x6.8. Past
+# x2 no normalization is trusted: every key of the platform is undecided,
+# with the reference that moved and the way out.
+gen "$tmp/placed.ndjson" --seed 26 --set "$R=99" --set "$F=39000"
+gen "$tmp/moved.ndjson" --seed 27 --set "$R=372" --set "$F=24000" --shift "$FJ=6.8"
+check "references moved x3.8, a cold key x6.8: undecided, not a regression" 2 \
+  "$FJ .*insufficient \(noisy: native spin round trip (99|10[0-9]) ns -> 3[67][0-9] ns \(x3\.[0-9]+\) between" \
+  'in turns .*make gate BASE=<commit>' 'gate: 0 regressions, 0 improvements, 0 ok' '!REGRESSION' \
+  -- "$tmp/placed.ndjson" "$tmp/moved.ndjson"
+out=$(timeout 20 "$gate" "$tmp/placed.ndjson" "$tmp/moved.ndjson" 2>&1 >/dev/null)
+[[ $(wc -l <<<"$out") == 1 && $out == *' undecided, e.g. '*'BASE=<commit>'* ]] ||
+  { echo "FAIL: the one line on stderr lacks the advice: $out"; fail=1; }
+gen "$tmp/futex_moved.ndjson" --seed 30 --shift "$F=0.4"
+check "only the futex round trip moved (x0.4), no key: every key undecided" 2 \
+  'noisy: native futex round trip [0-9.]+ us -> [0-9.]+ us \(x0\.[34][0-9]\) between' \
+  'gate: 0 regressions, 0 improvements, 0 ok' -- "$tmp/base.ndjson" "$tmp/futex_moved.ndjson"
 
 # A run that got a core less (another process busy beside it: capacity 1.0
 # of 2) is undecided whatever moved, even x3: a thread that waited a time
