@@ -30,6 +30,11 @@
 #   refused       a record the server refuses (--test-fault bad-record, with
 #                 --append onto an earlier run): exit 1 at once, its reason in
 #                 one line, the earlier lines kept, the refused one not taken
+#   start_watch   the driver's start-up watch: a start slowed down (every file
+#                 served 1 s late) whose first line comes after more than the
+#                 10 s no-progress window still runs, once; one whose .wasm is
+#                 never served stalls, and after 3 alike starts (not 8) the
+#                 driver gives up: one line saying where and why, exit 1
 set -u
 case=$1 web=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -217,5 +222,32 @@ refused)
     ! grep -q no_such_type "$dir/chrome.ndjson" && python3 "$here/../report/records.py" check "$dir/chrome.ndjson" ||
     { echo "FAIL: chrome.ndjson lost its earlier lines or took the refused one"; exit 1; }
   echo "ok: exit 1 after $((SECONDS - start)) s: $(cat "$dir/err.txt")" ;;
-*) echo "usage: test_browser.sh e2e|no_isolation|abort|watchdog|diagnose|main_thread|late_start|usage|refused WEB_BUILD_DIR"; exit 2 ;;
+start_watch)
+  # Slow but alive: ~18 requests in a chain, each 1 s late (the server's test knob).
+  start=$SECONDS
+  POOLBENCH_TEST_SLOW_SERVE_MS=1000 run --settle 0 --deadline 60 -- run --quick --scenario dispatch --backend serial \
+    || { echo "FAIL: a slow start: driver exit $?"; cat "$dir/err.txt"; grep '^\[driver\]' "$dir/chrome.log"; exit 1; }
+  python3 "$here/check_records.py" "$dir/chrome.ndjson" --backends serial --scenarios pingpong,dispatch || exit 1
+  first=$(grep -o 'first line after [0-9.]* s' "$dir/chrome.log")
+  [[ $(grep -c '^\[driver\] first line' "$dir/chrome.log") == 1 ]] && ! grep -q relaunching "$dir/chrome.log" \
+    || { echo "FAIL: a slow start was relaunched:"; grep '^\[driver\]' "$dir/chrome.log"; exit 1; }
+  python3 -c 'import sys; sys.exit(float(sys.argv[1].split()[3]) <= 10)' "$first" \
+    || { echo "FAIL: the slow start's $first: not beyond the 10 s window, it shows nothing"; exit 1; }
+  echo "ok: slow start: $first, exit 0 after $((SECONDS - start)) s"
+  # Stalled: the program's .wasm is never served (as Firefox's stall never fetches it).
+  rm -rf "$dir"/*
+  start=$SECONDS
+  POOLBENCH_TEST_HOLD_FILE=poolbench.wasm run --settle 0 --deadline 60 -- run --quick --scenario dispatch --backend serial
+  rc=$? took=$((SECONDS - start))
+  [[ $rc == 1 && $(grep -c . "$dir/err.txt") == 1 ]] \
+    || { echo "FAIL: a stalled start: exit $rc (want 1 and one line):"; cat "$dir/err.txt"; exit 1; }
+  grep -q "^bench-browser: chrome: 3 starts in a row stalled at 'running run --quick .*' with no request served for 10 s and the browser idle (.* requests served, the last /.*): giving up\$" "$dir/err.txt" \
+    || { echo "FAIL: the error does not say where and why:"; cat "$dir/err.txt"; exit 1; }
+  [[ $(grep -c 'relaunching' "$dir/chrome.log") == 2 ]] && grep -q 'relaunching, a third alike ends the run' "$dir/chrome.log" \
+    || { echo "FAIL: want 2 relaunches, the second saying a third ends the run:"; grep '^\[driver\]' "$dir/chrome.log"; exit 1; }
+  # Each start: the browser's launch, at most 5 s of its page's load, 10 s of nothing.
+  (( took >= 30 && took < 3 * 30 )) || { echo "FAIL: gave up after $took s (want 30..90)"; exit 1; }
+  [[ ! -s $dir/chrome.ndjson ]] || { echo "FAIL: records from a start that never ran"; exit 1; }
+  echo "ok: stalled: exit 1 after $took s: $(cat "$dir/err.txt")" ;;
+*) echo "usage: test_browser.sh e2e|clock|firefox|remote|serve|no_isolation|abort|watchdog|diagnose|main_thread|late_start|usage|refused|start_watch WEB_BUILD_DIR"; exit 2 ;;
 esac

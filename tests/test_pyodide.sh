@@ -10,6 +10,10 @@
 #   deadline    a deadline shorter than Pyodide's load: a clear message, exit 3;
 #               Python stuck after the header: a watchdog record naming the step
 #   abi         the ABI check flags a type that crosses with another size
+#   start_watch Chromium's start-up watch on Pyodide: with a 1.5 s no-progress
+#               window (test knob), Python's start (seconds of CPU that fetch
+#               nothing and change no status) is progress, not a stall: the
+#               run goes through once, its log shows the wait it survived
 set -u
 case=$1 build=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -146,5 +150,17 @@ assert len(bad) == 1 and bad[0].startswith("void*"), bad
 print("ok: a crossing type of another size is refused; time_t is reported only")
 EOF
   ;;
+start_watch)
+  POOLBENCH_TEST_NO_PROGRESS_MS=1500 timeout 180 node "$root/bench/browser/driver.js" --quiet --settle 0 --pyodide \
+    --build "$build" --out "$dir" --deadline 150 -- --probe-only 2>"$dir/err.txt" \
+    || { echo "FAIL: exit $?"; cat "$dir/err.txt"; grep '^\[driver\]' "$dir/pyodide-chrome.log"; exit 1; }
+  python3 "$here/check_records.py" "$dir/pyodide-chrome.ndjson" >/dev/null || exit 1
+  ! grep -q relaunching "$dir/pyodide-chrome.log" \
+    || { echo "FAIL: relaunched:"; grep '^\[driver\]' "$dir/pyodide-chrome.log"; exit 1; }
+  line=$(grep '^\[driver\] first line' "$dir/pyodide-chrome.log")
+  # Only a wait beyond the window shows the CPU counted (a fast machine's may not).
+  python3 -c 'import re, sys; sys.exit(float(re.search(r"new status ([0-9.]+) s", sys.argv[1])[1]) <= 1.5)' "$line" \
+    || { echo "SKIP: nothing waited beyond the 1.5 s window here: $line"; exit 77; }
+  echo "ok: ${line#\[driver\] }" ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac

@@ -46,6 +46,10 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
                      machine to go quiet after Chromium's start (default: 5;
                      0: do not wait)
   --quiet            do not echo the program's output
+test knobs (environment): POOLBENCH_TEST_SLOW_SERVE_MS=N serves every file N ms
+late (a slow start that keeps moving), POOLBENCH_TEST_HOLD_FILE=NAME never
+serves the file NAME (a start that stalls), POOLBENCH_TEST_NO_PROGRESS_MS=N
+calls a start stuck after N ms without progress (default 10000)
 example: driver.js --out results/x -- run --quick`;
 
 // What differs between the browsers: binary option, how puppeteer drives it.
@@ -53,11 +57,32 @@ const BROWSERS = {
   chrome: {binary: 'chromium', package: 'chromium'},
   firefox: {binary: 'firefox', package: 'firefox-esr'},
 };
-// Firefox starts a run without a first line about one time in four while a
-// BiDi session is attached (the program's worker stuck creating its
-// pthread workers): a start that posts nothing this long is relaunched.
-const FIRST_POST_MS = 10000;
+// A start is stuck when it makes no progress for NO_PROGRESS_MS: no request
+// answered by the local server (a file of the page, Pyodide's, the .wasm, a
+// pthread's script; workers' fetches show nowhere else), no new #status text
+// on the page, no line posted, and the local browser's processes idle (below
+// CPU_BUSY cores over CPU_SPAN_MS). Pyodide's start fetches everything in
+// ~1 s, then runs Python's start for seconds of CPU with nothing to see but
+// that CPU (measured: Chromium ~1 core; on a busy machine > 10 s). Firefox
+// with a BiDi session attached stalls about one start in four for good (the
+// program's worker stuck creating its nested pthread Workers, the .wasm never
+// fetched) at ~0.1 core (0.17 at most over 5 s), and a relaunch gets through.
+// A remote browser shows no CPU: only requests, status and lines count.
+// Test knob: POOLBENCH_TEST_NO_PROGRESS_MS scales the window (and the span).
+const NO_PROGRESS_MS = Number(process.env.POOLBENCH_TEST_NO_PROGRESS_MS) > 0 ?
+  Number(process.env.POOLBENCH_TEST_NO_PROGRESS_MS) : 10000;
+const CPU_SPAN_MS = Math.min(5000, NO_PROGRESS_MS / 2);
+const CPU_BUSY = 0.3;
+const POLL_MS = 250;        // for a posted line and requests
+const STATUS_MS = 1000;     // reading #status costs the browser CPU too
+// However it keeps moving, a start that posts no line in this long failed.
+const START_CAP_MS = 180000;
+// Starts in all; starts in a row that failed alike (the same status, no
+// progress): the third is not bad luck but a cause, named in the error.
 const STARTS = 8;
+const SAME_FAILURES = 3;
+// The browser's own start (puppeteer's default: 30 s), see launch().
+const LAUNCH_MS = 90000;
 
 function fail(code, msg) {
   process.stderr.write(`bench-browser: ${msg}\n`);
@@ -168,7 +193,9 @@ function prepare(o) {
 // Starts the local server and the browser with a fresh profile (run.profile).
 async function launch(o, run) {
   run.srv = await startServer({roots: run.roots, records: run.records, log: run.log, host: o.host,
-                               platform: run.platform, isolated: o.isolated, quiet: o.quiet});
+                               platform: run.platform, isolated: o.isolated, quiet: o.quiet,
+                               slowServeMs: Number(process.env.POOLBENCH_TEST_SLOW_SERVE_MS) || 0,
+                               holdFile: process.env.POOLBENCH_TEST_HOLD_FILE || null});
   if (o['browser-ws']) {
     // Someone else's browser: connect, and later disconnect, never close it.
     run.remote = true;
@@ -184,12 +211,15 @@ async function launch(o, run) {
     return;
   }
   // A browser that will not start, or refuses the session (a Firefox without
-  // WebDriver BiDi), is the caller's to fix: one line, exit 2.
+  // WebDriver BiDi), is the caller's to fix: one line, exit 2. Its start shows
+  // no progress to watch, but one that cannot start at all fails at once: only
+  // a wedged one waits out LAUNCH_MS, a busy machine's slow one does not.
   const launched = run.puppeteer.launch(o.browser === 'firefox' ? {
     browser: 'firefox',
     protocol: 'webDriverBiDi',
     executablePath: o.firefox,
     headless: true,
+    timeout: LAUNCH_MS,
     userDataDir: run.profile,
     // Both prefs, or performance.now() keeps its 20 us step.
     extraPrefsFirefox: {'privacy.reduceTimerPrecision': false,
@@ -197,6 +227,7 @@ async function launch(o, run) {
   } : {
     executablePath: o.chromium,
     headless: true,
+    timeout: LAUNCH_MS,
     userDataDir: run.profile,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -210,8 +241,8 @@ async function launch(o, run) {
   }
 }
 
-// Waits for the machine to settle after Chromium's start, then opens the
-// page with the program's arguments; returns the page.
+// Opens a tab and waits for the machine to settle after Chromium's start;
+// returns the URL of the page with the program's arguments (firstLine loads it).
 async function openPage(o, run, attempt = 1) {
   const version = await run.browser.version();
   const page = run.page = await run.browser.newPage();
@@ -230,15 +261,121 @@ async function openPage(o, run, attempt = 1) {
             (o.browser === 'firefox' ? '&full_timer=1' : '') + `&start=${attempt}` +
             `&token=${run.srv.token}`; // every POST must carry it (server.js)
   if (o.pyodide) url += pyodideParams(o.build);
-  run.started = Date.now();
+  return url;
+}
+
+// Loads the page; no timeout of its own: firstLine watches its progress.
+async function load(page, url) {
   // A page the server refused would wait out the whole deadline.
-  const loaded = await page.goto(url, {waitUntil: 'load', timeout: 30000});
+  const loaded = await page.goto(url, {waitUntil: 'load', timeout: 0});
   if (!loaded || !loaded.ok()) {
     const status = loaded ? `HTTP ${loaded.status()} ${loaded.statusText()}` : 'no response';
     throw new Error(`the page did not load (${status})` +
                     (url.length > 8000 ? `: its URL (the arguments) is ${url.length} bytes long` : ''));
   }
-  return page;
+}
+
+// Loads the page and waits for the program's first posted line as long as
+// the start makes progress (see NO_PROGRESS_MS), at most START_CAP_MS.
+// Returns null once a line came, else how the start failed: {kind} (the same
+// for starts that failed alike) and {detail} (this start's own facts).
+async function firstLine(o, run, url) {
+  const srv = run.srv, page = run.page;
+  const opened = run.started = Date.now();
+  let posted = false, loadError = null, status = null, reading = null, statusAt = 0, served = 0;
+  // The last progress, and the last one a request or the status showed.
+  let moved = opened, shown = opened, longest = 0, longestShown = 0;
+  let cpuAt = opened, cpuWas = browserCpu(run), cores = null;
+  srv.firstPost.then(() => { posted = true; });
+  load(page, url).catch((e) => { loadError = e; }); // rejects too when cleanup closes a stuck page
+  const progress = (t, cpu = false) => {
+    longest = Math.max(longest, t - moved);
+    moved = Math.max(moved, t);
+    if (cpu) return;
+    longestShown = Math.max(longestShown, t - shown);
+    shown = Math.max(shown, t);
+  };
+  for (;;) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    const now = Date.now(), a = srv.activity();
+    if (posted) {
+      progress(now);
+      fs.appendFileSync(run.log, `[driver] first line after ${((now - opened) / 1000).toFixed(1)} s, ` +
+                        `${a.served} requests served; the longest wait for a request or a new status ` +
+                        `${(longestShown / 1000).toFixed(1)} s, for any progress (the browser's CPU too) ` +
+                        `${(longest / 1000).toFixed(1)} s\n`);
+      return null;
+    }
+    if (loadError) throw loadError;
+    if (a.served !== served) { served = a.served; progress(a.last); }
+    // Never awaited here: a page whose main thread runs the program (or is
+    // stuck) answers late, and requests or a posted line still count.
+    if (!reading && now - statusAt >= STATUS_MS) {
+      statusAt = now;
+      reading = pageStatus(page).then((s) => {
+        reading = null;
+        if (s !== status) { status = s; progress(Date.now()); }
+      });
+    }
+    if (cpuWas !== null && now - cpuAt >= CPU_SPAN_MS) {
+      const used = browserCpu(run);
+      if (used !== null) {
+        cores = (used - cpuWas) / ((now - cpuAt) / 1000);
+        if (cores >= CPU_BUSY) progress(now, true);
+      }
+      cpuWas = used;
+      cpuAt = now;
+    }
+    const requests = a.path ? `${a.served} requests served, the last ${a.path} at ` +
+                              `${((a.last - opened) / 1000).toFixed(1)} s` : 'no request served';
+    const cpu = cores === null ? '' : `, the browser's processes at ${cores.toFixed(2)} of a core`;
+    if (now - moved >= NO_PROGRESS_MS) {
+      return {kind: `stalled ${at(status)} with no request served for ${NO_PROGRESS_MS / 1000} s` +
+                    (cores === null ? '' : ' and the browser idle'),
+              detail: requests + cpu};
+    }
+    if (now - opened >= START_CAP_MS) {
+      return {kind: `posted no line within ${START_CAP_MS / 1000} s although the start kept moving`,
+              detail: `${at(status)}, ${requests}${cpu}`};
+    }
+  }
+}
+
+// CPU seconds used so far by the local browser's processes (the one
+// puppeteer started and its descendants), from Linux's /proc; null for a
+// remote browser or without /proc.
+function browserCpu(run) {
+  const proc = !run.remote && run.browser && run.browser.process();
+  if (!proc || !proc.pid || !fs.existsSync('/proc/self/stat')) return null;
+  const parent = new Map(), used = new Map();
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch (e) {
+      continue; // ended meanwhile
+    }
+    // After the command's ")": state, ppid, ... utime, stime (fields 14 and
+    // 15 of the line) in clock ticks, 100 a second on Linux.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parent.set(Number(pid), Number(f[1]));
+    used.set(Number(pid), (Number(f[11]) + Number(f[12])) / 100);
+  }
+  let total = 0;
+  for (const [pid, cpu] of used) {
+    for (let p = pid; p; p = parent.get(p)) {
+      if (p === proc.pid) { total += cpu; break; }
+    }
+  }
+  return total;
+}
+
+// Where the page's #status was, for a message (of one line).
+function at(status) {
+  if (status === null || status === '?') return 'before the page showed its status';
+  const s = status.replace(/\s+/g, ' ');
+  return `at '${s.length > 100 ? s.slice(0, 100) + '...' : s}'`;
 }
 
 // The program's exit ({code, message}), or null past the deadline, when a
@@ -279,22 +416,37 @@ async function cleanup(run) {
 }
 
 // Launches the browser and opens the page until the program posts its first
-// line, at most STARTS times (see FIRST_POST_MS); returns the page.
+// line (see firstLine); returns the page. A failed start is relaunched, at
+// most STARTS times in all and SAME_FAILURES times in a row failing alike.
 async function start(o, run) {
+  let same = 0, previous = null;
   for (let attempt = 1; ; attempt++) {
     run.profile = fs.mkdtempSync(path.join(os.tmpdir(), `poolbench-${o.browser}-`));
     await launch(o, run);
-    const page = await openPage(o, run, attempt);
-    const first = await Promise.race([run.srv.firstPost.then(() => true),
-                                      new Promise((r) => setTimeout(() => r(false), FIRST_POST_MS))]);
-    if (first) return page;
-    const line = `${o.browser} start ${attempt} of ${STARTS}: no line from the program within ` +
-                 `${FIRST_POST_MS / 1000} s (the page: ${await pageStatus(page)})`;
-    if (attempt === STARTS) throw new Error(line);
-    fs.appendFileSync(run.log, `[driver] ${line}; relaunching\n`);
-    if (!o.quiet) process.stderr.write(`bench-browser: ${line}; relaunching\n`);
+    const failed = await firstLine(o, run, await openPage(o, run, attempt));
+    if (!failed) return run.page;
+    same = failed.kind === previous ? same + 1 : 1;
+    previous = failed.kind;
+    // From the second alike on, the line says so: a cause, not bad luck.
+    const what = same > 1 ? `${same} starts in a row ${failed.kind} (the latest: ${failed.detail})`
+                          : `${failed.kind} (${failed.detail})`;
+    const last = same === SAME_FAILURES ? `${o.browser}: ${what}: giving up`
+               : attempt === STARTS ? `${o.browser}: ${STARTS} starts failed; the last ${what}` : null;
+    if (last) {
+      fs.appendFileSync(run.log, `[driver] ${last}\n`);
+      throw new Error(last);
+    }
+    const next = same === SAME_FAILURES - 1 ? `; relaunching, a ${ordinal(SAME_FAILURES)} alike ends the run`
+                                            : '; relaunching';
+    const line = `${o.browser} start ${attempt} of ${STARTS}: ${what}${next}`;
+    fs.appendFileSync(run.log, `[driver] ${line}\n`);
+    if (!o.quiet) process.stderr.write(`bench-browser: ${line}\n`);
     await cleanup(run);
   }
+}
+
+function ordinal(n) {
+  return ['first', 'second', 'third', 'fourth', 'fifth'][n - 1] || `${n}th`;
 }
 
 function pageStatus(page) {

@@ -122,8 +122,10 @@ function inside(file, root) {
 // (127.0.0.1; another address serves a browser on another machine).
 // sessions: a directory; each POST /session starts a run there, of the
 // platform the page detected (records and platform are then not given).
+// slowServeMs, holdFile: test knobs of the driver's start-up watch: every
+// static file is answered slowMs late; a file named holdFile never is.
 function startServer({roots, records, log, platform, isolated = true, quiet = false, validator,
-                      host = '127.0.0.1', sessions = null}) {
+                      host = '127.0.0.1', sessions = null, slowServeMs = 0, holdFile = null}) {
   const token = crypto.randomBytes(16).toString('hex');
   const realRoots = roots.filter((r) => fs.existsSync(r)).map((r) => fs.realpathSync(r));
   const note = (line) => fs.appendFileSync(log, `[server] ${line}\n`);
@@ -145,6 +147,10 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     note(`session: ${platform}, records ${records}`);
     return {status: 200, text: path.basename(records)};
   }
+  // Every request answered so far (a file served, a POST taken): how the
+  // driver sees a start make progress, as the workers' fetches (Pyodide's
+  // files, the .wasm, the pthreads' scripts) show nowhere else.
+  const activity = {served: 0, last: 0, path: null};
   let resolveExit, resolveFirst, origin = null;
   const exited = new Promise((r) => { resolveExit = r; });
   // The program's first accepted POST: it started (the driver's start check).
@@ -223,7 +229,10 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       if (!inside(real, root)) throw new Refusal(403, 'outside the served directories');
       if (!fs.statSync(real).isFile()) continue;
       headers['Content-Type'] = MIME[path.extname(real)] || 'application/octet-stream';
-      res.writeHead(200, headers).end(fs.readFileSync(real));
+      const send = () => { if (!res.destroyed) res.writeHead(200, headers).end(fs.readFileSync(real)); };
+      if (holdFile !== null && path.basename(real) === holdFile) return; // never answered
+      if (slowServeMs > 0) setTimeout(send, slowServeMs);
+      else send();
       return;
     }
     throw new Refusal(404, 'no such file');
@@ -241,6 +250,12 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       res.writeHead(status, {...headers, 'Content-Type': 'text/plain; charset=utf-8'}).end(text);
     };
     let url = null;
+    res.on('finish', () => {
+      if (res.statusCode >= 400) return;
+      activity.served++;
+      activity.last = Date.now();
+      activity.path = url ? url.pathname : '?';
+    });
     try {
       // Another Host is another site's name resolved to us (DNS rebinding).
       if (req.headers.host !== `${host}:${server.address().port}`) throw new Refusal(403, 'wrong Host');
@@ -273,7 +288,9 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       const port = server.address().port;
       origin = `http://${host}:${port}`;
       // record(line): the driver's own records take the same check.
+      // activity(): {served, last (Date.now() of the last), path} of the requests answered.
       resolve({server, port, token, origin, exited, firstPost, record: (line) => checker.check(line),
+               activity: () => ({...activity}),
                records: () => records,
                close: () => new Promise((r) => {
                  if (checker) checker.close();

@@ -44,11 +44,17 @@ export function parseOptions(argv, known = {}) {
 }
 
 // files: {name: Uint8Array}; sink(line) writes one record synchronously;
-// progress(text) reports a step; log(line) takes Python's stdout and stderr;
-// context: the run's facts for the records. Returns {code, message}.
-export async function runPyodide({loadPyodide, indexURL, files, sink, progress, log, context}) {
+// progress(text) reports a step; stage(text), if given, says which part of
+// Pyodide's load is running (the browser driver's start-up watch sees it:
+// on a busy machine each part takes seconds and fetches nothing); log(line)
+// takes Python's stdout and stderr; context: the run's facts for the
+// records. Returns {code, message}.
+export async function runPyodide({loadPyodide, indexURL, files, sink, progress, stage = () => {}, log, context}) {
   const t0 = performance.now();
-  const py = await loadPyodide({indexURL, stdout: log, stderr: log});
+  stage('loading Pyodide: its runtime');
+  const py = await loadPyodide({indexURL, stdout: log, stderr: log,
+                                // Once the runtime is compiled and its standard library in place.
+                                fsInit: async () => stage('loading Pyodide: starting Python')});
   const ctx = {...context, load_ms: performance.now() - t0, pyodide_version: py.version,
                // JSPI: what lets Pyodide block on a JS promise (run_sync).
                jspi: typeof WebAssembly.Suspending === 'function' ? 'WebAssembly.Suspending'

@@ -42,6 +42,8 @@ function start() {
     if (m.type === 'progress') {
       status.textContent = m.text;
       post('/log?stream=err', m.text);
+    } else if (m.type === 'stage') {
+      status.textContent = m.text; // for the driver's start-up watch
     } else if (m.type === 'log') {
       post('/log?stream=err', `[python] ${m.line}`);
     } else if (m.type === 'exit') {

@@ -25,10 +25,14 @@ async function fetchFiles(context) {
 self.onmessage = async (e) => {
   const {context} = e.data;
   let result;
+  // Which part of the load is running: the page's status, which the driver
+  // watches for progress (a stage posts nothing: the program has not started).
+  const stage = (text) => self.postMessage({type: 'stage', text});
   try {
+    stage('loading Pyodide: the Python files');
     result = await runPyodide({
       loadPyodide, indexURL: new URL('/', location.href).href, files: await fetchFiles(context),
-      sink,
+      sink, stage,
       progress: (text) => self.postMessage({type: 'progress', text}),
       log: (line) => self.postMessage({type: 'log', line}),
       context,
