@@ -3,32 +3,38 @@ that appears in the report and linked to the plot that shows it (a finding
 is (text, plot name or None)). A ranking is said only where the intervals
 part (else the pools are tied), and only of pools whose workers took part.
 Nothing here is written by hand about results."""
+import noisy
 import thread_sweep
 from ratios import ratios
-from references import ROUND_TRIPS, noise, usable
-from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, TIMER_LIMITED, WASM, interval,
-                   is_serial, label, left_out, not_joined, ns, overlap)
+from references import ROUND_TRIPS, noise, units, usable_for
+from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, WASM, indistinct, interval,
+                   is_serial, label, left_out, not_joined, ns, timer_limited)
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
 
 
-def ranking(ms, rt, unit):
-    """The cheapest of ms in the reference's units, the ones whose intervals
-    overlap its (tied: the run cannot order them) and the next one after."""
+def ranking(p, ms, unit, noise_of_p):
+    """The cheapest of ms in the reference's units (where the run measured
+    it beside each job, the one beside the cheapest), the ones the run
+    cannot order against it (tied: intervals overlap, or a figure at the
+    timer's step) and the next one after. (text, why the units are N/A or None)."""
     ms = sorted(ms, key=lambda m: m["median"])
     best = ms[0]
-    units = f" = {best['median'] / rt:.2f} {ROUND_TRIPS[unit]}s" if rt else ""
-    text = f"`{label(best)}` at {interval(best)}{units}"
-    tied = [m for m in ms[1:] if overlap(best, m)]
+    rt, why = usable_for(p, best, unit, noise_of_p)
+    said = f" = {best['median'] / rt:.2f} {units(p, unit)}" if rt else ""
+    text = f"`{label(best)}` at {interval(best)}{said}"
+    tied = [m for m in ms[1:] if indistinct(best, m)]
     if tied:
-        text += "; tied with " + ", ".join(f"`{label(m)}` at {interval(m)}" for m in tied) + " (intervals overlap)"
+        text += "; tied with " + ", ".join(f"`{label(m)}` at {interval(m)}" for m in tied) + (
+            " (intervals overlap or a figure is at the timer's step)" if any(map(timer_limited, [best] + tied))
+            else " (intervals overlap)")
     rest = [m for m in ms[1:] if m not in tied]
     if rest:
         text += f"; then `{label(rest[0])}` at {interval(rest[0])}"
-    return text
+    return text, why
 
 
-def fork_joins(name, p, noisy):
+def fork_joins(name, p, noise_of_p):
     """The pool's headline: what a call that every thread joins costs, back
     to back and after an idle millisecond; never an empty dispatch."""
     out = []
@@ -39,10 +45,16 @@ def fork_joins(name, p, noisy):
                              (FORKJOIN_SPACED, "cheapest fork-join 1 ms after the last (threads asleep)", "futex")):
         ms = [m for m in p.find(scen) if not is_serial(m)]
         joined = [m for m in ms if not not_joined(m)]
-        if joined:
-            rt, why = usable(p, unit, noisy)
-            out.append(f"**{name}**: {what}: {ranking(joined, rt, unit)}"
+        # A figure noisy on its own evidence is no rank: said apart, with why.
+        clean = [m for m in joined if not noisy.job(p, m)]
+        if clean:
+            text, why = ranking(p, clean, unit, noise_of_p)
+            out.append(f"**{name}**: {what}: {text}"
                        + (f" (in {ROUND_TRIPS[unit]}s: N/A, {why})" if why else "") + ".")
+        bad = [m for m in joined if noisy.job(p, m)]
+        if bad:
+            out.append(f"**{name}**: not ranked, noisy ({scen}): "
+                       + "; ".join(f"`{label(m)}` at {interval(m)} ({noisy.job(p, m)})" for m in bad) + ".")
         short = [m for m in ms if not_joined(m)]
         if short:
             out.append(f"**{name}**: not fork-join costs ({scen}): "
@@ -69,20 +81,21 @@ def findings(run):
     """[(sentence, the plot that shows it or None)] of the run."""
     out = []
     for name, p in run.items():
-        out += [(f, "forkjoin") for f in fork_joins(name, p, noise(p))] + [(f, None) for f in dispatch(name, p)]
-        out += [(f, "threads") for f in thread_sweep.finding(name, p)]
-        out += [(f, "speedup") for f in breakeven(name, p)]
-        out += [(f, None) for f in idle(name, p)]
-        limited = [m for m in p.headline() if TIMER_LIMITED in m.get("flags", [])]
+        mine = [(f, "forkjoin") for f in fork_joins(name, p, noise(p))] + [(f, None) for f in dispatch(name, p)]
+        mine += [(f, "threads") for f in thread_sweep.finding(name, p)]
+        mine += [(f, "speedup") for f in breakeven(name, p)]
+        mine += [(f, None) for f in idle(name, p)]
+        limited = [m for m in p.headline() if timer_limited(m)]
         if limited:
             step, call = p.header.get("timer_step_ns"), p.call_step_ns()
             steps = ns(step) if call == step else f"{ns(step)}; single calls: {ns(call)}"
-            out.append((f"**{name}**: {len(limited)} figures are limited by the clock's step "
-                        f"({steps}): " + ", ".join(sorted({f"{m['scenario']} `{label(m)}`" for m in limited})[:8])
-                        + (" ..." if len(limited) > 8 else "") + ".", "latency"))
+            mine.append((f"**{name}**: {len(limited)} figures are limited by the clock's step "
+                         f"({steps}): " + ", ".join(sorted({f"{m['scenario']} `{label(m)}`" for m in limited})[:8])
+                         + (" ..." if len(limited) > 8 else "") + ".", "latency"))
         if p.errors:
-            out.append((f"**{name}**: {len(p.errors)} error record(s): "
-                        + "; ".join(e.get("message", "")[:80] for e in p.errors[:3]) + ".", None))
+            mine.append((f"**{name}**: {len(p.errors)} error record(s): "
+                         + "; ".join(e.get("message", "")[:80] for e in p.errors[:3]) + ".", None))
+        out += [(noisy_first(name, p, f), plot) for f, plot in mine]
     r = ratios(run)
     for plat in WASM:
         rr = sorted(x[3] for x in r if x[2] == plat and x[0] == "dispatch")
@@ -91,6 +104,15 @@ def findings(run):
             out.append((f"**{plat} vs native**: an empty `dispatch` costs {med:.2f}x native (median over "
                         f"{len(rr)} backends, range {rr[0]:.2f}-{rr[-1]:.2f}x).", "wasm_ratio"))
     return out
+
+
+def noisy_first(name, p, text):
+    """A finding of a noisy platform says so in its first words: every
+    finding of a platform opens with its name, which gains the references
+    that are noisy (the banner says why)."""
+    short = noisy.platform_short(p)
+    lead = f"**{name}**"
+    return f"{lead} (noisy: {short}){text[len(lead):]}" if short and text.startswith(lead) else text
 
 
 def breakeven(name, p):

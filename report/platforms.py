@@ -1,32 +1,49 @@
 #!/usr/bin/env python3
-"""Wasm/native ratios of one run: for every measurement present natively and
-under Node.js (and Chromium), the medians side by side and their ratio.
+"""A run's platforms after each stage: per platform, how many repetitions
+another task interfered with (natively, where counted) and were re-run, and
+how many jobs are noisy (report/noisy.py); then the Wasm/native ratios: for
+every measurement present natively and under Node.js (and Chromium), the
+medians side by side and their ratio.
 
 usage: platforms.py RUN_DIR
-Reads RUN_DIR/{node,chrome}.ndjson (whichever exist) and RUN_DIR/native.ndjson;
-without a native run there, the newest native.ndjson of a sibling run measured
-on the same machine (CPU model and logical cores; unknown counts as another
-machine); with none, the ratios are skipped with a note (exit 0). Exit 2 on a
+Reads RUN_DIR/native.ndjson and RUN_DIR/{node,chrome,firefox}.ndjson
+(whichever exist; neither: exit 2). For the ratios, without a native run
+there, the newest native.ndjson of a sibling run measured on the same machine
+(CPU model and logical cores; unknown counts as another machine); with none,
+or no Wasm run, the ratios are skipped with a note (exit 0). Exit 2 on a
 malformed file, naming it and the line.
 """
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import noisy  # noqa: E402
 import records  # noqa: E402
 from keys import key  # noqa: E402
-from vocab import NATIVE, W_DETAIL, WASM, in_unit  # noqa: E402
+from vocab import NATIVE, W_DETAIL, WASM, in_unit, ordered  # noqa: E402
 
 
-def load(path, schema):
-    """{key: record} of the measurement records of one file (schema-checked
-    by the project's reader; exit 2 naming file and line on bad input)."""
+def read(path, schema):
+    """The records of one file (schema-checked by the project's reader; exit
+    2 naming file and line on bad input)."""
     try:
-        recs, _ = records.read_file(path, schema)
+        return records.read_file(path, schema)[0]
     except records.RecordError as e:
         print(f"platforms: {e}", file=sys.stderr)
         sys.exit(2)
+
+
+def measurements(recs):
+    """{key: record} of the measurement records of one file."""
     return {key(r): r for r in recs if r.get("type") == "measurement"}
+
+
+def busy(run):
+    """Per platform of the run, one line: interference, re-runs, noisy jobs,
+    and the platform's own noisy references if any."""
+    for name, p in ordered(run).items():
+        bad = noisy.platform(p)
+        print(f"{name}: {noisy.summary(p)}" + (f"; noisy run: {bad}" if bad else ""))
 
 
 def machine(header):
@@ -65,26 +82,30 @@ def main():
     schema = records.load_schema()
     wasm_files = {p: os.path.join(run, p + ".ndjson") for p in WASM
                   if os.path.exists(os.path.join(run, p + ".ndjson"))}
-    if not wasm_files:
-        print(f"platforms: no {' or '.join(p + '.ndjson' for p in WASM)} in {run}", file=sys.stderr)
-        return 2
-    headers = []
-    for f in wasm_files.values():
-        try:
-            headers.append(records.read_file(f, schema)[0][0])
-        except records.RecordError as e:
-            print(f"platforms: {e}", file=sys.stderr)
-            return 2
     native_path = os.path.join(run, NATIVE + ".ndjson")
-    if not os.path.exists(native_path):
+    own_native = os.path.exists(native_path)
+    if not wasm_files and not own_native:
+        print(f"platforms: no {' or '.join(p + '.ndjson' for p in (NATIVE,) + WASM)} in {run}", file=sys.stderr)
+        return 2
+    recs = {p: read(f, schema) for p, f in wasm_files.items()}
+    if own_native:
+        recs[NATIVE] = read(native_path, schema)
+    plats = {p: records.platform_of(r) for p, r in recs.items()}
+    records.link_native(plats)  # the run's own native only: a sibling's ran at another time
+    busy(plats)
+    if not wasm_files:
+        print(f"platforms: no {' or '.join(p + '.ndjson' for p in WASM)} in {run}: wasm/native ratios skipped")
+        return 0
+    headers = [recs[p][0] for p in wasm_files]
+    if not own_native:
         native_path = same_machine_native(run, schema, headers)
         if not native_path:
             print(f"platforms: no native run of this machine beside {run}: wasm/native ratios skipped "
                   "(make bench-native with the same RUN= adds them)")
             return 0
         print(f"platforms: native figures from {native_path} (same machine, another run)")
-    native = load(native_path, schema)
-    wasm = {p: load(f, schema) for p, f in wasm_files.items()}
+    native = measurements(recs[NATIVE] if own_native else read(native_path, schema))
+    wasm = {p: measurements(recs[p]) for p in wasm_files}
     cols = list(wasm)
     print(f"\nwasm/native ratios of medians, run {run} (>1: slower than native)")
     head = f"{'scenario':<9} {'backend':<14} {'mode':<7} {'W':>7} {'native':>10}"

@@ -16,6 +16,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vocab import NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
+
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "README.md")
 KEY_FIELDS = ("scenario", "backend", "mode", "threads", "items", "work_ns")
 NAME_FIELDS = ("type", "platform", "scenario", "backend", "mode", "unit")
@@ -307,7 +310,7 @@ def read_file(path, contract, strict=True):
 
 # Scenarios measured at a P of their own whatever the run's: the same-run
 # references (pingpong is two threads; capacity, the cores the run got).
-OWN_P = ("pingpong", "capacity")
+OWN_P = (PINGPONG, "capacity")
 
 
 class Platform:
@@ -317,6 +320,40 @@ class Platform:
         self.name, self.header = name, header
         self.measurements, self.breakeven, self.timelines, self.errors = [], [], [], []
         self.hazards, self.watchdogs, self.probes, self.drifts = [], [], [], []
+        self.checks = []  # reference_check records, in file order
+        # {id(measurement): (the spin reference before it, the one after it)}:
+        # see add().
+        self._around = {}
+        self._pending, self._last_ref = [], None
+        # The native platform of the same run folder (set by load_run; None
+        # when the run has none): what a Wasm figure's physics is checked on.
+        self.native = None
+
+    def add(self, r):
+        """Files record r (the next one of the file, in order). A measurement
+        is placed between the spin references measured around it: the last
+        reference_check before it, or the run's own spin pingpong (an
+        appended sweep measures its own), and the first reference_check
+        after it (None until one comes: the last job of a run cut short)."""
+        {"measurement": self.measurements, "breakeven": self.breakeven,
+         "timeline": self.timelines, "error": self.errors,
+         "hazard": self.hazards, "watchdog": self.watchdogs,
+         "pyodide_probe": self.probes, "reference_drift": self.drifts,
+         REFERENCE_CHECK: self.checks}.get(r["type"], []).append(r)
+        spin = (self.header.get("references") or {}).get("spin")
+        if r["type"] == REFERENCE_CHECK or (r["type"] == "measurement" and r["scenario"] == PINGPONG
+                                            and spin and r["backend"] == spin):
+            for m in self._pending:
+                self._around[id(m)] = (self._last_ref, r if r["type"] == REFERENCE_CHECK else None)
+            self._pending, self._last_ref = [], r
+        elif r["type"] == "measurement":
+            self._pending.append(r)
+            self._around[id(r)] = (self._last_ref, None)
+
+    def around(self, m):
+        """(before, after): the spin references measured around measurement m
+        (a reference_check or the run's pingpong record; either may be None)."""
+        return self._around.get(id(m), (None, None))
 
     def run_p(self):
         """The run's P, the header's options.threads: a sweep appended to the
@@ -356,8 +393,16 @@ class Platform:
 
     def reference(self, backend):
         """Median of a same-run ping-pong reference, or None."""
-        r = self.find("pingpong", backend=backend)
+        r = self.find(PINGPONG, backend=backend)
         return r[0]["median"] if r else None
+
+
+def platform_of(recs):
+    """A Platform of one file's records (recs[0] its header)."""
+    plat = Platform(recs[0]["platform"], recs[0])
+    for r in recs[1:]:
+        plat.add(r)
+    return plat
 
 
 def load_run(path, contract=None):
@@ -379,16 +424,18 @@ def load_run(path, contract=None):
     run = {}
     for f in files:
         recs, _ = read_file(f, contract)
-        plat = Platform(recs[0]["platform"], recs[0])
+        plat = platform_of(recs)
         if plat.name in run:
             raise RecordError(f, 1, f"a second file for platform {plat.name}")
-        for r in recs[1:]:
-            {"measurement": plat.measurements, "breakeven": plat.breakeven,
-             "timeline": plat.timelines, "error": plat.errors,
-             "hazard": plat.hazards, "watchdog": plat.watchdogs,
-             "pyodide_probe": plat.probes, "reference_drift": plat.drifts}.get(r["type"], []).append(r)
         run[plat.name] = plat
+    link_native(run)
     return run
+
+
+def link_native(run):
+    """Gives each platform of one run folder its native platform (or None)."""
+    for plat in run.values():
+        plat.native = run.get(NATIVE)
 
 
 def stream(platform, path, contract, inp, out):

@@ -1,8 +1,11 @@
 """The same-run physical references every time is also expressed in: spin
 and futex round trips between two threads, found under the backend names
-each file's header gives them (none where a platform measures none); the
-cores the run got (`capacity`); and whether each is fit to be one (`noisy`:
-EPCC rejects noisy runs)."""
+each file's header gives them (none where a platform measures none), and
+the spin round trip measured again beside every job (`reference_check`);
+the cores the run got (`capacity`); and whether each is fit to be one
+(`noisy`: EPCC rejects noisy runs)."""
+import math
+
 from vocab import ns
 
 # The header's `references` keys, in the order the report lists them, and
@@ -23,6 +26,9 @@ RANGE_SPREAD_MAX = 4.0
 # record): a machine whose load changed while the run went on moves it, and
 # every figure measured in between is in units that no longer held.
 END_DRIFT_MAX = 2.0
+# What the report calls the spin round trip measured beside each job, where
+# a run has reference_check records: its figures are in those units.
+BESIDE = "the spin round trip measured beside the job"
 # The cores P plain threads got at once (the `capacity` record), against the
 # min(P, logical cores) a quiet machine gives (1.90-1.98 of 2 on the 2-vCPU
 # VMs). Another process holding a core takes one off: the round trips may
@@ -68,8 +74,12 @@ def noise(p):
         if s and s[0] > s[2]:
             out[unit] = f"{ROUND_TRIPS[unit]} {ns(r['median'])} drifted: {s[1]} {s[0]:.1f}x apart (bound {s[2]:g}x)"
     # The run's own drift record, the first: a sweep appended to the file
-    # (run --append) re-measures its references for its own units.
-    for d in p.drifts[:1]:
+    # (run --append) re-measures its references for its own units. A run
+    # with reference_check records judges each job on the two measured
+    # around it instead (noisy.py) and puts each job's figures in their
+    # units: a load that changed once, mid-run, spoils the job it changed
+    # in, not every job of the platform.
+    for d in p.drifts[:1] if not p.checks else ():
         start, end = d["start_ns"], d["end_ns"]
         if start > 0 and end > 0 and max(end / start, start / end) > END_DRIFT_MAX:
             out["spin"] = (f"spin round trip {ns(start)} at the start, {ns(end)} at the end of the run "
@@ -97,6 +107,32 @@ def capacity_shortfall(p):
             return (f"{r['threads']} threads got {r['median']:.2f} cores at once where a quiet machine "
                     f"gives {cores} (bound {CAPACITY_MIN:g}x): another process held the CPU")
     return None
+
+
+def beside(p, m):
+    """The spin round trip measured beside measurement m: the geometric mean
+    of the reference_check records around it (the mean of ratios, so a move
+    up and one down weigh alike), or the one it has where the run was cut
+    short; None where the platform has no reference_check records."""
+    if not p.checks:
+        return None
+    near = [r["median"] for r in p.around(m) if r and r["median"] > 0]
+    return math.prod(near) ** (1 / len(near)) if near else None
+
+
+def usable_for(p, m, unit, noisy=None):
+    """usable(p, unit) for measurement m's figures: the spin round trip
+    measured beside m where the run has one (the load of the moment m was
+    measured at), else the run's own at its start."""
+    v, why = usable(p, unit, noisy)
+    near = beside(p, m) if unit == "spin" and not why else None
+    return (near, None) if near else (v, why)
+
+
+def units(p, unit):
+    """A figure's round-trip units on platform p, as the report names them
+    (plural: '= 1.23 spin round trips ...')."""
+    return f"{ROUND_TRIPS[unit]}s" + (f" ({BESIDE})" if unit == "spin" and p.checks else "")
 
 
 def usable(p, unit, noisy=None):

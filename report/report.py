@@ -82,10 +82,15 @@ def verdict_blocks(run):
     b = [Heading(2, "Verdict"), Note(verdict.trust(run))]
     if rows:
         b += [Table(*verdict.table(rows)),
-              Note("Ranked by median; pools whose 95% intervals overlap the cheapest one's are tied, and "
-                   "then the lower CPU price decides (CPU burnt between bursts, else idle). "
+              Note("Ranked by median; pools whose 95% intervals overlap the cheapest one's are tied, as is "
+                   "any figure limited by the timer's step (†: its clock cannot order it), and "
+                   "then the lower CPU price decides (CPU burnt between bursts, else idle); where nothing "
+                   "but a † median would, the row gives no verdict. Only clean figures are ranked: a platform "
+                   "whose references fail, or a figure that fails its own checks (a fork-join below one spin "
+                   "round trip, the round trip moving x2 around its job, repetitions another task interfered "
+                   "with), gives no verdict where it could be the one to use. "
                    "Back-to-back and rare calls: fork-joins every thread joins (`forkjoin`, `forkjoin_spaced`); "
-                   "bursts: frame-like bursts of small calls (`bursts`). † limited by the timer's step.")]
+                   "bursts: frame-like bursts of small calls (`bursts`).")]
     else:
         b.append(Note("No verdict: the run has no `forkjoin`, `forkjoin_spaced` or `bursts` records of a pool."))
     note = verdict.left_out_note(left)
@@ -104,10 +109,13 @@ def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
     b += [Plot(name, PLOT_NOTES[name], os.path.join(pdir, name + ".svg")) for name in made]
     for name, p in run.items():
         b += [Heading(2, f"{name}: median [{tables.CI_LEVEL:.0%} interval]"), Table(*tables.platform_table(p))]
+        note = tables.noisy_note(p)
+        b += [Note(note)] if note else []
     b.append(Note(f"median [lo, hi]: a distribution-free interval for the median from the order statistics "
                   f"of the samples, covering it with probability >= {tables.CI_LEVEL:.0%}; "
                   f"‡ coverage below {tables.CI_LEVEL:.0%} (too few samples for it: even [min, max] falls short); "
-                  "† limited by the timer's step."))
+                  "† limited by the timer's step; noisy, after a figure: one the report does not "
+                  "trust (its platform's references, or its own checks: the note below its table says why)."))
     for name, p in run.items():
         sweep = thread_sweep.table(p)
         if sweep:

@@ -61,7 +61,7 @@ def trend(runs, out_dir):
         lines = []
         for work, scen, _ in WORK:
             pts = [(i,) + tuple(f[0]["use"][k] for k in ("median", "ci_lo", "ci_hi"))
-                   for i, p in group for f in [choose(p, scen)] if f[0]]
+                   for i, p in group for f in [choose(p, scen)] if f[0] and f[0].get("use")]
             if len(pts) >= 2:
                 lines.append((work, pts))
         if lines:

@@ -1,9 +1,12 @@
 """The report's tables of one run: backend x scenario per platform, the
 environment, and the keys shared with a baseline run."""
+import noisy
 from keys import counterpart
 from references import ROUND_TRIPS, noise, round_trip
 from gate_verdicts import gate_key
-from vocab import PINGPONG, TIMER_LIMITED, W_VIEWS, in_unit, label, ns, w_name
+from vocab import NOISY_MARK, PINGPONG, W_VIEWS, in_unit, label, ns, timer_limited, w_name
+
+GRAINS = ("grain", "grain_ab")  # the scenarios whose records differ by W
 
 # The coverage the harness aims its median intervals at (STATS_CI_TARGET):
 # an interval below it had too few samples to reach it.
@@ -48,7 +51,7 @@ def cell(m, field="median"):
     if field == WORKERS:
         share = workers_ran(m)
         return "-" if share is None else f"{share:.0%}"
-    flag = " †" if TIMER_LIMITED in m.get("flags", []) else ""
+    flag = " †" if timer_limited(m) else ""
     if field != "median":
         return f"{in_unit(m.get(field), u)}{flag}"
     low = " ‡" if m["ci_level"] < CI_LEVEL else ""
@@ -68,9 +71,21 @@ def platform_table(p):
         row = [tgt]
         for _, scen, key, field in cols:
             ms = p.find(scen, backend=b, mode=mode, **key)
-            row.append(cell(ms[0], field) if ms else "-")
+            row.append(cell(ms[0], field) + (NOISY_MARK if noisy.why(p, ms[0]) else "") if ms else "-")
         rows.append(row)
     return head, rows
+
+
+def noisy_note(p):
+    """One sentence naming platform p's figures that are noisy on their own
+    evidence, each with why (the platform's own noise is the banner's);
+    None when there are none."""
+    bad = [(m, noisy.job(p, m)) for m in p.headline()]
+    bad = [f"{m['scenario']} `{label(m)}`" + (f" W={m['work_ns']:g}" if m["scenario"] in GRAINS else "")
+           + f": {why}" for m, why in bad if why]
+    if not bad:
+        return None
+    return f"{NOISY_MARK.strip()}: left out of the verdict and the rankings: " + "; ".join(bad) + "."
 
 
 def noisy_banner(run):
@@ -92,9 +107,19 @@ def env_rows(run):
     for k in keys:
         rows.append([k] + [str(p.header.get(k, "-")) for p in run.values()])
     for unit, name in ROUND_TRIPS.items():
-        rows.append([f"{name} (same run)"] + [ns(round_trip(p, unit)) + (" (noisy)" if unit in noise(p) else "")
+        rows.append([f"{name} (same run)"] + [ns(round_trip(p, unit)) + (NOISY_MARK if unit in noise(p) else "")
                                                for p in run.values()])
+    if any(p.checks for p in run.values()):
+        # Where a run measured it beside every job, the figures' round-trip
+        # units: how far it ranged over the run.
+        rows.append(["spin round trip beside each job (reference_check)"] + [checks_range(p) for p in run.values()])
     return ["field"] + list(run), rows
+
+
+def checks_range(p):
+    """'lo - hi (n checks)' of platform p's reference_check medians, or '-'."""
+    v = [r["median"] for r in p.checks]
+    return f"{ns(min(v))} - {ns(max(v))} ({len(v)} checks)" if v else "-"
 
 
 def compare_pairs(run, base):

@@ -16,6 +16,7 @@ import sys
 from collections import namedtuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import noisy  # noqa: E402
 import records  # noqa: E402
 import references  # noqa: E402
 from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, NATIVE, SERIAL_BACKEND,  # noqa: E402
@@ -51,18 +52,37 @@ class Subject:
         ms = self.p.find(scenario, **key)
         return ms[0] if ms else None
 
-    def ref(self, unit):
-        """(round trip, None) when fit to scale figures, else (None, why not)."""
-        return references.usable(self.p, unit, self.noise)
+    def ref(self, unit, m=None):
+        """(round trip, None) when fit to scale figures (m's: the one measured
+        beside m where the run has one), else (None, why not)."""
+        return references.usable_for(self.p, m, unit, self.noise) if m else \
+            references.usable(self.p, unit, self.noise)
+
+    def unfit(self, *ms):
+        """Why a figure among ms is not to be judged (noisy.why: its
+        platform's references or its own checks), or None."""
+        return next((f"noisy: {w}" for m in ms if m for w in [noisy.why(self.p, m)] if w), None)
+
+    def own_noise(self, ms):
+        """(ms clean on their own evidence, [why of each left out]): the grain
+        targets judge pairs within one run (grain_ab interleaves them so that
+        a drifting load hits both alike), so only a record's own checks
+        leave it out, never its platform's references."""
+        why = [(m, noisy.job(self.p, m)) for m in ms]
+        return [m for m, w in why if not w], [f"{label(m)} W={m['work_ns']:g}: {w}" for m, w in why if w]
 
     def fork_join(self, backend, mode, scenario=FORKJOIN):
-        """(record, None) of a fork-join every thread joined; (record or None,
-        why it is no fork-join cost); (None, None) where the run has nothing
-        of that pool to say it about."""
+        """(record, None) of a fork-join every thread joined and clean;
+        (record or None, why it is no fork-join cost or is noisy on its own
+        evidence); (None, None) where the run has nothing of that pool to say
+        it about. A platform's noisy references are the caller's to say."""
         m = self.one(scenario, backend=backend, mode=mode)
         if m:
             why = not_joined(m)
-            return (m, None) if not why else (m, f"not a fork-join: {why}")
+            if why:
+                return m, f"not a fork-join: {why}"
+            own = noisy.job(self.p, m)
+            return (m, None) if not own else (m, f"noisy: {own}")
         errs = [e for e in self.p.errors if e.get("scenario") == scenario and e.get("backend") == backend
                 and e.get("mode") == mode]
         if errs:
@@ -89,13 +109,17 @@ def in_round_trips(t, backend, mode, scenario, unit, limit):
     m, why = t.fork_join(backend, mode, scenario)
     if m is None and why is None:
         return None
-    rt, rt_why = t.ref(unit)
+    rt, rt_why = t.ref(unit, m)
     measured = f"{backend}/{mode} " + (interval(m) if m else "-")
     if why or rt_why:
         return Verdict(measured, ns(rt) if rt else "-", None, why or rt_why)
+    why = t.unfit(m)
+    if why:
+        return Verdict(measured, ns(rt), None, why)
     r = m["median"] / rt
     return Verdict(f"{measured} = {r:.2f}x", ns(rt), INFO if limit is None else r <= limit,
-                   f"worker share {m['worker_share']:.0%}")
+                   f"worker share {m['worker_share']:.0%}" + (f"; in {references.BESIDE}"
+                                                               if t.p.checks and unit == "spin" else ""))
 
 
 def sign_test_p(wins, n):
@@ -133,10 +157,11 @@ def spin_grain_interleaved(t):
     if t.name != NATIVE or not ab:
         return None
     bad, ties = [], []
+    _, left = t.own_noise(t.p.find("grain_ab"))
     for w, s in sorted(ab.items()):
         for ref in GRAIN_RIVALS:
             r = t.p.find("grain_ab", backend=ref, work_ns=w)
-            if not r or len(r[0]["samples"]) != len(s["samples"]):
+            if not r or len(r[0]["samples"]) != len(s["samples"]) or t.own_noise([s, r[0]])[1]:
                 continue
             pairs = list(zip(s["samples"], r[0]["samples"]))
             slower = sum(a > b for a, b in pairs)
@@ -145,7 +170,8 @@ def spin_grain_interleaved(t):
             what = f"W={w:g} vs {ref}: slower in {slower}/{len(pairs)}"
             (bad if sign_test_p(slower, len(pairs)) < SIGNIFICANCE else ties).append(what)
     return Verdict(f"{len(bad)} W above, {len(ties)} tied", f"{RIVAL_LIST} (grain_ab)", not bad,
-                   "; ".join(bad[:3]) or ("not significant: " + "; ".join(ties[:3]) if ties else ""))
+                   "; ".join(bad[:3]) or ("not significant: " + "; ".join(ties[:3]) if ties else "")
+                   + noisy_left(left))
 
 
 @target(f"2. spin grain overhead <= {RIVALS} at every W")
@@ -159,16 +185,18 @@ def spin_grain_same_run(t):
     if not any(t.p.find("grain", backend=ref) for ref in GRAIN_RIVALS):
         return None
     bad, ties = [], []
+    _, left = t.own_noise(list(spin.values()) + [m for ref in GRAIN_RIVALS for m in t.p.find("grain", backend=ref)])
     for ref in GRAIN_RIVALS:
         for m in t.p.find("grain", backend=ref):
             s = spin.get(m["work_ns"])
-            if not s or s["overhead_ns"] <= m["overhead_ns"]:
+            if not s or s["overhead_ns"] <= m["overhead_ns"] or t.own_noise([s, m])[1]:
                 continue
             diff, noise = s["overhead_ns"] - m["overhead_ns"], s["mad"] + m["mad"]
             what = f"W={m['work_ns']:g} vs {ref}: +{ns(diff)}"
             (ties if diff <= noise else bad).append(f"{what} (noise {ns(noise)})")
     return Verdict(f"{len(bad)} W above, {len(ties)} tied", f"{RIVAL_LIST} (same run)", not bad,
-                   "; ".join(bad[:3]) or ("ties within noise: " + "; ".join(ties[:3]) if ties else ""))
+                   "; ".join(bad[:3]) or ("ties within noise: " + "; ".join(ties[:3]) if ties else "")
+                   + noisy_left(left))
 
 
 NATIVE_GRAIN_FACTOR = 1.5
@@ -192,13 +220,20 @@ def spin_grain_vs_native(t):
         if slack is None:
             return Verdict("-", "native spin grain", None, f"{why}; native: {native_why}")
     bad = []
+    _, left = t.own_noise(list(spin.values()))
+    left += [f"native {w}" for w in Subject(NATIVE, t.native, None).own_noise(list(ng.values()))[1]]
     for w, m in sorted(spin.items()):
         n = ng.get(w)
-        if n and m["overhead_ns"] > (NATIVE_GRAIN_FACTOR * max(n["overhead_ns"], 0) + slack
-                                     + m["mad"] + n["mad"]):
+        if n and not t.own_noise([m])[1] and not noisy.job(t.native, n) and m["overhead_ns"] > (
+                NATIVE_GRAIN_FACTOR * max(n["overhead_ns"], 0) + slack + m["mad"] + n["mad"]):
             bad.append(f"W={w:g}: {ns(m['overhead_ns'])} vs native {ns(n['overhead_ns'])} "
                        f"(noise {ns(m['mad'] + n['mad'])})")
-    return Verdict(f"{len(bad)} W above", "native spin grain", not bad, "; ".join(bad[:3]))
+    return Verdict(f"{len(bad)} W above", "native spin grain", not bad, "; ".join(bad[:3]) + noisy_left(left))
+
+
+def noisy_left(left):
+    """A detail's note of the records a target left out as noisy ('' when none)."""
+    return f"; left out, noisy: {'; '.join(left[:2])}" + (" ..." if len(left) > 2 else "") if left else ""
 
 
 TAIL_RTS = 20
@@ -213,9 +248,10 @@ def spin_tail(t):
     lat = t.one("latency", backend="spin", mode="warm")
     if t.name != NATIVE or not lat:
         return None
-    rt, why = t.ref("spin")
+    rt, why = t.ref("spin", lat)
+    why = why or t.unfit(lat)
     if why:
-        return Verdict(ns(lat["p999"]), "-", None, why)
+        return Verdict(ns(lat["p999"]), ns(rt) if rt else "-", None, why)
     r = lat["p999"] / rt
     return Verdict(f"{ns(lat['p999'])} = {r:.1f}x", ns(rt), r <= TAIL_RTS)
 
@@ -246,6 +282,9 @@ def adaptive_forkjoin(t):
         why = a_why if a_why == s_why else "; ".join(f"{b}: {w}" for b, w in (("adaptive", a_why), ("spin", s_why)) if w)
         return Verdict(interval(ad) if ad else "-", interval(sd) if sd else "-", None,
                        why or "no forkjoin record of both pools")
+    why = t.unfit(ad, sd)
+    if why:
+        return Verdict(interval(ad), interval(sd), None, why)
     r = ad["median"] / sd["median"]
     return Verdict(f"{interval(ad)} = {r:.2f}x", interval(sd), r <= ADAPTIVE_VS_SPIN)
 
@@ -260,7 +299,8 @@ def adaptive_idle(t):
     ai = t.one("idle_cpu", backend="adaptive", mode="warm")
     if not ai:
         return None
-    return Verdict(f"{ai['median']:.1%}", f"{IDLE_MAX:.0%}", ai["median"] <= IDLE_MAX)
+    why = t.unfit(ai)
+    return Verdict(f"{ai['median']:.1%}", f"{IDLE_MAX:.0%}", None if why else ai["median"] <= IDLE_MAX, why or "")
 
 
 MANY_ITEMS_SERIALS = 2
@@ -280,7 +320,9 @@ def many_items(t):
     if not mi or not start:
         return None
     limit = MANY_ITEMS_SERIALS * mi["serial_ns"] + start["median"]
-    return Verdict(ns(mi["median"]), ns(limit), mi["median"] <= limit, f"allowance: one {what}")
+    why = t.unfit(mi, start)
+    return Verdict(ns(mi["median"]), ns(limit), None if why else mi["median"] <= limit,
+                   why or f"allowance: one {what}")
 
 
 BURST_VS_SPIN = 1.5
@@ -296,8 +338,9 @@ def adaptive_burst_latency(t):
         return None
     ab, sb, fb = b
     r = ab["p99"] / sb["p99"]
-    return Verdict(f"{ns(ab['p99'])} = {r:.2f}x", ns(sb["p99"]), r <= BURST_VS_SPIN,
-                   f"serial (no pool) p99 {ns(fb['p99'])}" if fb else "")
+    why = t.unfit(ab, sb)
+    return Verdict(f"{ns(ab['p99'])} = {r:.2f}x", ns(sb["p99"]), None if why else r <= BURST_VS_SPIN,
+                   why or (f"serial (no pool) p99 {ns(fb['p99'])}" if fb else ""))
 
 
 BURST_CPU_SHARE = 0.1  # of spin's
@@ -323,8 +366,9 @@ def adaptive_burst_cpu(t):
     pa, ps = ac - f, sc - f
     detail = (f"host floor (serial, no pool threads) {floor:.2%}, {f:.2%} taken off both; "
               f"raw {ac:.2%} vs {sc:.2%}" if floor is not None else "no serial row: no floor taken off")
+    why = t.unfit(ab, sb)
     return Verdict(f"{pa:.2%} = {pa / ps:.0%} of spin" if ps > 0 else f"{pa:.2%}", f"{ps:.2%}",
-                   pa <= BURST_CPU_SHARE * ps, detail)
+                   None if why else pa <= BURST_CPU_SHARE * ps, why or detail)
 
 
 BREAK_EVEN_NS = 100
@@ -334,10 +378,15 @@ BREAK_EVEN_NS = 100
 def break_even(t):
     """The smallest W of the grain sweep at which P threads beat the same
     run's serial loop (median speedup >= 1), for the warm pool that gets
-    there first; N/A when the sweep has no W in (0, bound] to resolve it."""
+    there first; N/A when the sweep has no W in (0, bound] to resolve it.
+    Speedups within one run, as the grain targets: a record's own checks
+    leave it out, not its platform's references."""
     warm = [m for m in t.p.find("grain") if m["mode"] == "warm" and m.get("speedup") is not None]
     if not warm:
         return None
+    warm, left = t.own_noise(warm)
+    if not warm:
+        return Verdict("-", "-", None, noisy_left(left)[2:])
     grid = sorted({m["work_ns"] for m in warm})
     first = {}
     for m in warm:
@@ -351,7 +400,8 @@ def break_even(t):
     w = min(first.values())
     pools = sorted(b for b, v in first.items() if v == w)
     return Verdict(f"{ns(w)} ({', '.join(pools)})", ref, w <= BREAK_EVEN_NS,
-                   "; ".join(f"{b} {ns(v)}" for b, v in sorted(first.items(), key=lambda kv: kv[1])))
+                   "; ".join(f"{b} {ns(v)}" for b, v in sorted(first.items(), key=lambda kv: kv[1]))
+                   + noisy_left(left))
 
 
 OVERSUB_P99_NS = 1e6
@@ -368,7 +418,9 @@ def oversubscribed(t):
     if not over:
         return None
     p = max(m["threads"] for m in over)
-    return p, cores, [m for m in over if m["threads"] == p]
+    # Noisy on their own evidence (the round trip moved around the job):
+    # left out, as a pool not measured at that P.
+    return p, cores, t.own_noise([m for m in over if m["threads"] == p])[0]
 
 
 @target(f"10. oversubscribed (P > cores): every pool's fork-join p99 <= {ns(OVERSUB_P99_NS)}")

@@ -3,7 +3,8 @@ up to twice the logical cores to each platform's run. Here: each pool's
 fork-join cost at every P the file holds, and what it says in words. The
 headline views read the run's P only (records.Platform.find); this module
 alone reads every P (Platform.across_p)."""
-from vocab import FORKJOIN, interval, is_serial, label, not_joined, ns
+import noisy
+from vocab import FORKJOIN, NOISY_MARK, interval, is_serial, label, not_joined, ns
 
 # A fork-join slower than this is no longer a cheap call: where threads
 # outnumber cores, a descheduled worker's time slice shows up here.
@@ -68,7 +69,8 @@ def table(p):
         if not_joined(m):
             return "not joined"
         p99 = m.get("p99")
-        return interval(m) + (f"; p99 {ns(p99)}" if isinstance(p99, (int, float)) else "")
+        return (interval(m) + (f"; p99 {ns(p99)}" if isinstance(p99, (int, float)) else "")
+                + (NOISY_MARK if noisy.job(p, m) else ""))
     return head, [[t] + [one(by[t].get(q)) for q in ps] for t in sorted(by)]
 
 
@@ -111,7 +113,9 @@ def finding(name, p):
     lo, hi = ps[0], ps[-1]
     out = []
     ends = {t: {m["threads"]: m for m in rs} for t, rs in s.items() if rs[0]["mode"] == "warm"}
-    ends = {t: by for t, by in ends.items() if lo in by and hi in by}
+    # The cheapest is a ranking: only pools whose two figures are clean.
+    ends = {t: by for t, by in ends.items() if lo in by and hi in by
+            and not noisy.job(p, by[lo]) and not noisy.job(p, by[hi])}
     if ends:
         t, by = min(ends.items(), key=lambda kv: kv[1][hi]["median"])
         a, b = by[lo], by[hi]

@@ -1,12 +1,16 @@
 """The verdict: per platform, the pool to use for each of three kinds of work,
 with its cost, the runner-up, whether the run can tell them apart (intervals
-that overlap are a tie) and the CPU it burns meanwhile. Only pools whose
-workers took part are candidates; serial is a yardstick, never a choice."""
+that overlap are a tie, and a figure at the timer's step ties with any) and
+the CPU it burns meanwhile. Only pools whose workers took part are
+candidates, and only clean figures (noisy.py); serial is a yardstick, never
+a choice. Where the run cannot judge, the row says "no verdict" and why."""
 from dataclasses import dataclass
 
+import noisy
+import references
 from references import noise
-from vocab import (FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, TIMER_LIMITED, interval, is_serial, label,
-                   left_out, ns, overlap, plain)
+from vocab import (FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, indistinct, interval, is_serial, label, left_out,
+                   ns, plain, timer_limited)
 
 BURSTS = "bursts"
 # (what the user does, scenario, the plot that shows it): the three questions.
@@ -21,11 +25,13 @@ class Choice:
     platform: str
     work: str
     plot: str
-    use: dict
+    use: dict = None  # None: no verdict, for the reason in no_verdict
+    no_verdict: str = None
     runner_up: dict = None
     tied: tuple = ()
     serial: dict = None
     price: str = "-"
+    timer_tie: bool = False  # a figure of the tie is at the timer's step
 
 
 def cpu_price(p, m):
@@ -54,19 +60,43 @@ def price_rank(p, m):
 def choose(p, scenario):
     """(the Choice fields of one platform and scenario, [(target, why left out)])
     or (None, left out) when no pool qualifies. Ranked by median; the pools
-    whose intervals overlap the cheapest one's are tied with it, and among
-    them the lowest CPU price decides (the run cannot tell their costs apart)."""
+    the run cannot order against the cheapest one (intervals overlap, or a
+    figure at the timer's step) are tied with it, and among them the lowest
+    CPU price decides. No verdict (use None, no_verdict why) on a noisy
+    platform, when no clean figure is left, when a noisy figure reads at or
+    below the chosen one (that pool may be the one to use: the run cannot
+    say), or when only the median of a timer-limited figure would decide."""
     ms = [m for m in p.find(scenario) if not is_serial(m) and m["unit"] == "ns"]
     out = [(label(m), left_out(m)) for m in ms if left_out(m)]
     ms = sorted((m for m in ms if not left_out(m)), key=lambda m: m["median"])
     if not ms:
         return None, out
-    tied = [m for m in ms if overlap(ms[0], m)] or ms[:1]
-    use = min(tied, key=lambda m: (price_rank(p, m), m["median"]))
-    rest = [m for m in ms if m is not use]
+    everywhere = noisy.platform(p)
+    if everywhere:
+        return dict(no_verdict=f"noisy ({everywhere})"), out
+    bad = [(m, noisy.job(p, m)) for m in ms]
+    out += [(label(m), f"noisy: {why}") for m, why in bad if why]
+    clean = [m for m, why in bad if not why]
+    if not clean:
+        return dict(no_verdict=f"noisy (every candidate; {label(bad[0][0])}: {bad[0][1]})"), out
+    tied = [m for m in clean if indistinct(clean[0], m)]
+    price = min(price_rank(p, m) for m in tied)
+    cheapest = [m for m in tied if price_rank(p, m) == price]
+    if len(cheapest) > 1 and any(timer_limited(m) for m in cheapest):
+        return dict(no_verdict="timer-limited (" + ", ".join(label(m) + (" †" if timer_limited(m) else "")
+                                                             for m in cheapest)
+                    + ": a figure at the timer's step cannot order them, and no CPU price tells them apart)"), out
+    use = min(cheapest, key=lambda m: m["median"])
+    under = [(m, why) for m, why in bad if why and m["median"] <= use["ci_hi"]]
+    if under:
+        m, why = under[0]
+        return dict(no_verdict=f"noisy ({label(m)} reads {ns(m['median'])}, not above the clean choice "
+                    f"{label(use)} {interval(use)}: {why})"), out
+    rest = [m for m in clean if m is not use]
     serial = p.find(scenario, backend=SERIAL_BACKEND)
     return dict(use=use, runner_up=rest[0] if rest else None,
                 tied=tuple(label(m) for m in tied if m is not use),
+                timer_tie=len(tied) > 1 and any(timer_limited(m) for m in tied),
                 serial=serial[0] if serial else None, price=cpu_price(p, use)), out
 
 
@@ -83,7 +113,7 @@ def verdict(run):
 
 
 def cost(m):
-    return interval(m) + (" †" if TIMER_LIMITED in m.get("flags", []) else "")
+    return interval(m) + (" †" if timer_limited(m) else "")
 
 
 def standing(c):
@@ -91,7 +121,8 @@ def standing(c):
     if c.runner_up is None:
         said = "the only pool measured"
     elif c.tied:
-        said = f"tied with {', '.join(c.tied)} (intervals overlap; the lower CPU price decides)"
+        why = "intervals overlap or a figure is at the timer's step" if c.timer_tie else "intervals overlap"
+        said = f"tied with {', '.join(c.tied)} ({why}; the lower CPU price decides)"
     else:
         said = "ahead (intervals apart)"
     s = c.serial
@@ -105,20 +136,22 @@ HEAD = ["platform", "work", "use", "cost [95% interval]", "runner-up", "standing
 
 def table(rows):
     """(head, rows) of the verdict for a Table block."""
-    return HEAD, [[c.platform, c.work, label(c.use), cost(c.use),
+    return HEAD, [[c.platform, c.work, f"no verdict: {c.no_verdict}", "-", "-", "-", "-"] if c.use is None else
+                  [c.platform, c.work, label(c.use), cost(c.use),
                    f"{label(c.runner_up)} {cost(c.runner_up)}" if c.runner_up else "-",
                    standing(c), c.price] for c in rows]
 
 
 def left_out_note(left):
-    """One sentence naming the targets left out of the verdict, grouped by
-    platform and work, with why; None when none were."""
+    """One sentence naming the targets left out of the verdict (their workers
+    did not take part, or their figures are noisy), grouped by platform and
+    work, with why; None when none were."""
     if not left:
         return None
     groups = {}
     for p, w, t, why in left:
         groups.setdefault(f"{p}, {w}", []).append(f"`{t}` ({why})")
-    return ("Left out of the verdict, their workers did not take part: "
+    return ("Left out of the verdict (each with why): "
             + "; ".join(f"{k}: {', '.join(v)}" for k, v in groups.items()) + ".")
 
 
@@ -138,9 +171,15 @@ def trust(run):
             counter = (f", a counter clock: ~{clock['short_mean_ns']:.0f} ns intervals read "
                        f"{clock['short_bias_ns']:+.0f} ns")
         steps.append(f"{name} {ns(t)}" + (f" (single calls {ns(c)}{counter})" if c != t else ""))
-    noisy = [f"{name} ({', '.join(noise(p))})" for name, p in run.items() if noise(p)]
-    limited = [f"{name} {n}" for name, p in run.items()
-               if (n := sum(TIMER_LIMITED in m.get("flags", []) for m in p.headline()))]
+    bad = [f"{name} ({', '.join(noise(p))})" for name, p in run.items() if noise(p)]
+    limited = [f"{name} {n}" for name, p in run.items() if (n := sum(timer_limited(m) for m in p.headline()))]
+    # Per platform: repetitions another task interfered with (natively, where
+    # counted) and the jobs whose own evidence makes them noisy.
+    busy = [f"{name}: {noisy.summary(p)}" for name, p in run.items()]
+    beside = [name for name, p in run.items() if p.checks]
     return (f"**Machine**: {'; '.join(machines)}. **Timer step**: {', '.join(steps)}. "
-            + (f"**Noisy**: {', '.join(noisy)}. " if noisy else "**References**: steady. ")
+            + (f"**Noisy**: {', '.join(bad)}. " if bad else "**References**: steady. ")
+            + f"**Busy machine**: {'; '.join(busy)}. "
+            + (f"**Round-trip units**: {', '.join(beside)}: {references.BESIDE} (the geometric mean of the "
+               "two measured around it), not the run's first. " if beside else "")
             + f"**Figures limited by the timer** (†): {', '.join(limited) if limited else 'none'}.")

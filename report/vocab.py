@@ -31,6 +31,31 @@ FORKJOIN, FORKJOIN_SPACED, DISPATCH = "forkjoin", "forkjoin_spaced", "dispatch"
 JOIN_SHARE = 0.99
 
 TIMER_LIMITED = "below_timer_resolution"  # the flag of a figure at the timer's step
+NOISY_MARK = " (noisy)"  # after a figure the report does not trust (noisy.why says why)
+
+# Interference (natively, where the host counts it): a measurement's field
+# INTERFERED counts its repetitions during which another task preempted or
+# moved one of the process's threads (re-run ones too), RERUNS how many of
+# them were re-run; the flag INTERFERED says interfered ones remain among
+# the kept samples (the re-run budget ran out).
+INTERFERED, RERUNS = "interfered", "reruns"
+INTERFERENCE_SOURCE = "interference"  # the header's words for the counters the host has
+# The record of the spin round trip measured again (short) after every job,
+# so each job has one before it (or the run's own pingpong) and one after.
+REFERENCE_CHECK = "reference_check"
+
+
+def timer_limited(m):
+    """Whether m's figure sits at its clock's step (the † figures)."""
+    return TIMER_LIMITED in m.get("flags", [])
+
+
+def indistinct(a, b):
+    """Whether the run cannot order two figures: their intervals overlap, or
+    either is limited by the timer's step (its clock cannot tell it from its
+    neighbours, so it never decides a ranking)."""
+    return overlap(a, b) or timer_limited(a) or timer_limited(b)
+
 
 # Control characters: record text shown anywhere (a gnuplot line, a Markdown
 # row, a terminal) has them replaced, so that it cannot end a line or a cell

@@ -7,9 +7,11 @@
 # a noisy reference says so first (summary.md and index.html) and gives no
 # figure in its units; a clean one says neither. Fork-join findings rank
 # pools whose intervals overlap as tied; an empty dispatch is said as such.
+# A busy run (fixtures/run_busy) flags the figures that cannot be true, per
+# job, and the verdict gives none where it cannot judge.
 # usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
 #                               injection | hostile | platforms_alone | verdict |
-#                               plots | runs | threads)
+#                               plots | runs | threads | busy)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 report=$here/../report/report.py
@@ -17,6 +19,12 @@ fixture=$here/fixtures/run
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# Whether a report calls anything noisy: the banner, the trust line, a cell,
+# a verdict row, a finding, or a non-zero count of noisy jobs (the trust
+# line always counts them, "0 of N").
+called_noisy() { # files...
+  grep -qE '\*\*noisy run\*\*|\*\*Noisy\*\*|\(noisy|no verdict: noisy|not ranked, noisy| [1-9][0-9]* of [0-9]+ (jobs|figures) noisy|<b>noisy run</b>' "$@"
+}
 
 svg_has() { # file, series names...
   python3 - "$@" <<'PY' || exit 1
@@ -135,6 +143,11 @@ PY
     || fail "summary.md does not open with the noisy banner: $(sed -n 3p "$r/summary.md")"
   grep -q "<body><h1>[^<]*</h1><p class='note'><b>noisy run</b>[^<]*chrome: spin round trip" "$r/index.html" \
     || fail "index.html does not open with the noisy banner"
+  # A noisy platform gets no verdict, and its findings say so first.
+  grep -q '^| chrome | bursts with idle gaps (frames, input) | no verdict: noisy (spin round trip 763.12 us above' \
+    "$r/summary.md" || fail "the noisy chrome still ranks: $(grep '^| chrome' "$r/summary.md")"
+  ! grep '^- \*\*chrome\*\*' "$r/summary.md" | grep -qv '^- \*\*chrome\*\* (noisy: spin round trip): ' \
+    || fail "a chrome finding does not open with noisy: $(grep '^- \*\*chrome' "$r/summary.md")"
   grep -q 'cross_origin_isolated' "$r/summary.md" || fail "environment table lacks the browser probe"
   echo "ok: every report file, SVGs valid with their series, the Python panel" ;;
 one_platform)
@@ -145,7 +158,7 @@ one_platform)
   mkdir "$dir/calls"
   { head -1 "$fixture/python.ndjson"; grep '"scenario":"call"' "$fixture/python.ndjson"; } >"$dir/calls/python.ndjson"
   python3 "$report" "$dir/calls" >/dev/null 2>"$dir/calls.err" || { cat "$dir/calls.err"; fail "report of a calls-only Python run failed"; }
-  ! grep -qi 'noisy' "$dir/report/summary.md" "$dir/report/index.html" || fail "a clean run called noisy"
+  ! called_noisy "$dir/report/summary.md" "$dir/report/index.html" || fail "a clean run called noisy"
   # The spin reference measured again at the end of the run moved x5 (a load
   # that started mid-run): noisy, though each measurement was steady.
   mkdir "$dir/drift"
@@ -177,7 +190,8 @@ PY
   md() { cat "$dir/$1/report/summary.md"; }
   [[ $(md clean) == *'cheapest fork-join (every thread joins): `spin/warm` at 600 ns ['*' spin round trips; then `adaptive/warm`'* ]] \
     || fail "clean: no fork-join headline: $(grep -m1 'fork-join' "$dir/clean/report/summary.md")"
-  [[ $(md clean) != *noisy* && $(grep '^- .*fork-join' <<<"$(md clean)") != *tied* ]] || fail "clean: noisy or tied"
+  ! called_noisy "$dir/clean/report/summary.md" && [[ $(grep '^- .*fork-join' <<<"$(md clean)") != *tied* ]] \
+    || fail "clean: noisy or tied"
   [[ $(md tie) == *'`spin/warm` at 600 ns ['*'; tied with `adaptive/warm` at 615 ns ['*'(intervals overlap)'* ]] \
     || fail "tie: overlapping intervals not called tied: $(grep -m1 'fork-join' "$dir/tie/report/summary.md")"
   [[ $(sed -n 3p "$dir/noisy/report/summary.md") == '**noisy run**'*'native: spin round trip 11.00 ms above 10.00 us'* ]] \
@@ -337,7 +351,13 @@ platforms_alone)
   mkdir "$dir/results/nat"; cp "$fixture/native.ndjson" "$dir/results/nat/"
   out=$(python3 "$here/../report/platforms.py" "$dir/results/wasm" 2>&1); rc=$?
   [[ $rc -eq 0 && $out == *results/nat/native.ndjson* && $out == *node/nat* ]] || fail "sibling: exit $rc: $out"
-  echo "ok: Wasm-only runs exit 0, ratios from a same-machine native run or skipped with a note" ;;
+  # After the native stage alone: its line, no ratios, exit 0; nothing to read: exit 2.
+  out=$(python3 "$here/../report/platforms.py" "$dir/results/nat" 2>&1); rc=$?
+  [[ $rc -eq 0 && $out == 'native: interference not counted (no counters), 0 of '*' figures noisy'*'ratios skipped'* ]] \
+    || fail "native alone: exit $rc: $out"
+  mkdir "$dir/results/empty"
+  python3 "$here/../report/platforms.py" "$dir/results/empty" >/dev/null 2>&1; [[ $? -eq 2 ]] || fail "empty run dir: not exit 2"
+  echo "ok: Wasm-only and native-only runs exit 0, ratios from a same-machine native run or skipped with a note" ;;
 verdict)
   # The second fixture (forkjoin, forkjoin_spaced, bursts): each row names
   # the pool its figures imply. Natively atomic_wait/warm, spin/warm and
@@ -370,11 +390,14 @@ r = row("native", "rare calls")
 assert r[2] == "openmp" and r[4].startswith("futex/cold 27.61 us") and r[5] == "ahead (intervals apart)", f"FAIL: native rare: {r}"
 r = row("node", "bursts")
 assert r[2] == "condvar/cold" and "slower than serial (15.95 us" in r[5], f"FAIL: node bursts: {r}"
+# Chrome's bursts are all at its 5 us clock's step (†) and it has no CPU
+# clock: nothing but a † median could choose, so no verdict.
 r = row("chrome", "bursts")
-assert r[3].endswith("†") and "tied with" in r[5], f"FAIL: chrome bursts not timer-limited and tied: {r}"
-for plat in ("node", "chrome"):
-    r = row(plat, "bursts")
-    assert "warm" not in r[2] + r[4] + r[5], f"FAIL: {plat} bursts names a pool whose workers did not take part: {r}"
+assert r[2].startswith("no verdict: timer-limited (") and "futex/cold †" in r[2] and r[3:] == ["-"] * 4, \
+    f"FAIL: chrome bursts ranked on timer-limited figures: {r}"
+r = row("node", "bursts")
+assert "warm" not in r[2] + r[4] + r[5], f"FAIL: node bursts names a pool whose workers did not take part: {r}"
+assert "warm" not in row("chrome", "bursts")[2].split("(")[1], "FAIL: chrome bursts names a pool whose workers did not take part"
 assert re.search(r"Left out of the verdict.*node, bursts[^;]*`condvar/warm` \(workers ran 1% of the items\)", head), \
     "FAIL: the pools left out are not said"
 assert "<h2>Verdict</h2>" in page and "<b>Machine</b>" in page, "FAIL: no verdict in index.html"
@@ -553,7 +576,10 @@ assert any(50.5 in [x[1] for x in b] for b in tb), "FAIL: the P = 4 condvar/warm
 assert blocks(f"{r}/plots/forkjoin.gp") == blocks(f"{none}/plots/forkjoin.gp"), "FAIL: plots/forkjoin reads the sweep"
 md, base = open(f"{r}/summary.md").read(), open(f"{none}/summary.md").read()
 cut = lambda t, a, b: t.split(a)[1].split(b)[0]
-assert cut(md, "## Verdict", "## Findings") == cut(base, "## Verdict", "## Findings"), "FAIL: the verdict reads the sweep"
+# The trust line counts the whole file (jobs noisy of all, the sweep's too);
+# the verdict's rows read the run's P only.
+assert cut(md, "| platform | work", "## Findings") == cut(base, "| platform | work", "## Findings"), \
+    "FAIL: the verdict reads the sweep"
 assert "50 ns" not in md.split("## Findings")[0], "FAIL: a P = 4 figure is headlined"
 assert "**Noisy**" not in md and "noisy run" not in md, "FAIL: the sweep's own references made the run noisy"
 assert cut(md, "## native: median", "\n## ") == cut(base, "## native: median", "\n## "), "FAIL: the table reads the sweep"
@@ -588,5 +614,107 @@ assert references.round_trip(p, "spin") and references.round_trip(p, "futex"), "
 assert {m["threads"] for m in p.find("forkjoin")} == {4} and len(p.across_p("forkjoin")) == 36, "FAIL: find/across_p"
 PY
   echo "ok: the verdict, table and plots/forkjoin read the run's P; plots/threads draws the sweep (cores marked), the findings and a table per P say it; none without a sweep" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads"; exit 2 ;;
+busy)
+  # fixtures/run_busy: a native run on a 2-vCPU VM (spin round trip 330 ns,
+  # the spin round trip measured again after every job, interference
+  # counted: a few repetitions re-run, tbb's fork-join kept 3 interfered
+  # ones, its re-run budget spent) and a quiet Node run (a Wasm pingpong of
+  # 900 ns, every Wasm atomic store a full fence: warm fork-joins ~0.7x it)
+  # whose round trip stepped from ~0.9 to 2.25 us while one bursts job ran
+  # and stayed there. Planted: native atomic_wait/warm's fork-join at 250 ns,
+  # below one spin round trip.
+  busy=$here/fixtures/run_busy
+  python3 "$report" "$busy" --out "$dir/busy" >/dev/null 2>"$dir/busy.err" || { cat "$dir/busy.err"; fail "report failed"; }
+  # (iv) After each stage and in the trust line: per platform, repetitions
+  # interfered with and re-run, and the jobs noisy on their own evidence.
+  out=$(python3 "$here/../report/platforms.py" "$busy") || fail "platforms.py exit $?: $out"
+  want_native='native: 43 of 250 repetitions interfered with, 40 re-run, 2 of 44 jobs noisy'
+  want_node='node: interference not counted (no counters), 1 of 36 jobs noisy'
+  [[ $out == *"$want_native"* && $out == *"$want_node"* ]] || fail "platforms.py: $out"
+  grep -q "^\*\*Machine\*\*.*\*\*Busy machine\*\*: $want_native; $want_node\. " "$dir/busy/summary.md" \
+    || fail "trust line: $(grep '^\*\*Machine' "$dir/busy/summary.md")"
+  REPORT=$here/../report python3 - "$busy" "$dir/busy/summary.md" <<'PY' || exit 1
+import os, sys
+sys.path.insert(0, os.environ["REPORT"])
+import noisy, records
+run_dir, md = sys.argv[1], open(sys.argv[2]).read()
+run = records.load_run(run_dir)
+# Exactly the three planted figures are noisy, each for its reason: no other.
+got = {(name, m["scenario"], m["backend"], m["mode"]): noisy.why(p, m)
+       for name, p in run.items() for m in p.measurements if noisy.why(p, m)}
+want = {("native", "forkjoin", "atomic_wait", "warm"): "below one spin round trip (250 ns < 323 ns): impossible",
+        ("native", "forkjoin", "tbb", "default"): "23 of 30 repetitions interfered with",
+        ("node", "bursts", "futex", "cold"): "spin round trip 873 ns before the job, 2.25 us after it (x2.6, bound 2x)"}
+assert set(got) == set(want) and all(want[k] in got[k] for k in want), f"FAIL: noisy figures {got}"
+head = md.split("## Findings")[0]
+rows = [[c.strip() for c in l.split("|")[1:-1]] for l in head.splitlines() if l.startswith("| ") and not l.startswith("| platform")]
+def row(plat, work):
+    return next(r for r in rows if r[0] == plat and r[1].startswith(work))
+# (i) The impossible fork-join is marked where it is shown, and the row it
+# would have won gives no verdict, saying why.
+r = row("native", "back-to-back")
+assert r[2].startswith("no verdict: noisy (atomic_wait/warm reads 250 ns") and "impossible" in r[2] \
+    and r[3:] == ["-"] * 4, f"FAIL: native back-to-back: {r}"
+assert "| atomic_wait/warm | 250 ns [247 ns, 254 ns] (noisy) |" in md, "FAIL: the impossible figure is not marked"
+assert "forkjoin `atomic_wait/warm`: below one spin round trip (250 ns < 323 ns): impossible" in md, \
+    "FAIL: the table's note does not say why"
+assert "- **native**: not ranked, noisy (forkjoin): `atomic_wait/warm` at 250 ns" in md, "FAIL: no finding says it"
+# An interfered figure slower than the choice is left out, the row still ranks.
+r = row("native", "rare calls")
+assert r[2] == "openmp" and r[5] == "ahead (intervals apart)", f"FAIL: native rare calls: {r}"
+# (ii) Quiet Wasm fork-joins at 0.7x their own pingpong, above the native
+# round trip: not flagged, ranked, in the round trip measured beside them.
+r = row("node", "back-to-back")
+assert r[2] == "adaptive/warm" and r[5].startswith("tied with atomic_wait/warm"), f"FAIL: node back-to-back: {r}"
+assert ("- **node**: cheapest fork-join (every thread joins): `atomic_wait/warm` at 622 ns [617 ns, 647 ns] "
+        "= 0.69 spin round trips (the spin round trip measured beside the job)") in md, "FAIL: node's fork-join finding"
+# (iii) The job the round trip moved x2.5 around, and only it: left out of
+# its row, which ranks the others; the run's drift record (900 ns -> 2.25
+# us) does not make every job of the platform noisy, the checks judge each.
+r = row("node", "bursts")
+assert r[2] == "condvar/cold", f"FAIL: node bursts: {r}"
+assert "`futex/cold` (noisy: spin round trip 873 ns before the job, 2.25 us after it (x2.6" in head, \
+    "FAIL: the moved job is not left out"
+assert "noisy run" not in md and "**Noisy**" not in md and "References**: steady" in md, "FAIL: a platform called noisy"
+assert "| spin round trip beside each job (reference_check) | 323 ns - 340 ns (44 checks) | 873 ns - 2.29 us (36 checks) |" \
+    in md, "FAIL: the environment table lacks the checks' range"
+PY
+  # A Wasm fork-join below the native round trip of the same run folder is
+  # flagged (native's, not its own pingpong's); without native.ndjson beside
+  # it nothing says so. Without reference_check records the run's drift
+  # record judges the platform as a whole again.
+  mkdir "$dir/wasm_fast" "$dir/wasm_alone" "$dir/no_checks"
+  python3 - "$busy" "$dir" <<'PY' || exit 1
+import json, shutil, sys
+src, d = sys.argv[1:3]
+node = [json.loads(l) for l in open(f"{src}/node.ndjson")]
+for r in node:
+    if r.get("scenario") == "forkjoin" and r["backend"] == "futex" and r["mode"] == "warm":
+        f = 300.0 / r["median"]
+        for k in ("median", "min", "max", "mean", "mad", "ci_lo", "ci_hi", "fork_ns", "join_ns"):
+            r[k] *= f
+        r["samples"] = [v * f for v in r["samples"]]
+text = "".join(json.dumps(r) + "\n" for r in node)
+for sub in ("wasm_fast", "wasm_alone"):
+    open(f"{d}/{sub}/node.ndjson", "w").write(text)
+shutil.copy(f"{src}/native.ndjson", f"{d}/wasm_fast/native.ndjson")
+open(f"{d}/no_checks/node.ndjson", "w").write(
+    "".join(l for l in open(f"{src}/node.ndjson") if json.loads(l)["type"] != "reference_check"))
+PY
+  for d in wasm_fast wasm_alone no_checks; do
+    python3 "$report" "$dir/$d" >/dev/null 2>"$dir/$d.err" || { cat "$dir/$d.err"; fail "$d: report failed"; }
+  done
+  grep -q '^| node | back-to-back calls | no verdict: noisy (futex/warm reads 300 ns, .*below one native spin round trip (300 ns &lt; 323 ns): impossible)' \
+    "$dir/wasm_fast/report/summary.md" || fail "wasm_fast: $(grep '^| node | back' "$dir/wasm_fast/report/summary.md")"
+  ! grep -q 'impossible\|^| node | back-to-back calls | no verdict' "$dir/wasm_alone/report/summary.md" \
+    || fail "wasm_alone: a Wasm figure judged without a native run"
+  grep -q '^\*\*noisy run\*\*.*node: spin round trip 900 ns at the start, 2.25 us at the end of the run' \
+    "$dir/no_checks/report/summary.md" || fail "no_checks: the drift record no longer judges a run without checks"
+  # Targets read the same rule: in the round trip measured beside the job.
+  row=$(python3 "$here/../report/targets.py" "$busy" | grep '^native *1\. forkjoin warm.*spin/warm')
+  [[ $row == *' PASS '*'in the spin round trip measured beside the job'* ]] || fail "targets: $row"
+  echo "ok: an impossible fork-join and an interfered one flagged and left out (no verdict where one could win);" \
+       "quiet Wasm fork-joins ranked, one below the native round trip flagged; the job the reference moved" \
+       "around flagged alone; interference and noisy jobs counted per platform" ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads|busy"; exit 2 ;;
 esac

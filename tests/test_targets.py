@@ -3,7 +3,9 @@
 (records built with complete_record.complete(), figures scaled as the
 delay-injection knob POOLBENCH_INJECT_DELAY_NS would scale them); a fork-join
 that not every thread joined, a pool that did not join and a noisy reference
-(a spin round trip of 11 ms) give N/A; the break-even W and the oversubscribed
+(a spin round trip of 11 ms), a fork-join below one spin round trip and one
+that kept interfered repetitions give N/A; with reference_check records a
+fork-join is judged in the round trip measured beside it; the break-even W and the oversubscribed
 fork-join (the most oversubscribed P of a sweep) PASS and MISS; the cold pools' spaced fork-join is
 INFO. Then, on the committed fixture run with its bursts rows edited: target
 8's gap CPU is judged above the host floor (the serial row) and a real burn
@@ -195,6 +197,33 @@ def synthetic(tmp):
         ref["samples"] = [SPIN_RT * f for f in (1, 1, 1, 1, 1, 3, 3, 3, 3)]
         ref["ci_lo"], ref["ci_hi"] = SPIN_RT, 3 * SPIN_RT
     c.check("spin_drift", t1, ["N/A", "N/A"], nat(drift), text="drifted")
+    # Figures noisy on their own evidence (report/noisy.py) are N/A: a
+    # fork-join below one spin round trip (each thread with a core of its
+    # own), and one that kept repetitions another task interfered with.
+    def alone(edit):
+        return nat(lambda r: (edit(r), r.remove(find(r, "forkjoin", "adaptive"))))
+
+    def impossible(r):
+        r[0]["logical_cores"] = 2
+        scale(find(r, "forkjoin", "spin"), 0.7)
+    c.check("forkjoin_impossible", t1[:2], ["N/A"], alone(impossible),
+            text="below one spin round trip (252 ns < 300 ns): impossible")
+    c.check("forkjoin_interfered", t1[:2], ["N/A"], alone(lambda r: find(r, "forkjoin", "spin").update(
+        flags=["interfered"], interfered=25, reruns=18)), text="25 of 27 repetitions interfered with")
+    # Where the run measured the spin round trip beside every job
+    # (reference_check records), a fork-join is in the units of the ones
+    # around it: 360 and 390 ns are 1.2-1.3x the run's first (300 ns) but
+    # 1.8-2x the 200 ns measured beside them.
+    def checks_at(rt):
+        def edit(r):
+            def check(job):
+                return {"type": "reference_check", "platform": "native", "scenario": "pingpong",
+                        "backend": "spin_pingpong", "job": job, "median": rt, "ci_lo": rt * 0.97,
+                        "ci_hi": rt * 1.04, "n": 6}
+            r.insert(r.index(find(r, "pingpong", "futex_pingpong")) + 1, check(2))
+            r.insert(r.index(find(r, "forkjoin", "spin")) + 1, check(3))
+        return edit
+    c.check("forkjoin_beside", t1, ["MISS", "MISS"], nat(checks_at(200.0)), text="measured beside the job")
     # 4: reported against the futex round trip, never judged; N/A when noisy.
     c.check("spaced_info", t4, ["INFO", "INFO"], text="x")
     c.check("spaced_noisy", t4, ["N/A", "N/A"], nat(lambda r: find(r, "pingpong", "futex_pingpong").update(
@@ -331,8 +360,8 @@ def main():
         return 1
     finally:
         shutil.rmtree(tmp)
-    print(f"ok: {cases} synthetic cases (every target MISS and PASS, N/A for unjoined fork-joins and noisy "
-          "references, INFO for spaced fork-joins); gap CPU judged above the serial floor; usage errors exit 2")
+    print(f"ok: {cases} synthetic cases (every target MISS and PASS, N/A for unjoined fork-joins, noisy "
+          "references and noisy figures, INFO for spaced fork-joins); gap CPU judged above the serial floor; usage errors exit 2")
     return 0
 
 
