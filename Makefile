@@ -129,6 +129,7 @@ bench-native: setup build
 	  --benchmark_out_format=json $(GBENCH_FLAGS) >$(RUN)/gbench.txt
 	@ln -sfn $(notdir $(RUN)) results/latest
 	@echo "records: $(RUN)/ (results/latest)"
+	@python3 report/platforms.py $(RUN)
 
 bench-node: setup build-node
 	@$(RESUME) $(RUN)/node.ndjson -- node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(RUN_FLAGS)
