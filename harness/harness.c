@@ -25,6 +25,7 @@ struct harness {
   double min_batch_ns;
   double spin_rt_ns, futex_rt_ns;
   int job_threads;
+  const char *job_backend; /* NULL: no pool (the references) */
 };
 
 /* The header fields `grain_work_ns` and `references`: what a reader needs to
@@ -48,7 +49,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   }
   h->o = *o;
   h->job_threads = o->threads;
-  /* Opens the counters before any thread of a pool exists, so all inherit them. */
+  /* Opens the counters on the calling thread, the one whose migrations count. */
   host_interference first;
   host_interference_now(&first);
   if (h->o.reps < HARNESS_MIN_REPS) h->o.reps = HARNESS_DEFAULT_REPS;
@@ -181,10 +182,18 @@ void harness_mark_now(harness_mark *m) { host_interference_now(&m->at); }
 
 /* Whether this host counts interference, and the job's threads each have a
  * core of their own (otherwise they preempt each other by design). */
-bool harness_counts_interference(const harness *h) {
+bool harness_counts_interference(const harness *h, const char *backend) {
+  if (!backend) backend = h->job_backend;
+  /* Where the harness does not place the threads (a runtime of its own,
+   * OpenMP or oneTBB, or --no-pin), the kernel may stack two of them on one
+   * CPU on a quiet machine (a wake-up lands on its waker's CPU): their wait
+   * for each other is the figure, and run-queue delay cannot tell it from
+   * another task's. Such jobs are judged by the references beside them. */
+  bool placed = !backend || (!h->o.no_pin && (pool_backend_has_workers(backend) ||
+                                              pool_backend_runs_on_caller(backend)));
   host_interference m;
   host_interference_now(&m);
-  return (m.run_delay_ns >= 0 || m.migrations >= 0) && h->job_threads <= plat_cpu_count();
+  return placed && (m.run_delay_ns >= 0 || m.migrations >= 0) && h->job_threads <= plat_cpu_count();
 }
 
 int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) {
@@ -198,7 +207,7 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
   int keep = h->o.reps - 1; /* the first repetition is warm-up */
   r->samples = malloc((size_t)keep * sizeof *r->samples);
   if (!r->samples) return -1;
-  r->counted = harness_counts_interference(h);
+  r->counted = harness_counts_interference(h, NULL);
   /* A repetition another task interfered with measures the machine, not the
    * pool: it is re-run, up to twice the repetitions in all, so a busy
    * machine costs time, not figures. */
@@ -347,7 +356,10 @@ void harness_work(const harness *h, double work_ns) {
 }
 double harness_timer_step_ns(const harness *h) { return h->step_ns; }
 double harness_min_batch_ns(const harness *h) { return h->min_batch_ns; }
-void harness_set_job_threads(harness *h, int threads) { h->job_threads = threads; }
+void harness_set_job(harness *h, int threads, const char *backend) {
+  h->job_threads = threads;
+  h->job_backend = backend;
+}
 void harness_set_references(harness *h, double spin, double futex) {
   h->spin_rt_ns = spin;
   h->futex_rt_ns = futex;

@@ -114,9 +114,10 @@ double harness_iters_per_ns(const harness *h);
 double harness_timer_step_ns(const harness *h);
 double harness_min_batch_ns(const harness *h); /* the shortest timed batch */
 
-/* The threads the job under way runs (the suite sets it per job): with more
- * threads than cores preemption is the job's own, not interference. */
-void harness_set_job_threads(harness *h, int threads);
+/* The job under way (the suite sets it per job; backend NULL: no pool).
+ * With more threads than cores, or threads the harness does not place,
+ * waiting for a CPU is the job's own, not interference. */
+void harness_set_job(harness *h, int threads, const char *backend);
 
 /* Same-run physical references (set by the pingpong scenario). */
 void harness_set_references(harness *h, double spin_rt_ns, double futex_rt_ns);

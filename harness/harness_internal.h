@@ -13,12 +13,13 @@ void harness_write_record(harness *h, json *j);
 
 /* A repetition's interference check, for a scenario with its own repetition
  * loop (grain_ab): a mark before it, then whether it was interfered with.
- * harness_counts_interference says whether the host counts at all and the
- * job's threads each have a core. */
+ * harness_counts_interference says whether the host counts at all, and
+ * the job's threads (of `backend`, NULL: the job's own) each have a core
+ * and were placed by the harness. */
 typedef struct harness_mark {
   host_interference at;
 } harness_mark;
-bool harness_counts_interference(const harness *h);
+bool harness_counts_interference(const harness *h, const char *backend);
 void harness_mark_now(harness_mark *m);
 bool harness_interfered(const harness_mark *m, double elapsed_ns);
 

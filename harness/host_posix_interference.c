@@ -3,8 +3,10 @@
  * but not running) summed over the process's threads: it counts a thread
  * preempted mid-repetition and one that starts a repetition still waiting
  * for its CPU alike, which a count of involuntary switches misses. One
- * software perf event counts CPU migrations of this thread and, through
- * `inherit`, of every thread started after it was opened. */
+ * software perf event counts the CPU migrations of the thread that opened
+ * it, the caller: the pools' workers are pinned after it (and re-pinned when
+ * it moves), and an unpinned runtime's workers (OpenMP, oneTBB) are moved by
+ * the kernel at a wake-up on a quiet machine too, which is no interference. */
 #define _GNU_SOURCE /* syscall() */
 #include "host.h"
 
@@ -53,7 +55,6 @@ static void open_counters(void) {
   a.type = PERF_TYPE_SOFTWARE;
   a.size = sizeof a;
   a.config = PERF_COUNT_SW_CPU_MIGRATIONS;
-  a.inherit = 1;
   a.exclude_kernel = 1; /* allowed at perf_event_paranoid 2; a migration still counts */
   a.exclude_hv = 1;
   migrations_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);

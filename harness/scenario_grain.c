@@ -205,18 +205,19 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
     }
     /* An interfered sample is taken again, as harness_measure re-runs a
      * repetition, within the same budget per arm. */
-    bool counted = harness_counts_interference(h);
+    bool counted[AB_MAX_ARMS];
     int interfered[AB_MAX_ARMS] = {0}, reruns[AB_MAX_ARMS] = {0};
     bool kept[AB_MAX_ARMS] = {false};
+    for (int a = 0; a < arms_n; a++) counted[a] = harness_counts_interference(h, arms[a].backend);
     for (int r = 0; r < reps; r++) {
       for (int a = 0; a < arms_n; a++) {
         for (;;) {
           watchdog_sleep(AB_SETTLE_NS);
           watchdog_watch_arm(pools[a], arms[a].backend);
           harness_mark m;
-          if (counted) harness_mark_now(&m);
+          if (counted[a]) harness_mark_now(&m);
           samples[a][r] = ab_sample(&g[a], calls[a]);
-          if (r == 0 || !counted || !harness_interfered(&m, samples[a][r] * (double)calls[a] * 2)) break;
+          if (r == 0 || !counted[a] || !harness_interfered(&m, samples[a][r] * (double)calls[a] * 2)) break;
           interfered[a]++;
           if (reruns[a] == 2 * (reps - 1)) {
             kept[a] = true;
@@ -229,7 +230,7 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
     harness_result res[AB_MAX_ARMS];
     for (int a = 0; a < arms_n; a++) { /* the first repetition is warm-up */
       harness_result_from(samples[a] + 1, reps - 1, &res[a]);
-      res[a].counted = counted, res[a].interfered = interfered[a], res[a].reruns = reruns[a];
+      res[a].counted = counted[a], res[a].interfered = interfered[a], res[a].reruns = reruns[a];
       res[a].kept_interfered = kept[a];
     }
     double serial = res[0].median, ideal = serial / t->threads;

@@ -67,7 +67,7 @@ static int measure_into(harness *h, bool futex, harness_result *r) {
   atomic_init(&pp->pong, 0);
   atomic_init(&pp->stop, false);
   pp->futex = futex;
-  harness_set_job_threads(h, 2);
+  harness_set_job(h, 2, NULL);
   pthread_t th;
   if (pthread_create(&th, NULL, partner, pp) != 0) {
     free(pp);

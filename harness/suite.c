@@ -82,7 +82,7 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
         fflush(progress);
       }
       watchdog_job(done + 1, sc->name, targets[t].backend, targets[t].mode);
-      harness_set_job_threads(h, targets[t].threads);
+      harness_set_job(h, targets[t].threads, targets[t].backend);
       failed += sc->run(h, &targets[t], &rows[t]) != 0;
       done++;
       watchdog_job(done, "pingpong", "-", "reference_check");
