@@ -6,8 +6,8 @@ A record is noisy platform-wide, when the platform's references are
 on its own evidence, per job: a fork-join faster than physics allows, the
 spin round trip moving around its job, or repetitions another task
 interfered with that it had to keep."""
-from references import ROUND_TRIPS, noise, reference_record
-from vocab import (FORKJOIN, INTERFERED, INTERFERENCE_SOURCE, NATIVE, PINGPONG, REFERENCE_CHECK, RERUNS, WASM,
+from references import ROUND_TRIPS, capacity_shortfall, counted, counts_interference, noise, reference_record
+from vocab import (CAPACITY, FORKJOIN, INTERFERED, INTERFERENCE_SOURCE, NATIVE, PINGPONG, REFERENCE_CHECK, RERUNS, WASM,
                    not_joined, ns)
 
 # The spin round trip measured before and after a job (reference_check
@@ -96,9 +96,19 @@ def interfered(m):
     return "interfered with (threads preempted or moved) in repetitions it kept: the re-run budget ran out"
 
 
+def unjudged(p, m):
+    """Why m, on a platform that judged repetitions for interference but
+    not m's (single calls timed alone, a runtime placing its own threads),
+    is noisy when the run got too little CPU, or None."""
+    if m["scenario"] in (PINGPONG, CAPACITY) or counted(m) or not counts_interference(p):
+        return None
+    cap = capacity_shortfall(p)
+    return f"{cap} (its repetitions were not judged one by one)" if cap else None
+
+
 def job(p, m):
     """Why measurement m is noisy on its own evidence (not the platform's), or None."""
-    said = [w for w in (impossible(p, m), moved(p, m), interfered(m)) if w]
+    said = [w for w in (impossible(p, m), moved(p, m), interfered(m), unjudged(p, m)) if w]
     return "; ".join(said) or None
 
 

@@ -17,7 +17,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vocab import NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
+from vocab import CAPACITY, NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "README.md")
 KEY_FIELDS = ("scenario", "backend", "mode", "threads", "items", "work_ns")
@@ -310,7 +310,7 @@ def read_file(path, contract, strict=True):
 
 # Scenarios measured at a P of their own whatever the run's: the same-run
 # references (pingpong is two threads; capacity, the cores the run got).
-OWN_P = (PINGPONG, "capacity")
+OWN_P = (PINGPONG, CAPACITY)
 
 
 class Platform:

@@ -6,7 +6,7 @@ the cores the run got (`capacity`); and whether each is fit to be one
 (`noisy`: EPCC rejects noisy runs)."""
 import math
 
-from vocab import ns
+from vocab import CAPACITY, INTERFERED, RERUNS, ns
 
 # The header's `references` keys, in the order the report lists them, and
 # what the report calls each one's median.
@@ -84,7 +84,10 @@ def noise(p):
         if start > 0 and end > 0 and max(end / start, start / end) > END_DRIFT_MAX:
             out["spin"] = (f"spin round trip {ns(start)} at the start, {ns(end)} at the end of the run "
                            f"(x{max(end / start, start / end):.1f}, bound {END_DRIFT_MAX:g}x): the machine's load changed")
-    cap = capacity_shortfall(p)
+    # A run that judged every repetition for interference (natively) re-ran
+    # the ones another process spoiled: too little CPU condemns only its
+    # figures that were not judged so (noisy.py), not the platform.
+    cap = None if counts_interference(p) else capacity_shortfall(p)
     if cap:
         out["capacity"] = cap
     if spin and spin["median"] > SPIN_RT_MAX_NS:
@@ -96,12 +99,22 @@ def noise(p):
     return out
 
 
+def counted(m):
+    """Whether measurement m's repetitions were judged for interference."""
+    return isinstance(m.get(INTERFERED), int) and isinstance(m.get(RERUNS), int)
+
+
+def counts_interference(p):
+    """Whether platform p's harness judged repetitions for interference."""
+    return any(counted(m) for m in p.measurements)
+
+
 def capacity_shortfall(p):
     """Why platform p's run got too little CPU to trust, or None."""
     # At the run's own P: a sweep's capacity at P > cores measures how the
     # kernel shares oversubscribed cores, not whether another process held one.
     run_p = p.run_p()
-    for r in (p.find("capacity", threads=run_p) if run_p else p.find("capacity")):
+    for r in (p.find(CAPACITY, threads=run_p) if run_p else p.find(CAPACITY)):
         cores = min(r["threads"], p.header.get("logical_cores") or r["threads"])
         if r["median"] < CAPACITY_MIN * cores:
             return (f"{r['threads']} threads got {r['median']:.2f} cores at once where a quiet machine "

@@ -15,6 +15,7 @@ PYTHON = CPYTHONS + PYODIDE  # the Python panel's platforms, CPython first
 PLATFORM_ORDER = (NATIVE,) + CPYTHONS + WASM + PYODIDE
 
 PINGPONG = "pingpong"  # the scenario of the same-run references (references.py)
+CAPACITY = "capacity"  # the cores the run got (references.py)
 
 # The serial baselines of the grain sweep: what a pool is measured against,
 # never a pool itself.

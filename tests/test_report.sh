@@ -710,6 +710,33 @@ PY
     || fail "wasm_alone: a Wasm figure judged without a native run"
   grep -q '^\*\*noisy run\*\*.*node: spin round trip 900 ns at the start, 2.25 us at the end of the run' \
     "$dir/no_checks/report/summary.md" || fail "no_checks: the drift record no longer judges a run without checks"
+  # Too little CPU (capacity 1.05 of 2 cores: another process held one):
+  # natively, where every repetition was judged for interference, it flags
+  # only the figures that were not judged (single calls timed alone,
+  # oneTBB placing its own threads), not the platform.
+  mkdir "$dir/short"
+  python3 - "$busy" "$dir/short" <<'PY' || exit 1
+import json, shutil, sys
+src, d = sys.argv[1:3]
+recs = [json.loads(l) for l in open(f"{src}/native.ndjson")]
+for r in recs:
+    if r.get("scenario") == "capacity":
+        r.update(median=1.05, ci_lo=1.0, ci_hi=1.1, min=0.98, max=1.12, mean=1.05)
+open(f"{d}/native.ndjson", "w").write("".join(json.dumps(r) + "\n" for r in recs))
+PY
+  python3 "$report" "$dir/short" >/dev/null 2>"$dir/short.err" || { cat "$dir/short.err"; fail "short: report failed"; }
+  ! grep -q '^\*\*noisy run\*\*' "$dir/short/report/summary.md" || fail "short: a judged native run called noisy as a whole"
+  python3 - "$here/../report" "$dir/short" <<'PY' || exit 1
+import sys
+sys.path.insert(0, sys.argv[1])
+import noisy, records
+p = records.load_run(sys.argv[2])["native"]
+judged = [m for m in p.measurements if "interfered" in m and m["scenario"] != "pingpong"]
+unjudged = [m for m in p.measurements if "interfered" not in m and m["scenario"] not in ("pingpong", "capacity")]
+assert judged and unjudged, (len(judged), len(unjudged))
+assert not any("held the CPU" in (noisy.why(p, m) or "") for m in judged), "a judged figure flagged for capacity"
+assert all("held the CPU" in (noisy.why(p, m) or "") for m in unjudged), "an unjudged figure not flagged"
+PY
   # Targets read the same rule: in the round trip measured beside the job.
   row=$(python3 "$here/../report/targets.py" "$busy" | grep '^native *1\. forkjoin warm.*spin/warm')
   [[ $row == *' PASS '*'in the spin round trip measured beside the job'* ]] || fail "targets: $row"
