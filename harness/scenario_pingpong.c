@@ -22,13 +22,28 @@ typedef struct pingpong {
 
 #define SLICE_NS 100000000u /* bounded sleeps: a lost partner cannot hang us */
 
+/* A spin longer than this is no hardware round trip: the partner lost its
+ * CPU to another task. Then the spinner offers its own CPU, so that on a
+ * busy machine each round trip costs a wake-up, not a whole time slice (a
+ * batch sized in a quiet moment would take seconds: no progress for the
+ * watchdog). A quiet round trip is a few hundred ns. */
+#define SPIN_YIELD_NS 50000u
+
 /* Waits until *w != old; returns the new value. */
 static uint32_t await_change(pingpong *pp, pool_word *w, uint32_t old) {
   uint32_t v;
-  while ((v = atomic_load_explicit(w, memory_order_acquire)) == old) {
+  uint64_t since = 0;
+  for (unsigned polls = 1; (v = atomic_load_explicit(w, memory_order_acquire)) == old; polls++) {
     if (atomic_load_explicit(&pp->stop, memory_order_relaxed)) return old;
-    if (pp->futex) plat_futex_wait(w, old, SLICE_NS);
-    else plat_cpu_relax();
+    if (pp->futex) {
+      plat_futex_wait(w, old, SLICE_NS);
+    } else if (polls % 256 == 0) { /* the clock read is a call out on Wasm: rarely */
+      uint64_t now = plat_now_ns();
+      if (!since) since = now;
+      else if (now - since > SPIN_YIELD_NS) plat_yield();
+    } else {
+      plat_cpu_relax();
+    }
   }
   return v;
 }
