@@ -49,7 +49,9 @@ class Result(C.Structure):
     _fields_ = [(n, C.c_double) for n in
                 ("median", "mad", "min", "max", "mean", "p50", "p90", "p99", "p999")] + \
                [("n", C.c_int), ("samples", C.POINTER(C.c_double)),
-                ("inner", C.c_uint64), ("below_resolution", C.c_bool)]
+                ("inner", C.c_uint64), ("below_resolution", C.c_bool),
+                ("counted", C.c_bool), ("interfered", C.c_int), ("reruns", C.c_int),
+                ("kept_interfered", C.c_bool)]
 
 
 class Extra(C.Structure):
@@ -66,10 +68,14 @@ def load(path):
     if not os.path.exists(path):
         sys.exit(f"py_baselines: {path} not found: build it first (make build)")
     lib = C.CDLL(path)
-    lib.poolbench_options_size.restype = C.c_size_t
-    if lib.poolbench_options_size() != C.sizeof(Options):
-        sys.exit(f"py_baselines: {path} has another harness_options than this script "
-                 f"({lib.poolbench_options_size()} vs {C.sizeof(Options)} bytes): rebuild it or update Options")
+    # harness_options and harness_result are mirrored below: a library built
+    # from other headers would read or write past them.
+    for name, mirror in (("options", Options), ("result", Result)):
+        size = getattr(lib, f"poolbench_{name}_size")
+        size.restype = C.c_size_t
+        if size() != C.sizeof(mirror):
+            sys.exit(f"py_baselines: {path} has another harness_{name} than this script "
+                     f"({size()} vs {C.sizeof(mirror)} bytes): rebuild it or update {mirror.__name__}")
     lib.harness_open.restype = C.c_void_p
     lib.harness_open.argtypes = [C.POINTER(Options), C.c_char_p, C.c_size_t]
     lib.harness_close.argtypes = [C.c_void_p]
@@ -86,6 +92,7 @@ def load(path):
     lib.harness_futex_rt_ns.restype = C.c_double
     lib.harness_futex_rt_ns.argtypes = [C.c_void_p]
     lib.harness_set_references.argtypes = [C.c_void_p, C.c_double, C.c_double]
+    lib.harness_set_job.argtypes = [C.c_void_p, C.c_int, C.c_char_p]
     lib.poolbench_references.argtypes = [C.c_void_p]
     lib.pool_create.argtypes = [C.POINTER(C.c_void_p), C.c_char_p, C.c_int, C.c_void_p]
     lib.pool_parallel_for.argtypes = [C.c_void_p, C.c_size_t, C.c_size_t,
@@ -105,6 +112,8 @@ def load(path):
 class Runner:
     def __init__(self, lib, h, threads):
         self.lib, self.h, self.P = lib, h, threads
+        self.serial_backend = next(n for n in (lib.pool_backend_at(i).decode() for i in range(lib.pool_backend_count()))
+                                   if lib.pool_backend_runs_on_caller(n.encode()))
         self.kernel = C.cast(lib.poolbench_kernel_body, C.c_void_p)
         self.serial = {}  # work_ns -> serial time of N items
         self.rows = []
@@ -117,11 +126,24 @@ class Runner:
                 op()
         return self.measure_batch(scenario, backend, items, work, batch, extras)
 
+    def placed_as(self, backend):
+        """The backend whose threads the harness places for a Python
+        backend, for the interference judgement: a C pool's (py_to_pool.X,
+        pool_to_py.X), the serial one for one Python thread; anything else
+        runs threads the harness does not place (Python's own, a JS
+        engine's), which may wait for each other: not judged."""
+        kind, _, pool = backend.partition(".")
+        if kind in ("py_to_pool", "pool_to_py"):
+            return pool
+        return self.serial_backend if backend in pycalls.SINGLE_THREADED else backend
+
     def measure_batch(self, scenario, backend, items, work, batch, extras=None, threads=None):
         """measure() of batch(iters), which runs iters ops its own way (a
         host that amortises its own hop into the batch); threads: the
         record's, the run's P unless given."""
         fn = BATCH(lambda _ctx, iters: batch(iters))  # kept alive for the call
+        self.job = self.placed_as(backend).encode()  # the harness keeps the pointer
+        self.lib.harness_set_job(self.h, threads or self.P, self.job)
         res = Result()
         if self.lib.harness_measure(self.h, fn, None, C.byref(res)) != 0:
             raise RuntimeError(f"{scenario} {backend}: measurement failed")

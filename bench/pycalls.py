@@ -79,12 +79,18 @@ def call_scenarios(lib, measure):
 
     def per_item(items):
         return lambda median: [("per_item_ns", median / items)]
-    measure("call", "python_call", 1, 0, nothing, per_item(1))
-    measure("call", "ctypes_call", 1, 0, functools.partial(lib.poolbench_noop, 1), per_item(1))
+    measure("call", PYTHON_CALL, 1, 0, nothing, per_item(1))
+    measure("call", CTYPES_CALL, 1, 0, functools.partial(lib.poolbench_noop, 1), per_item(1))
     cb = CALLBACK(lambda i: i)
     n = CALLBACKS_PER_CALL
-    measure("call", "callback", n, 0, functools.partial(lib.poolbench_call_back, cb, n),
+    measure("call", CALLBACK_CALL, n, 0, functools.partial(lib.poolbench_call_back, cb, n),
             per_item(n))
+
+
+# The backends of these scenarios: each runs on the one calling thread.
+PYTHON_CALL, CTYPES_CALL, CALLBACK_CALL = "python_call", "ctypes_call", "callback"
+PY_SERIAL, PY_PER_ITEM = "py_serial", "py_per_item"
+SINGLE_THREADED = (PYTHON_CALL, CTYPES_CALL, CALLBACK_CALL, PY_SERIAL, PY_PER_ITEM)
 
 
 def serial_sweep(lib, measure, iters_of, items, works, units=lambda ns: (None, None)):
@@ -104,12 +110,12 @@ def serial_sweep(lib, measure, iters_of, items, works, units=lambda ns: (None, N
                 return [("overhead_ns", o), ("ideal_ns", ideal), ("speedup", ideal / median),
                         ("overhead_spin_rt_units", su), ("overhead_futex_rt_units", fu)]
             return f
-        serial[w] = measure("grain", "py_serial", items, w,
+        serial[w] = measure("grain", PY_SERIAL, items, w,
                             functools.partial(spin, it * items),
                             lambda m: extras(m)(m))
 
         def per_item(it=it):
             for _ in range(items):
                 spin(it)
-        measure("grain", "py_per_item", items, w, per_item, extras(serial[w]))
+        measure("grain", PY_PER_ITEM, items, w, per_item, extras(serial[w]))
     return serial

@@ -15,6 +15,8 @@ void poolbench_kernel_body(void *ctx, size_t begin, size_t end) {
 /* The size of harness_options, so the ctypes mirror in py_baselines.py can
  * check it matches (a field added on one side only shifted the others). */
 size_t poolbench_options_size(void) { return sizeof(harness_options); }
+/* Likewise harness_result, which harness_measure fills in the caller's memory. */
+size_t poolbench_result_size(void) { return sizeof(harness_result); }
 
 /* Runs the ping-pong references so Python records carry the same units. */
 int poolbench_references(harness *h) {
