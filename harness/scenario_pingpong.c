@@ -24,10 +24,13 @@ typedef struct pingpong {
 
 /* A spin longer than this is no hardware round trip: the partner lost its
  * CPU to another task. Then the spinner offers its own CPU, so that on a
- * busy machine each round trip costs a wake-up, not a whole time slice (a
- * batch sized in a quiet moment would take seconds: no progress for the
- * watchdog). A quiet round trip is a few hundred ns. */
-#define SPIN_YIELD_NS 50000u
+ * busy machine a round trip costs at most about this, not a whole time
+ * slice (a batch sized in a quiet moment would take seconds: no progress
+ * for the watchdog). Long against a quiet round trip (0.1-1 us) and against
+ * Wasm's yield, a timed wait of ~130 us: were it shorter, one side's yield
+ * would make the other wait long enough to yield too, and the two would
+ * take turns sleeping for good. */
+#define SPIN_YIELD_NS 1000000u
 
 /* Waits until *w != old; returns the new value. */
 static uint32_t await_change(pingpong *pp, pool_word *w, uint32_t old) {
