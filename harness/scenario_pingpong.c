@@ -17,10 +17,12 @@ typedef struct pingpong {
   alignas(64) pool_word ping;
   alignas(64) pool_word pong;
   alignas(64) _Atomic bool stop;
+  _Atomic bool started;
   bool futex;
 } pingpong;
 
 #define SLICE_NS 100000000u /* bounded sleeps: a lost partner cannot hang us */
+#define START_DEADLINE_NS 10000000000u /* 10 s: Wasm threads start late */
 
 /* A spin longer than this is no hardware round trip: the partner lost its
  * CPU to another task. Then the spinner offers its own CPU, so that on a
@@ -58,6 +60,7 @@ static void post(pingpong *pp, pool_word *w, uint32_t v) {
 
 static void *partner(void *arg) {
   pingpong *pp = arg;
+  atomic_store_explicit(&pp->started, true, memory_order_release);
   uint32_t seen = 0;
   while (!atomic_load_explicit(&pp->stop, memory_order_relaxed)) {
     seen = await_change(pp, &pp->ping, seen);
@@ -84,6 +87,7 @@ static int measure_into(harness *h, bool futex, harness_result *r) {
   atomic_init(&pp->ping, 0);
   atomic_init(&pp->pong, 0);
   atomic_init(&pp->stop, false);
+  atomic_init(&pp->started, false);
   pp->futex = futex;
   harness_set_job(h, 2, NULL);
   pthread_t th;
@@ -91,6 +95,12 @@ static int measure_into(harness *h, bool futex, harness_result *r) {
     free(pp);
     return -1;
   }
+  /* Wait for the partner in sleeps, as scenario_pool waits for workers: a
+   * Wasm thread may start only once its creator lets the runtime hand it a
+   * worker, which a spin never does. */
+  uint64_t until = plat_now_ns() + START_DEADLINE_NS;
+  while (!atomic_load_explicit(&pp->started, memory_order_acquire) && plat_now_ns() < until)
+    plat_sleep_ns(50000);
   int rc = harness_measure(h, round_trips, pp, r) == 0 && r->median > 0 ? 0 : -2;
   if (rc != 0) harness_result_free(r);
   atomic_store(&pp->stop, true);
