@@ -53,9 +53,13 @@ calls a start stuck after N ms without progress (default 10000)
 example: driver.js --out results/x -- run --quick`;
 
 // What differs between the browsers: binary option, how puppeteer drives it.
+// sameFailures: starts in a row that may fail alike before the run ends.
+// Firefox stalls about one start in four with a BiDi session attached (its
+// program's Worker stuck creating pthread Workers, nothing fetched, the
+// browser idle): there three alike are bad luck (1.5% of runs), not a cause.
 const BROWSERS = {
-  chrome: {binary: 'chromium', package: 'chromium'},
-  firefox: {binary: 'firefox', package: 'firefox-esr'},
+  chrome: {binary: 'chromium', package: 'chromium', sameFailures: 3},
+  firefox: {binary: 'firefox', package: 'firefox-esr', sameFailures: 8},
 };
 // A start is stuck when it makes no progress for NO_PROGRESS_MS: no request
 // answered by the local server (a file of the page, Pyodide's, the .wasm, a
@@ -77,10 +81,10 @@ const POLL_MS = 250;        // for a posted line and requests
 const STATUS_MS = 1000;     // reading #status costs the browser CPU too
 // However it keeps moving, a start that posts no line in this long failed.
 const START_CAP_MS = 180000;
-// Starts in all; starts in a row that failed alike (the same status, no
-// progress): the third is not bad luck but a cause, named in the error.
+// Starts in all; from the second in a row that failed alike (the same
+// status, no progress) the line names it as a cause (BROWSERS' sameFailures
+// end the run).
 const STARTS = 8;
-const SAME_FAILURES = 3;
 // The browser's own start (puppeteer's default: 30 s), see launch().
 const LAUNCH_MS = 90000;
 
@@ -417,8 +421,9 @@ async function cleanup(run) {
 
 // Launches the browser and opens the page until the program posts its first
 // line (see firstLine); returns the page. A failed start is relaunched, at
-// most STARTS times in all and SAME_FAILURES times in a row failing alike.
+// most STARTS times in all and the browser's sameFailures in a row alike.
 async function start(o, run) {
+  const sameFailures = BROWSERS[o.browser].sameFailures;
   let same = 0, previous = null;
   for (let attempt = 1; ; attempt++) {
     run.profile = fs.mkdtempSync(path.join(os.tmpdir(), `poolbench-${o.browser}-`));
@@ -430,13 +435,13 @@ async function start(o, run) {
     // From the second alike on, the line says so: a cause, not bad luck.
     const what = same > 1 ? `${same} starts in a row ${failed.kind} (the latest: ${failed.detail})`
                           : `${failed.kind} (${failed.detail})`;
-    const last = same === SAME_FAILURES ? `${o.browser}: ${what}: giving up`
+    const last = same === sameFailures ? `${o.browser}: ${what}: giving up`
                : attempt === STARTS ? `${o.browser}: ${STARTS} starts failed; the last ${what}` : null;
     if (last) {
       fs.appendFileSync(run.log, `[driver] ${last}\n`);
       throw new Error(last);
     }
-    const next = same === SAME_FAILURES - 1 ? `; relaunching, a ${ordinal(SAME_FAILURES)} alike ends the run`
+    const next = same === sameFailures - 1 ? `; relaunching, a ${ordinal(sameFailures)} alike ends the run`
                                             : '; relaunching';
     const line = `${o.browser} start ${attempt} of ${STARTS}: ${what}${next}`;
     fs.appendFileSync(run.log, `[driver] ${line}\n`);
