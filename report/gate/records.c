@@ -54,6 +54,14 @@ static char *dup(const char *s) {
   return d;
 }
 
+/* A descriptive string field: copied into *out when present and a string;
+ * -1 (with the error) only when out of memory. */
+static int optional_string(const ctx *c, const cJSON *o, const char *key, char **out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  if (!v || !cJSON_IsString(v)) return 0;
+  return (*out = dup(v->valuestring)) ? 0 : fail(c, "out of memory");
+}
+
 /* Field getters: 0 and the value, or -1 with the message set. `what` names
  * the record kind in messages. */
 static int get_string(const ctx *c, const cJSON *o, const char *what, const char *field,
@@ -103,27 +111,17 @@ static int parse_header(const ctx *c, const cJSON *o, record_file *f) {
     return fail(c, "schema %ld, this gate reads schema %d", f->schema, RECORDS_SCHEMA);
   /* Descriptive fields: read when present and well-typed, for the report. */
   const cJSON *v;
-  if ((v = cJSON_GetObjectItemCaseSensitive(o, "git_commit")) && cJSON_IsString(v) &&
-      !(f->git_commit = dup(v->valuestring)))
-    return fail(c, "out of memory");
-  if ((v = cJSON_GetObjectItemCaseSensitive(o, "start_time")) && cJSON_IsString(v) &&
-      !(f->start_time = dup(v->valuestring)))
-    return fail(c, "out of memory");
-  if ((v = cJSON_GetObjectItemCaseSensitive(o, "cpu_model")) && cJSON_IsString(v) &&
-      !(f->cpu_model = dup(v->valuestring)))
-    return fail(c, "out of memory");
+  if (optional_string(c, o, "git_commit", &f->git_commit) ||
+      optional_string(c, o, "start_time", &f->start_time) ||
+      optional_string(c, o, "cpu_model", &f->cpu_model))
+    return -1;
   if ((v = cJSON_GetObjectItemCaseSensitive(o, "logical_cores")) && cJSON_IsNumber(v) &&
       v->valuedouble >= 1 && v->valuedouble < 1e6)
     f->logical_cores = (long)v->valuedouble;
   const cJSON *refs = cJSON_GetObjectItemCaseSensitive(o, "references");
-  if (cJSON_IsObject(refs)) {
-    if ((v = cJSON_GetObjectItemCaseSensitive(refs, "spin")) && cJSON_IsString(v) &&
-        !(f->ref_spin = dup(v->valuestring)))
-      return fail(c, "out of memory");
-    if ((v = cJSON_GetObjectItemCaseSensitive(refs, "futex")) && cJSON_IsString(v) &&
-        !(f->ref_futex = dup(v->valuestring)))
-      return fail(c, "out of memory");
-  }
+  if (cJSON_IsObject(refs) && (optional_string(c, refs, "spin", &f->ref_spin) ||
+                               optional_string(c, refs, "futex", &f->ref_futex)))
+    return -1;
   const cJSON *opt = cJSON_GetObjectItemCaseSensitive(o, "options");
   f->quick = f->no_pin = -1;
   if (cJSON_IsObject(opt)) {
