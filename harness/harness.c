@@ -191,9 +191,7 @@ bool harness_counts_interference(const harness *h, const char *backend) {
    * another task's. Such jobs are judged by the references beside them. */
   bool placed = !backend || (!h->o.no_pin && (pool_backend_has_workers(backend) ||
                                               pool_backend_runs_on_caller(backend)));
-  host_interference m;
-  host_interference_now(&m);
-  return placed && (m.run_delay_ns >= 0 || m.migrations >= 0) && h->job_threads <= plat_cpu_count();
+  return placed && host_interference_source() != NULL && h->job_threads <= plat_cpu_count();
 }
 
 int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) {
