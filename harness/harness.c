@@ -26,6 +26,7 @@ struct harness {
   double spin_rt_ns, futex_rt_ns;
   int job_threads;
   const char *job_backend; /* NULL: no pool (the references) */
+  pool *job_pool;          /* the pool its repetitions run on, if watched */
 };
 
 /* The header fields `grain_work_ns` and `references`: what a reader needs to
@@ -167,18 +168,61 @@ static double size_batch(const harness *h, harness_batch fn, void *ctx, uint64_t
  * the machine rather than the pool. */
 #define INTERFERENCE_SHARE 0.02
 
+/* A pool's workers taking under this share of their fair share of long
+ * items (1 - 1/P of them) sat the repetition out: a quiet machine gives them
+ * 0.9 and more of it once an item takes a few round trips. */
+#define FAIR_SHARE_MIN 0.6
+
+/* Whether the watched pool's workers sat out a repetition they should have
+ * shared. A worker kept off its CPU for a whole repetition adds no run-queue
+ * delay until it runs again (the kernel counts a wait when it ends), while
+ * the caller runs the items alone: another regime, not the pool's cost.
+ * Judged only where the same run's round trips make the evidence clear:
+ * - a warm pool's call in under half a spin round trip: no worker joined it;
+ * - no item taken by a worker in calls of two spin round trips and more;
+ * - items of four governing round trips each (spin: warm, futex: cold),
+ *   of which the workers took under FAIR_SHARE_MIN of their fair share. */
+static bool workers_sat_out(const harness *h, const harness_mark *m, double elapsed_ns) {
+  pool *p = m->pool;
+  if (!p || pool_threads(p) < 2 || !pool_backend_has_workers(pool_backend_name(p)) ||
+      !(h->spin_rt_ns > 0))
+    return false;
+  pool_stats_t now;
+  pool_stats(p, &now);
+  double calls = (double)(now.calls - m->stats.calls);
+  double items = (double)(now.items - m->stats.items);
+  double caller = (double)(now.caller_items - m->stats.caller_items);
+  if (calls <= 0 || items <= 0) return false;
+  double per_call = elapsed_ns / calls;
+  bool warm = pool_is_warm(p);
+  if (warm && per_call < h->spin_rt_ns / 2) return true;
+  if (caller >= items) return per_call >= 2 * h->spin_rt_ns;
+  double governing = warm ? h->spin_rt_ns : h->futex_rt_ns;
+  double fair = 1 - 1.0 / pool_threads(p); /* the workers' share */
+  return governing > 0 && caller > 0 && elapsed_ns / caller >= 4 * governing &&
+         1 - caller / items < FAIR_SHARE_MIN * fair;
+}
+
 /* Whether a repetition of `elapsed_ns` that began at `m` was disturbed: one
- * of the process's threads waited for a CPU another task held, or moved. */
-bool harness_interfered(const harness_mark *mark, double elapsed_ns) {
+ * of the process's threads waited for a CPU another task held, or moved, or
+ * the pool's workers sat it out. */
+bool harness_interfered(const harness *h, const harness_mark *mark, double elapsed_ns) {
   const host_interference *m = &mark->at;
   host_interference now;
   host_interference_now(&now);
   return (m->run_delay_ns >= 0 &&
           (double)(now.run_delay_ns - m->run_delay_ns) > INTERFERENCE_SHARE * elapsed_ns) ||
-         (m->migrations >= 0 && now.migrations > m->migrations);
+         (m->migrations >= 0 && now.migrations > m->migrations) ||
+         workers_sat_out(h, mark, elapsed_ns);
 }
 
-void harness_mark_now(harness_mark *m) { host_interference_now(&m->at); }
+void harness_mark_now(const harness *h, harness_mark *m) {
+  host_interference_now(&m->at);
+  m->pool = h->job_pool;
+  if (m->pool) pool_stats(m->pool, &m->stats);
+}
+
+void harness_watch_pool(harness *h, pool *p) { h->job_pool = p; }
 
 /* Whether this host counts interference, and the job's threads each have a
  * core of their own (otherwise they preempt each other by design). */
@@ -207,9 +251,9 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
   if (!r->samples) return -1;
   r->counted = harness_counts_interference(h, NULL);
   /* A repetition another task interfered with measures the machine, not the
-   * pool: it is re-run, up to twice the repetitions in all, so a busy
-   * machine costs time, not figures. */
-  int rerun_budget = 2 * keep;
+   * pool: it is re-run, a bounded number of times, so a busy machine costs
+   * time, not figures. */
+  int rerun_budget = HARNESS_RERUNS_PER_REP * keep;
   /* A batch sized during a slow spell (a partner thread descheduled at the
    * start, so one operation "filled" a batch and later batches read 0 on a
    * coarse timer) is re-sized and the repetitions start over, a bounded
@@ -219,9 +263,9 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
     r->kept_interfered = false;
     for (int rep = 0; rep <= keep; rep++) {
       harness_mark mark;
-      if (r->counted) harness_mark_now(&mark);
+      if (r->counted) harness_mark_now(h, &mark);
       double e = elapsed(fn, ctx, iters);
-      if (rep > 0 && r->counted && harness_interfered(&mark, e)) {
+      if (rep > 0 && r->counted && harness_interfered(h, &mark, e)) {
         r->interfered++;
         if (r->reruns < rerun_budget) {
           r->reruns++;
@@ -357,6 +401,7 @@ double harness_min_batch_ns(const harness *h) { return h->min_batch_ns; }
 void harness_set_job(harness *h, int threads, const char *backend) {
   h->job_threads = threads;
   h->job_backend = backend;
+  h->job_pool = NULL;
 }
 void harness_set_references(harness *h, double spin, double futex) {
   h->spin_rt_ns = spin;

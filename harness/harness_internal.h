@@ -5,6 +5,7 @@
 #include "harness.h"
 #include "host.h"
 #include "json.h"
+#include "pool.h"
 
 /* Starts a record with its type and platform; the caller adds fields, then
  * harness_write_record closes the object and writes the line. */
@@ -18,9 +19,17 @@ void harness_write_record(harness *h, json *j);
  * and were placed by the harness. */
 typedef struct harness_mark {
   host_interference at;
+  pool *pool; /* the watched pool, and its stats at the mark */
+  pool_stats_t stats;
 } harness_mark;
 bool harness_counts_interference(const harness *h, const char *backend);
-void harness_mark_now(harness_mark *m);
-bool harness_interfered(const harness_mark *m, double elapsed_ns);
+/* Re-runs allowed per kept repetition: a job keeps clean figures while up
+ * to three in four of its repetitions are interfered with. */
+#define HARNESS_RERUNS_PER_REP 3
+void harness_mark_now(const harness *h, harness_mark *m);
+bool harness_interfered(const harness *h, const harness_mark *m, double elapsed_ns);
+/* The pool the job's repetitions run on (NULL: none; harness_set_job clears
+ * it): a repetition its workers sat out is judged as interfered with. */
+void harness_watch_pool(harness *h, pool *p);
 
 #endif

@@ -198,7 +198,7 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
     grain_ctx g[AB_MAX_ARMS];
     uint64_t calls[AB_MAX_ARMS];
     for (int a = 0; a < arms_n; a++) {
-      watchdog_watch_arm(pools[a], arms[a].backend);
+      scenario_watch(h, pools[a], arms[a].backend);
       g[a] = (grain_ctx){pools[a], h, items, harness_work_iters(h, vocab_grain_work_ns[w])};
       double one = ab_sample(&g[a], 1); /* sizes the batch: >= min_batch_ns */
       calls[a] = one >= min_batch ? 1 : (uint64_t)ceil(min_batch / (one > 1 ? one : 1));
@@ -213,13 +213,13 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
       for (int a = 0; a < arms_n; a++) {
         for (;;) {
           watchdog_sleep(AB_SETTLE_NS);
-          watchdog_watch_arm(pools[a], arms[a].backend);
+          scenario_watch(h, pools[a], arms[a].backend);
           harness_mark m;
-          if (counted[a]) harness_mark_now(&m);
+          if (counted[a]) harness_mark_now(h, &m);
           samples[a][r] = ab_sample(&g[a], calls[a]);
-          if (r == 0 || !counted[a] || !harness_interfered(&m, samples[a][r] * (double)calls[a] * 2)) break;
+          if (r == 0 || !counted[a] || !harness_interfered(h, &m, samples[a][r] * (double)calls[a] * 2)) break;
           interfered[a]++;
-          if (reruns[a] == 2 * (reps - 1)) {
+          if (reruns[a] == HARNESS_RERUNS_PER_REP * (reps - 1)) {
             kept[a] = true;
             break;
           }

@@ -88,8 +88,13 @@ pool *scenario_pool(harness *h, const target *t, const char *scenario) {
     }
     plat_sleep_ns(50000);
   }
-  watchdog_watch(p);
+  scenario_watch(h, p, NULL);
   return p;
+}
+
+void scenario_watch(harness *h, pool *p, const char *arm) {
+  watchdog_watch_arm(p, arm);
+  harness_watch_pool(h, p);
 }
 
 void scenario_release(pool *p) {

@@ -38,10 +38,13 @@ const scenario *scenario_at(int i);
 const scenario *scenario_find(const char *name);
 
 /* Helpers shared by the scenarios (scenario_util.c). */
-/* Creates the target's pool, waits (bounded) until it is ready, and shows it
- * to the watchdog; scenario_release undoes both. */
+/* Creates the target's pool, waits (bounded) until it is ready, and watches
+ * it (scenario_watch); scenario_release undoes both. */
 pool *scenario_pool(harness *h, const target *t, const char *scenario);
 void scenario_release(pool *p);
+/* Shows the pool the next repetitions run on to the watchdog (with the arm,
+ * where a job runs several) and to the harness's interference check. */
+void scenario_watch(harness *h, pool *p, const char *arm);
 /* Starts a record of `type` keyed by scenario and target (then add fields and
  * harness_write_record). */
 void scenario_record_begin(harness *h, json *j, const char *type,

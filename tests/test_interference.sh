@@ -27,9 +27,9 @@ fj = [r for r in recs if r["type"] == "measurement" and r["scenario"] == "forkjo
 assert fj, "no forkjoin record"
 r = fj[0]
 assert isinstance(r.get("interfered"), int) and r["interfered"] > 0, f"interfered {r.get('interfered')!r} under load"
-assert r["reruns"] > 0 and r["reruns"] <= 2 * r["n"], f"reruns {r['reruns']} (n {r['n']})"
+assert r["reruns"] > 0 and r["reruns"] <= 3 * r["n"], f"reruns {r['reruns']} (n {r['n']})"
 assert r["reruns"] <= r["interfered"]
-spent = r["reruns"] == 2 * r["n"]
+spent = r["reruns"] == 3 * r["n"]  # the budget: 3 re-runs per kept repetition
 assert ("interfered" in r["flags"]) == (spent and r["interfered"] > r["reruns"]), (r["flags"], r["reruns"], r["interfered"])
 print(f"forkjoin: {r['interfered']} repetitions interfered, {r['reruns']} re-run, flags {r['flags']}")
 PY
