@@ -110,11 +110,27 @@ static int measure_into(harness *h, bool futex, harness_result *r) {
   return rc;
 }
 
+/* Where counters judge repetitions, a reference another task interfered
+ * with (a partner sharing a CPU with it: each round trip a time slice) is
+ * taken again, up to REFERENCE_TRIES times in all: the figures are divided
+ * by it, and the pools' own checks read it. Under Wasm a reference is the
+ * evidence of load beside the jobs, and stands as measured. *tries: how
+ * many it took. */
+#define REFERENCE_TRIES 4
+static int measure_clean(harness *h, bool futex, harness_result *r, int *tries) {
+  for (*tries = 1;; ++*tries) {
+    int rc = measure_into(h, futex, r);
+    if (rc != 0 || *tries == REFERENCE_TRIES || !r->kept_interfered) return rc;
+    harness_result_free(r);
+  }
+}
+
 /* The round trip (ns), or measure_into's error. backend NULL: measured,
  * not emitted. */
 static double measure(harness *h, bool futex, const char *backend) {
   harness_result r;
-  int rc = measure_into(h, futex, &r);
+  int tries;
+  int rc = measure_clean(h, futex, &r, &tries);
   if (rc != 0) return rc;
   if (backend) {
     harness_key k = {"pingpong", backend, "default", 2, 1, 0};
@@ -158,10 +174,13 @@ void scenario_pingpong_recheck(harness *h) {
 /* Where no counter says whether a job was interfered with (Wasm), the
  * reference measured right beside it does: the spin round trip again after
  * every job, short (the run's own repetitions of batches of a few ms). A
- * reader judges and scales each job by the checks on either side of it. */
+ * reader judges and scales each job by the checks on either side of it.
+ * Where counters judge the jobs themselves, the check only tells whether
+ * the host moved the vCPUs, and says so if no try of it came out clean. */
 void scenario_pingpong_check(harness *h, int job) {
   harness_result r;
-  if (measure_into(h, false, &r) != 0) return;
+  int tries;
+  if (measure_clean(h, false, &r, &tries) != 0) return;
   stats_interval ci = stats_median_ci(r.samples, (size_t)r.n);
   json j;
   harness_record_begin(h, &j, "reference_check");
@@ -172,6 +191,8 @@ void scenario_pingpong_check(harness *h, int job) {
   json_num(&j, "ci_lo", ci.lo);
   json_num(&j, "ci_hi", ci.hi);
   json_int(&j, "n", r.n);
+  json_int(&j, "tries", tries);
+  if (r.counted) json_bool(&j, "clean", !r.kept_interfered);
   harness_write_record(h, &j);
   harness_result_free(&r);
 }

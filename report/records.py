@@ -335,6 +335,11 @@ class Platform:
         reference_check before it, or the run's own spin pingpong (an
         appended sweep measures its own), and the first reference_check
         after it (None until one comes: the last job of a run cut short)."""
+        if r["type"] == REFERENCE_CHECK and r.get("clean") is False:
+            # Natively, a check every try of which another task interfered
+            # with measured the load, not the vCPUs' placement: no reference
+            # (the jobs on either side were judged by their own counters).
+            return
         {"measurement": self.measurements, "breakeven": self.breakeven,
          "timeline": self.timelines, "error": self.errors,
          "hazard": self.hazards, "watchdog": self.watchdogs,
