@@ -7,53 +7,18 @@
 // usage: test_server.js [SERVER_JS]   (default: the project's server.js)
 'use strict';
 const fs = require('fs');
-const http = require('http');
 const os = require('os');
 const path = require('path');
+const {request} = require('./http_request');
 
 const here = __dirname;
 const serverJs = path.resolve(process.argv[2] || path.join(here, '..', 'bench', 'browser', 'server.js'));
-const REQUEST_MS = 15000; // every request's deadline
 setTimeout(() => { console.log('FAIL: the test did not finish within 120 s'); process.exit(1); }, 120000).unref();
 
 const failures = [];
 function check(ok, what) {
   console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
   if (!ok) failures.push(what);
-}
-
-// One request on its own connection: {status, text} or {error} (a reset).
-// `total` bytes are streamed chunked when given, stopping once answered.
-function request(port, {method = 'POST', url, body = '', headers = {}, total = 0}) {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (r) => { if (!settled) { settled = true; resolve(r); } };
-    const req = http.request({host: '127.0.0.1', port, method, path: url, agent: false,
-                              headers: {'Content-Type': 'text/plain;charset=UTF-8', ...headers}});
-    req.setTimeout(REQUEST_MS, () => { done({error: `no answer within ${REQUEST_MS / 1000} s`}); req.destroy(); });
-    req.on('error', (e) => done({error: e.code || e.message}));
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => done({status: res.statusCode, text}));
-      res.on('error', (e) => done({error: e.code || e.message}));
-    });
-    if (!total) {
-      req.end(body);
-      return;
-    }
-    const chunk = Buffer.alloc(1 << 16, 'a');
-    let sent = 0;
-    const pump = () => {
-      while (sent < total && !settled) {
-        sent += chunk.length;
-        if (!req.write(chunk)) { req.once('drain', pump); return; }
-      }
-      if (!settled) req.end();
-    };
-    pump();
-  });
 }
 
 const fixture = fs.readFileSync(path.join(here, 'fixtures', 'run', 'chrome.ndjson'), 'utf8').split('\n');
@@ -185,6 +150,7 @@ async function main() {
   r = await sp('/session?platform=firefox');
   check(r.status === 200 && r.text === 'firefox-2.ndjson', `a second session keeps the first: ${r.text}`);
   await ses.close();
+
   fs.rmSync(dir, {recursive: true, force: true});
   if (failures.length) {
     console.log(`FAIL: ${failures.length} check(s) failed`);
