@@ -14,8 +14,10 @@
 // (report/records.py) before it is written.
 'use strict';
 const crypto = require('crypto');
+const dns = require('dns');
 const fs = require('fs');
 const http = require('http');
+const os = require('os');
 const path = require('path');
 const {startValidator} = require('./validator');
 
@@ -109,6 +111,18 @@ function tokenOk(given, token) {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+// A wildcard address listens on every interface, yet the page's requests
+// name one address as their Host, and only that one can be allowed: refuse
+// it, naming the addresses that would do.
+async function checkHost(host) {
+  const {address} = await dns.promises.lookup(host);
+  if (!/^[0.:]+$/.test(address)) return;
+  const lan = Object.values(os.networkInterfaces()).flat()
+    .filter((i) => !i.internal && i.family === 'IPv4').map((i) => i.address);
+  throw new Error(`${host} is every interface: give this machine's LAN address instead` +
+                  (lan.length ? ` (${lan.join(', ')})` : ''));
+}
+
 function inside(file, root) {
   return file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
@@ -119,7 +133,8 @@ function inside(file, root) {
 // isolated: false serves without COOP/COEP (a test of the failure path).
 // validator: the record checker's command (default: records.py stream).
 // host: the address to listen on and the only Host the requests may name
-// (127.0.0.1; another address serves a browser on another machine).
+// (127.0.0.1; another address of this machine, e.g. its LAN address, serves
+// a browser on another machine; 0.0.0.0 is refused).
 // sessions: a directory; each POST /session starts a run there, of the
 // platform the page detected (records and platform are then not given).
 // slowServeMs, holdFile: test knobs of the driver's start-up watch: every
@@ -282,8 +297,8 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       if (!req.complete) discard(req, BODY_CAP);
     }
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', (e) => { if (checker) checker.close(); reject(e); });
+  return checkHost(host).then(() => new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(e));
     server.listen(0, host, () => {
       const port = server.address().port;
       origin = `http://${host}:${port}`;
@@ -298,6 +313,9 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
                  server.closeAllConnections();
                })});
     });
+  })).catch((e) => {
+    if (checker) checker.close();
+    throw e;
   });
 }
 
