@@ -36,6 +36,15 @@ const BODY_CAP = 1 << 20; // bytes; a record line is a few kB
 const ENDPOINTS = new Set(['/result', '/log', '/exit', '/session', '/records']);
 // The platforms a page may say it is (harness/web/post.js knows the same).
 const PLATFORMS = /^(chrome|firefox|safari|edge|browser)$/;
+// Each connection holds a file descriptor until it ends: a flood of ones that
+// never finish their headers (slowloris) would take them all and starve the
+// page's own requests. So at most MAX_CONNECTIONS are kept (a new one evicts
+// the oldest not being answered), and headers must come within HEADERS_MS,
+// checked every CHECK_MS (node's defaults: 60 s, checked every 30 s).
+const MAX_CONNECTIONS = 256;
+const HEADERS_MS = 5000;
+const REQUEST_MS = 30000; // a whole request, body included (<= BODY_CAP)
+const CHECK_MS = 1000;
 
 class Refusal extends Error {
   constructor(status, message) {
@@ -121,6 +130,30 @@ async function checkHost(host) {
     .filter((i) => !i.internal && i.family === 'IPv4').map((i) => i.address);
   throw new Error(`${host} is every interface: give this machine's LAN address instead` +
                   (lan.length ? ` (${lan.join(', ')})` : ''));
+}
+
+// Keeps at most `cap` connections open: a new one past the cap evicts the
+// oldest not being answered (still sending its headers, or idle between
+// requests); only when every one is being answered is the new one refused.
+function capConnections(server, cap) {
+  const open = new Map(); // socket -> requests being answered; oldest first
+  server.on('connection', (socket) => {
+    if (open.size >= cap) {
+      let victim = socket;
+      for (const [s, busy] of open) if (!busy) { victim = s; break; }
+      open.delete(victim);
+      victim.destroy();
+      if (victim === socket) return;
+    }
+    open.set(socket, 0);
+    socket.on('close', () => open.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    if (!open.has(socket)) return;
+    open.set(socket, open.get(socket) + 1);
+    res.on('close', () => { if (open.has(socket)) open.set(socket, open.get(socket) - 1); });
+  });
 }
 
 function inside(file, root) {
@@ -253,7 +286,8 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     throw new Refusal(404, 'no such file');
   }
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer({headersTimeout: HEADERS_MS, requestTimeout: REQUEST_MS,
+                                    connectionsCheckingInterval: CHECK_MS}, async (req, res) => {
     const headers = {'Cache-Control': 'no-store'};
     if (isolated) {
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
@@ -297,6 +331,7 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       if (!req.complete) discard(req, BODY_CAP);
     }
   });
+  capConnections(server, MAX_CONNECTIONS);
   return checkHost(host).then(() => new Promise((resolve, reject) => {
     server.once('error', (e) => reject(e));
     server.listen(0, host, () => {
@@ -319,4 +354,4 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
   });
 }
 
-module.exports = {startServer};
+module.exports = {startServer, MAX_CONNECTIONS};
