@@ -3,57 +3,24 @@
 // forged, malformed, cross-origin, unauthenticated, oversized and
 // mistyped posts are refused and leave the records file as it was; a valid
 // header + measurement with the run's token is appended; a symlink inside a
-// served directory is not followed out of it. No browser needed.
+// served directory is not followed out of it; a server on every interface
+// (0.0.0.0) is refused. No browser needed.
 // usage: test_server.js [SERVER_JS]   (default: the project's server.js)
 'use strict';
 const fs = require('fs');
-const http = require('http');
 const os = require('os');
 const path = require('path');
+const {spawnSync} = require('child_process');
+const {request} = require('./http_request');
 
 const here = __dirname;
 const serverJs = path.resolve(process.argv[2] || path.join(here, '..', 'bench', 'browser', 'server.js'));
-const REQUEST_MS = 15000; // every request's deadline
 setTimeout(() => { console.log('FAIL: the test did not finish within 120 s'); process.exit(1); }, 120000).unref();
 
 const failures = [];
 function check(ok, what) {
   console.log(`${ok ? 'ok' : 'FAIL'}: ${what}`);
   if (!ok) failures.push(what);
-}
-
-// One request on its own connection: {status, text} or {error} (a reset).
-// `total` bytes are streamed chunked when given, stopping once answered.
-function request(port, {method = 'POST', url, body = '', headers = {}, total = 0}) {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (r) => { if (!settled) { settled = true; resolve(r); } };
-    const req = http.request({host: '127.0.0.1', port, method, path: url, agent: false,
-                              headers: {'Content-Type': 'text/plain;charset=UTF-8', ...headers}});
-    req.setTimeout(REQUEST_MS, () => { done({error: `no answer within ${REQUEST_MS / 1000} s`}); req.destroy(); });
-    req.on('error', (e) => done({error: e.code || e.message}));
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => done({status: res.statusCode, text}));
-      res.on('error', (e) => done({error: e.code || e.message}));
-    });
-    if (!total) {
-      req.end(body);
-      return;
-    }
-    const chunk = Buffer.alloc(1 << 16, 'a');
-    let sent = 0;
-    const pump = () => {
-      while (sent < total && !settled) {
-        sent += chunk.length;
-        if (!req.write(chunk)) { req.once('drain', pump); return; }
-      }
-      if (!settled) req.end();
-    };
-    pump();
-  });
 }
 
 const fixture = fs.readFileSync(path.join(here, 'fixtures', 'run', 'chrome.ndjson'), 'utf8').split('\n');
@@ -185,6 +152,39 @@ async function main() {
   r = await sp('/session?platform=firefox');
   check(r.status === 200 && r.text === 'firefox-2.ndjson', `a second session keeps the first: ${r.text}`);
   await ses.close();
+
+  // Host: 0.0.0.0 (every interface) is refused at start, by the server and by
+  // the CLIs that take --host, with one line naming what to give instead; a
+  // LAN address of this machine is served, and is the one Host allowed.
+  let why = null;
+  await startServer({roots: [root], log, sessions: sdir, quiet: true, host: '0.0.0.0'})
+    .then((s) => s.close(), (e) => { why = e.message; });
+  check(/LAN address/.test(why || ''), `a server on 0.0.0.0 is refused: ${why || 'it started'}`);
+  const build = path.join(dir, 'build');
+  fs.mkdirSync(build);
+  fs.writeFileSync(path.join(build, 'poolbench.js'), '');
+  const browserDir = path.join(here, '..', 'bench', 'browser');
+  for (const [cli, args] of [
+    ['serve.js', ['--out', path.join(dir, 'serve')]],
+    ['driver.js', ['--quiet', '--chromium', process.execPath, '--out', path.join(dir, 'driven'), '--', 'run', '--quick']]]) {
+    const p = spawnSync(process.execPath, [path.join(browserDir, cli), '--host', '0.0.0.0', '--build', build, ...args],
+                        {encoding: 'utf8', timeout: 10000});
+    const err = (p.stderr || '').trim();
+    check(!p.error && p.status === 2 && /LAN address/.test(err) && err.split('\n').length === 1,
+          `${cli} --host 0.0.0.0: ${p.error ? 'still running after 10 s' : 'exit ' + p.status}, ${JSON.stringify(err)}`);
+  }
+  const lan = Object.values(os.networkInterfaces()).flat().find((i) => !i.internal && i.family === 'IPv4');
+  if (!lan) {
+    console.log('skip: this machine has no non-loopback IPv4 address: a LAN host is not tested');
+  } else {
+    const on = await startServer({roots: [root], log, sessions: sdir, quiet: true, host: lan.address});
+    r = await request(on.port, {host: lan.address, method: 'GET', url: '/index.html'});
+    check(r.status === 200, `GET with Host ${lan.address}:${on.port} on a server on it: ${r.status || r.error}`);
+    r = await request(on.port, {host: lan.address, method: 'GET', url: '/index.html',
+                                headers: {Host: `0.0.0.0:${on.port}`}});
+    check(r.status === 403, `GET with Host 0.0.0.0:${on.port} on it: ${r.status || r.error}`);
+    await on.close();
+  }
   fs.rmSync(dir, {recursive: true, force: true});
   if (failures.length) {
     console.log(`FAIL: ${failures.length} check(s) failed`);

@@ -31,8 +31,8 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
                      one: CDP for --browser chrome (ws://H:P/devtools/browser/..),
                      WebDriver BiDi for --browser firefox (ws://H:P/session)
   --host ADDR        serve the page on ADDR (default 127.0.0.1), an address
-                     that browser can reach; records come back through the
-                     same checked endpoint
+                     of this machine that browser can reach (not 0.0.0.0);
+                     records come back through the same checked endpoint
   --chromium PATH    Chromium's binary (default: /usr/bin/chromium)
   --firefox PATH     Firefox's binary (default: /usr/bin/firefox-esr); its
                      profile turns the timer coarsening off (full resolution)
@@ -125,10 +125,6 @@ function parse(argv) {
   if (o['browser-ws'] !== undefined && !/^wss?:\/\/[^\s]+$/.test(o['browser-ws'])) {
     fail(2, `--browser-ws must be a ws:// or wss:// URL, got '${o['browser-ws']}'`);
   }
-  if (o.host !== '127.0.0.1' && o.host !== 'localhost') {
-    process.stderr.write(`bench-browser: warning: serving on ${o.host}: anyone who can reach it ` +
-                         'can load the page (posting still needs the run\'s token)\n');
-  }
   o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
   if (o.pyodide) {
     if (!o.out) fail(2, '--out DIR is required (see --help)');
@@ -199,7 +195,8 @@ async function launch(o, run) {
   run.srv = await startServer({roots: run.roots, records: run.records, log: run.log, host: o.host,
                                platform: run.platform, isolated: o.isolated, quiet: o.quiet,
                                slowServeMs: Number(process.env.POOLBENCH_TEST_SLOW_SERVE_MS) || 0,
-                               holdFile: process.env.POOLBENCH_TEST_HOLD_FILE || null});
+                               holdFile: process.env.POOLBENCH_TEST_HOLD_FILE || null})
+    .catch((e) => { throw new Usage(`cannot serve on ${o.host}: ${e.message}`); });
   if (o['browser-ws']) {
     // Someone else's browser: connect, and later disconnect, never close it.
     run.remote = true;
@@ -428,6 +425,11 @@ async function start(o, run) {
   for (let attempt = 1; ; attempt++) {
     run.profile = fs.mkdtempSync(path.join(os.tmpdir(), `poolbench-${o.browser}-`));
     await launch(o, run);
+    // Once the server is up (a refused --host is the one line then).
+    if (attempt === 1 && o.host !== '127.0.0.1' && o.host !== 'localhost') {
+      process.stderr.write(`bench-browser: warning: serving on ${o.host}: anyone who can reach it ` +
+                           'can load the page (posting still needs the run\'s token)\n');
+    }
     const failed = await firstLine(o, run, await openPage(o, run, attempt));
     if (!failed) return run.page;
     same = failed.kind === previous ? same + 1 : 1;

@@ -9,8 +9,9 @@ const path = require('path');
 const {startServer} = require('./server');
 
 const USAGE = `usage: serve.js [--host ADDR] [--build DIR] [--out DIR]
-  --host ADDR   serve on ADDR (default 127.0.0.1); another address lets a
-                device on the LAN open the page (anyone who can reach it can)
+  --host ADDR   serve on ADDR (default 127.0.0.1); this machine's LAN address
+                lets a device on the LAN open the page (anyone who can reach
+                it can); not 0.0.0.0: the page's requests name one address
   --build DIR   the browser build (default: build-web)
   --out DIR     where each run's records are kept too (default: results/serve-<time>)
 Stops on Ctrl-C.`;

@@ -14,8 +14,10 @@
 // (report/records.py) before it is written.
 'use strict';
 const crypto = require('crypto');
+const dns = require('dns');
 const fs = require('fs');
 const http = require('http');
+const os = require('os');
 const path = require('path');
 const {startValidator} = require('./validator');
 
@@ -34,6 +36,15 @@ const BODY_CAP = 1 << 20; // bytes; a record line is a few kB
 const ENDPOINTS = new Set(['/result', '/log', '/exit', '/session', '/records']);
 // The platforms a page may say it is (harness/web/post.js knows the same).
 const PLATFORMS = /^(chrome|firefox|safari|edge|browser)$/;
+// Each connection holds a file descriptor until it ends: a flood of ones that
+// never finish their headers (slowloris) would take them all and starve the
+// page's own requests. So at most MAX_CONNECTIONS are kept (a new one evicts
+// the oldest not being answered), and headers must come within HEADERS_MS,
+// checked every CHECK_MS (node's defaults: 60 s, checked every 30 s).
+const MAX_CONNECTIONS = 256;
+const HEADERS_MS = 5000;
+const REQUEST_MS = 30000; // a whole request, body included (<= BODY_CAP)
+const CHECK_MS = 1000;
 
 class Refusal extends Error {
   constructor(status, message) {
@@ -109,6 +120,42 @@ function tokenOk(given, token) {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+// A wildcard address listens on every interface, yet the page's requests
+// name one address as their Host, and only that one can be allowed: refuse
+// it, naming the addresses that would do.
+async function checkHost(host) {
+  const {address} = await dns.promises.lookup(host);
+  if (!/^[0.:]+$/.test(address)) return;
+  const lan = Object.values(os.networkInterfaces()).flat()
+    .filter((i) => !i.internal && i.family === 'IPv4').map((i) => i.address);
+  throw new Error(`${host} is every interface: give this machine's LAN address instead` +
+                  (lan.length ? ` (${lan.join(', ')})` : ''));
+}
+
+// Keeps at most `cap` connections open: a new one past the cap evicts the
+// oldest not being answered (still sending its headers, or idle between
+// requests); only when every one is being answered is the new one refused.
+function capConnections(server, cap) {
+  const open = new Map(); // socket -> requests being answered; oldest first
+  server.on('connection', (socket) => {
+    if (open.size >= cap) {
+      let victim = socket;
+      for (const [s, busy] of open) if (!busy) { victim = s; break; }
+      open.delete(victim);
+      victim.destroy();
+      if (victim === socket) return;
+    }
+    open.set(socket, 0);
+    socket.on('close', () => open.delete(socket));
+  });
+  server.on('request', (req, res) => {
+    const socket = req.socket;
+    if (!open.has(socket)) return;
+    open.set(socket, open.get(socket) + 1);
+    res.on('close', () => { if (open.has(socket)) open.set(socket, open.get(socket) - 1); });
+  });
+}
+
 function inside(file, root) {
   return file === root || file.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
@@ -119,7 +166,8 @@ function inside(file, root) {
 // isolated: false serves without COOP/COEP (a test of the failure path).
 // validator: the record checker's command (default: records.py stream).
 // host: the address to listen on and the only Host the requests may name
-// (127.0.0.1; another address serves a browser on another machine).
+// (127.0.0.1; another address of this machine, e.g. its LAN address, serves
+// a browser on another machine; 0.0.0.0 is refused).
 // sessions: a directory; each POST /session starts a run there, of the
 // platform the page detected (records and platform are then not given).
 // slowServeMs, holdFile: test knobs of the driver's start-up watch: every
@@ -238,7 +286,8 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
     throw new Refusal(404, 'no such file');
   }
 
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer({headersTimeout: HEADERS_MS, requestTimeout: REQUEST_MS,
+                                    connectionsCheckingInterval: CHECK_MS}, async (req, res) => {
     const headers = {'Cache-Control': 'no-store'};
     if (isolated) {
       headers['Cross-Origin-Opener-Policy'] = 'same-origin';
@@ -282,8 +331,9 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
       if (!req.complete) discard(req, BODY_CAP);
     }
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', (e) => { if (checker) checker.close(); reject(e); });
+  capConnections(server, MAX_CONNECTIONS);
+  return checkHost(host).then(() => new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(e));
     server.listen(0, host, () => {
       const port = server.address().port;
       origin = `http://${host}:${port}`;
@@ -298,7 +348,10 @@ function startServer({roots, records, log, platform, isolated = true, quiet = fa
                  server.closeAllConnections();
                })});
     });
+  })).catch((e) => {
+    if (checker) checker.close();
+    throw e;
   });
 }
 
-module.exports = {startServer};
+module.exports = {startServer, MAX_CONNECTIONS};
