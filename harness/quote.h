@@ -10,7 +10,7 @@
 /* s in single quotes on one line with no byte a terminal would act on:
  * printable ASCII kept but ' and \ (escaped), \n and \t as such, any other
  * byte as \xNN; cut with "..." where it would not fit in len. Returns out.
- * report/vocab.py's quoted and bench/browser/quote.js quote alike. */
+ * report/messages.py's quoted and bench/browser/quote.js quote alike. */
 const char *quote(char *out, size_t len, const char *s);
 
 /* quote() into a buffer that lives to the end of the enclosing block: for a

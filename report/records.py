@@ -17,7 +17,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vocab import CAPACITY, NATIVE, PINGPONG, REFERENCE_CHECK, where  # noqa: E402
+from messages import where  # noqa: E402
+from vocab import CAPACITY, NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "README.md")
 KEY_FIELDS = ("scenario", "backend", "mode", "threads", "items", "work_ns")

@@ -73,26 +73,6 @@ def plain(text):
     return UNSAFE_IN_PROSE.sub("?", str(text))[:80]
 
 
-# What a message may carry of its input as it is: printable ASCII but the
-# quote and the backslash (they are escaped). The C CLIs (harness/quote.c) and
-# the JS ones (bench/browser/quote.js) quote alike.
-PRINTABLE = frozenset(range(0x20, 0x7f)) - {ord("'"), ord("\\")}
-ESCAPES = {ord("\n"): "\\n", ord("\t"): "\\t", ord("'"): "\\'", ord("\\"): "\\\\"}
-PLAIN_PATH = re.compile(r"[A-Za-z0-9_.,:/+=@-]*")
-
-
-def quoted(text):
-    """Input (an argument, a path, record text) as it goes into a message: in
-    quotes, one line, no byte a terminal would act on (\\n, \\xNN)."""
-    raw = text if isinstance(text, bytes) else str(text).encode("utf-8", "surrogateescape")
-    return "'" + "".join(chr(b) if b in PRINTABLE else ESCAPES.get(b, f"\\x{b:02x}") for b in raw) + "'"
-
-
-def where(path):
-    """A file named at the start of a message: as it is when plain, else quoted."""
-    return path if PLAIN_PATH.fullmatch(str(path)) else quoted(path)
-
-
 # W (ns of work per item) shown where a table or plot has room for a few
 # points of the grain sweep: no work (pure dispatch), about one dispatch's
 # worth, and work that dwarfs dispatch.

@@ -11,7 +11,8 @@
 # job, and the verdict gives none where it cannot judge.
 # usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
 #                               injection | hostile | platforms_alone | verdict |
-#                               plots | runs | threads | busy | markdown)
+#                               plots | runs | threads | busy | markdown |
+#                               escapes)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 report=$here/../report/report.py
@@ -325,6 +326,36 @@ assert row == [r"| cpu\_model | \[click me\]\(https://evil.example\) \!\[t\]\(ht
                r"\<b\>x\</b\> \| # \*y\* |"], f"FAIL: cpu_model row {row}"
 PY
   echo "ok: summary.md shows record text and names as text" ;;
+escapes)
+  # Messages quote their input: an argument, a path or a record's cpu_model
+  # holding terminal codes (ESC]0;..BEL retitles, ESC[2J clears) and a newline
+  # reaches no output raw, and an error stays one line.
+  mkdir "$dir/run"
+  python3 - "$fixture/native.ndjson" >"$dir/run/native.ndjson" <<'PY' || exit 1
+import json, sys
+for i, line in enumerate(open(sys.argv[1])):
+    r = json.loads(line)
+    if i == 0:
+        r["cpu_model"] = "CPU\x1b]0;x\x07\x1b[2J\nB"
+    print(json.dumps(r))
+PY
+  evil=$'\e]0;x\a\e[2J\nz'
+  quiet() { # exit wanted, command...: no ESC on stdout or stderr; errors one line
+    local want=$1 rc; shift
+    "$@" >"$dir/out" 2>"$dir/err"; rc=$?
+    [[ $rc -eq $want ]] || fail "${*@Q}: exit $rc, want $want: $(cat -v "$dir/err")"
+    ! grep -q $'\e' "$dir/out" "$dir/err" || fail "${*@Q}: a raw ESC in its output: $(cat -v "$dir/out" "$dir/err")"
+    [[ $want -eq 0 || $(grep -c . "$dir/err") -eq 1 ]] || fail "${*@Q}: not one line: $(cat -v "$dir/err")"
+  }
+  quiet 2 python3 "$report" "$dir/run" "--bogus$evil"
+  quiet 2 python3 "$report" "$dir/none$evil"
+  quiet 2 python3 "$report" "$dir/run" --baseline "$dir/none$evil"
+  quiet 2 python3 "$here/../report/platforms.py" "$dir/none$evil"
+  # Against another machine's run: the gate (when built) refuses, its reason
+  # quoted into the report.
+  quiet 0 python3 "$report" "$dir/run" --baseline "$fixture"
+  ! grep -q $'\e' "$dir/run/report/summary.md" || fail "a raw ESC in summary.md (CI logs show it)"
+  echo "ok: no terminal codes from arguments, paths or records" ;;
 hostile)
   # Each input once crashed a Python reader with a traceback or was taken.
   hdr=$(head -1 "$fixture/native.ndjson"); rec=$(sed -n 2p "$fixture/native.ndjson")
@@ -779,5 +810,5 @@ PY
   echo "ok: an impossible fork-join and an interfered one flagged and left out (no verdict where one could win);" \
        "quiet Wasm fork-joins ranked, one below the native round trip flagged; the job the reference moved" \
        "around flagged alone; interference and noisy jobs counted per platform" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads|busy|markdown"; exit 2 ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads|busy|markdown|escapes"; exit 2 ;;
 esac
