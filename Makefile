@@ -8,11 +8,23 @@ CMAKE_FLAGS ?=
 
 # A run's records go to results/<run-id>/; RUN=DIR overrides, QUICK=1 makes
 # it a smoke run, THREADS=P sets the pool size.
+REPORT_RUN_GIVEN := $(filter command line,$(origin RUN))
 ifndef RUN
 RUN := results/$(shell date -u +%Y%m%d-%H%M%S)
 endif
 QUICK ?=
 THREADS ?=
+# Values from the user (folder names, addresses, commits) reach programs as
+# one argument each, never as shell text: make takes them unexpanded and
+# exports them, and recipes quote them from the environment ("$$RUN").
+PLATFORMS ?= native,node
+USER_VARS := RUN BASELINE BASE HOST BROWSER_WS PLATFORMS K QUICK THREADS
+$(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
+export $(USER_VARS)
+# Counts are checked first: make computes the thread sweep with THREADS.
+non_digits = $(subst 9,,$(subst 8,,$(subst 7,,$(subst 6,,$(subst 5,,$(subst 4,,$(subst 3,,$(subst 2,,$(subst 1,,$(subst 0,,$(1)))))))))))
+$(foreach v,THREADS K,$(if $(value $(v)),$(if $(filter-out 1,$(words $(value $(v))))$(call non_digits,$(value $(v))),\
+  $(error $(v) must be a positive integer))))
 RUN_FLAGS := $(if $(QUICK),--quick) $(if $(THREADS),--threads $(THREADS))
 # The thread sweep each platform's run gets appended: forkjoin and grain at P = 1, 2, 4,
 # ... up to twice the logical cores (oversubscribed on purpose), but for the
@@ -24,7 +36,7 @@ sweep = $(shell p=1; main=$(or $(THREADS),$(CORES)); cap=$(1); \
 SWEEP_FLAGS = --append --scenario forkjoin,grain $(if $(QUICK),--quick)
 # A browser elsewhere: BROWSER_WS=<its CDP/BiDi endpoint>, HOST=<an address of
 # this machine it can reach> (bench/browser/driver.js --browser-ws, --host).
-REMOTE_FLAGS := $(if $(BROWSER_WS),--browser-ws $(BROWSER_WS)) $(if $(HOST),--host $(HOST))
+REMOTE_FLAGS = $${BROWSER_WS:+--browser-ws "$$BROWSER_WS"} $${HOST:+--host "$$HOST"}
 # One hung job never costs the stage the jobs after it: the run goes on in a
 # fresh process after the job the watchdog cut short (exit 3 at the end).
 RESUME = bash scripts/run_resuming.sh
@@ -121,85 +133,83 @@ test-asan:
 	@cd build-asan && ASAN_OPTIONS="detect_leaks=1 abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1" ctest --output-on-failure -L pools
 
 bench-native: setup build
-	@$(RESUME) $(RUN)/native.ndjson -- ./$(BUILD)/poolbench run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,256),$(RESUME) $(RUN)/native.ndjson -- ./$(BUILD)/poolbench run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,256))
-	@python3 bench/py_baselines.py --lib $(BUILD)/libpoolbench.so --out $(RUN) $(RUN_FLAGS)
-	@echo "Google Benchmark: $(RUN)/gbench.json (console output in $(RUN)/gbench.txt)..." >&2
-	@./$(BUILD)/poolbench_gbench --benchmark_out=$(RUN)/gbench.json \
-	  --benchmark_out_format=json $(GBENCH_FLAGS) >$(RUN)/gbench.txt
-	@ln -sfn $(notdir $(RUN)) results/latest
-	@echo "records: $(RUN)/ (results/latest)"
-	@python3 report/platforms.py $(RUN)
+	@$(RESUME) "$$RUN/native.ndjson" -- ./$(BUILD)/poolbench run --out "$$RUN" $(RUN_FLAGS)
+	@$(if $(call sweep,256),$(RESUME) "$$RUN/native.ndjson" -- ./$(BUILD)/poolbench run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,256))
+	@python3 bench/py_baselines.py --lib $(BUILD)/libpoolbench.so --out "$$RUN" $(RUN_FLAGS)
+	@echo "Google Benchmark: $$RUN/gbench.json (console output in $$RUN/gbench.txt)..." >&2
+	@./$(BUILD)/poolbench_gbench "--benchmark_out=$$RUN/gbench.json" \
+	  --benchmark_out_format=json $(GBENCH_FLAGS) >"$$RUN/gbench.txt"
+	@ln -sfn "$$(basename -- "$$RUN")" results/latest
+	@echo "records: $$RUN/ (results/latest)"
+	@python3 report/platforms.py "$$RUN"
 
 bench-node: setup build-node
-	@$(RESUME) $(RUN)/node.ndjson -- node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),$(RESUME) $(RUN)/node.ndjson -- node $(BUILD_NODE)/poolbench.js run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
-	@python3 report/platforms.py $(RUN)
+	@$(RESUME) "$$RUN/node.ndjson" -- node $(BUILD_NODE)/poolbench.js run --out "$$RUN" $(RUN_FLAGS)
+	@$(if $(call sweep,8),$(RESUME) "$$RUN/node.ndjson" -- node $(BUILD_NODE)/poolbench.js run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@python3 report/platforms.py "$$RUN"
 
 bench-browser: setup build-web
-	@$(RESUME) $(RUN)/chrome.ndjson -- node bench/browser/driver.js $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),$(RESUME) $(RUN)/chrome.ndjson -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
-	@python3 report/platforms.py $(RUN)
+	@$(RESUME) "$$RUN/chrome.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(RUN_FLAGS)
+	@$(if $(call sweep,8),$(RESUME) "$$RUN/chrome.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@python3 report/platforms.py "$$RUN"
 
 bench-firefox: setup build-web
-	@$(RESUME) $(RUN)/firefox.ndjson -- node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(RUN_FLAGS)
-	@$(if $(call sweep,8),$(RESUME) $(RUN)/firefox.ndjson -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out $(RUN) -- run --out $(RUN) $(SWEEP_FLAGS) --threads $(call sweep,8))
-	@python3 report/platforms.py $(RUN)
+	@$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(RUN_FLAGS)
+	@$(if $(call sweep,8),$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
+	@python3 report/platforms.py "$$RUN"
 
 # The page for a person at any browser (this machine's, or a device's with
 # HOST=<an address of this machine>): choose, run, download the records.
 serve: setup build-web
-	@node bench/browser/serve.js --build $(BUILD_WEB) --out $(RUN) $(if $(HOST),--host $(HOST))
+	@node bench/browser/serve.js --build $(BUILD_WEB) --out "$$RUN" $${HOST:+--host "$$HOST"}
 
 bench-pyodide: setup build-pyodide
-	@node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out $(RUN) $(PYODIDE_FLAGS)
-	@node bench/browser/driver.js --pyodide --build $(BUILD_PYODIDE) --out $(RUN) -- $(PYODIDE_FLAGS)
-	@node bench/browser/driver.js --pyodide --browser firefox --build $(BUILD_PYODIDE) --out $(RUN) -- $(PYODIDE_FLAGS)
-	@python3 report/python_panel.py $(RUN)
+	@node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out "$$RUN" $(PYODIDE_FLAGS)
+	@node bench/browser/driver.js --pyodide --build $(BUILD_PYODIDE) --out "$$RUN" -- $(PYODIDE_FLAGS)
+	@node bench/browser/driver.js --pyodide --browser firefox --build $(BUILD_PYODIDE) --out "$$RUN" -- $(PYODIDE_FLAGS)
+	@python3 report/python_panel.py "$$RUN"
 
 # CPython embedded in Node.js (pymport): the Python baselines as natively,
 # and the bridge's JS side (bench/pymport/host.js).
 bench-pymport: setup build
-	@node bench/pymport/host.js --lib $(BUILD)/libpoolbench.so --out $(RUN) $(RUN_FLAGS)
+	@node bench/pymport/host.js --lib $(BUILD)/libpoolbench.so --out "$$RUN" $(RUN_FLAGS)
 
 # The report of a run: RUN=results/<run> (default: the newest), BASELINE=
 # an older run for old-vs-new columns and ratio plots.
 report:
-	@run="$(if $(filter command line,$(origin RUN)),$(RUN),$$(readlink -f results/latest))"; \
+	@run=$(if $(REPORT_RUN_GIVEN),$$RUN,$$(readlink -f results/latest)); \
 	  [[ -n $$run ]] || { echo "make report: no run to report (make bench first, or RUN=results/<run>[,<run>...])" >&2; exit 2; }; \
-	  for r in $${run//,/ }; do [[ -d $$r ]] || { echo "make report: no run $$r (RUN=results/<run>[,<run>...])" >&2; exit 2; }; done; \
-	  python3 report/report.py "$$run" $(if $(BASELINE),--baseline $(BASELINE))
+	  python3 report/report.py "$$run" $${BASELINE:+--baseline "$$BASELINE"}
 
 # Every stage runs even when one fails (the report covers what ran); the exit
 # status then names the failed stages.
 bench: setup
 	@failed=; for stage in bench-native bench-node bench-browser bench-firefox bench-pymport bench-pyodide; do \
-	  $(MAKE) --no-print-directory $$stage RUN=$(RUN) QUICK=$(QUICK) THREADS=$(THREADS) || failed="$$failed $$stage"; \
+	  $(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
 	done; \
-	python3 report/report.py $(RUN) || failed="$$failed report"; \
-	python3 report/targets.py $(RUN) || true; \
-	echo "make bench: report at $(RUN)/report/index.html (summary: $(RUN)/report/summary.md)"; \
+	python3 report/report.py "$$RUN" || failed="$$failed report"; \
+	python3 report/targets.py "$$RUN" || true; \
+	echo "make bench: report at $$RUN/report/index.html (summary: $$RUN/report/summary.md)"; \
 	if [[ -n $$failed ]]; then echo "make bench: failed:$$failed (their output above says why)" >&2; exit 1; fi
 
 # The hazard catalogue on native, Node, Chromium, Pyodide and pymport: a verdict table.
 diagnose: setup build build-node build-web build-pyodide
-	@bash scripts/diagnose.sh $(RUN)
+	@bash scripts/diagnose.sh "$$RUN"
 
 # The regression gate: a quick suite compared with results/baseline/
 # (PLATFORMS=native,node selects); `make baseline` refreshes the baseline.
 # BASE=<commit>: measure that commit's suite now, alternating with this one
 # (the gate refuses a baseline measured on another machine).
-PLATFORMS ?= native,node
 gate: setup build build-node
-	@bash scripts/gate_run.sh --platforms $(PLATFORMS) $(if $(BASE),--base $(BASE))
+	@bash scripts/gate_run.sh --platforms "$$PLATFORMS" $${BASE:+--base "$$BASE"}
 
 baseline: setup build build-node
-	@bash scripts/gate_run.sh --platforms $(PLATFORMS) --refresh-baseline
+	@bash scripts/gate_run.sh --platforms "$$PLATFORMS" --refresh-baseline
 
 # The gate measured: false alarms on unchanged code, detections of an
 # injected 30% dispatch slowdown (K=, default about 8 minutes).
 gate-rates: setup build
-	@python3 scripts/gate_rates $(if $(K),--k $(K))
+	@python3 scripts/gate_rates $${K:+--k "$$K"}
 
 clean:
 	rm -rf build build-node build-web build-pyodide build-tsan build-asan build-base

@@ -14,6 +14,7 @@
 #include "host.h"
 #include "platform.h"
 #include "pool.h"
+#include "quote.h"
 #include "suite.h"
 #include "watchdog.h"
 
@@ -84,7 +85,7 @@ static long parse_int(const char *opt, const char *s, long lo, long hi) {
   long v = strtol(s, &end, 10);
   bool digits = (s[0] >= '0' && s[0] <= '9') || (s[0] == '-' && s[1] >= '0' && s[1] <= '9');
   if (!digits || errno || *end || v < lo || v > hi)
-    bad_usage("%s must be an integer in %ld..%ld, got '%s'", opt, lo, hi, s);
+    bad_usage("%s must be an integer in %ld..%ld, got %s", opt, lo, hi, QUOTED(s));
   return v;
 }
 
@@ -97,10 +98,10 @@ static int split_list(const char *opt, const char *s, const char **names, int ma
   int n = 0;
   for (const char *item = s;;) {
     size_t len = strcspn(item, ",");
-    if (len == 0) bad_usage("%s '%s': item %d is empty", opt, s, n + 1);
+    if (len == 0) bad_usage("%s %s: item %d is empty", opt, QUOTED(s), n + 1);
     char *name = strndup(item, len);
     if (!name) bad_usage("out of memory reading %s", opt);
-    if (known && !known(name)) bad_usage("unknown %s '%s'", what, name);
+    if (known && !known(name)) bad_usage("unknown %s %s", what, QUOTED(name));
     if (n == max) bad_usage("too many %ss in %s (at most %d)", what, opt, max);
     names[n++] = name;
     if (!item[len]) return n;
@@ -115,7 +116,7 @@ static int parse_threads(const char *opt, const char *s, int *out, int max_n, lo
   for (int i = 0; i < n; i++) {
     out[i] = (int)parse_int(opt, names[i], 1, max_p);
     for (int j = 0; j < i; j++)
-      if (out[j] == out[i]) bad_usage("%s '%s': %d appears twice", opt, s, out[i]);
+      if (out[j] == out[i]) bad_usage("%s %s: %d appears twice", opt, QUOTED(s), out[i]);
   }
   return n;
 }
@@ -132,7 +133,7 @@ static bool known_scenario(const char *name) { return scenario_find(name) != NUL
 static int cmd_list(int argc, char **argv) {
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0)
-      bad_usage("list takes no options, got '%s'", argv[i]);
+      bad_usage("list takes no options, got %s", QUOTED(argv[i]));
     fputs(usage, stdout);
     return 0;
   }
@@ -210,7 +211,7 @@ static harness *open_session(harness_options *o, const char *out_dir, const char
   int exists = host_file_exists(path);
   if (!append && exists == 1)
     bad_usage("%s already holds an earlier run's records: use a new --out directory, or "
-              "--append to add this run to them", path);
+              "--append to add this run to them", QUOTED(path));
   /* One file, one run, one header: appended records join the run already
    * there. In the browser (exists -1) the driver passes --append only onto
    * a file that holds a run. */
@@ -263,7 +264,7 @@ static int cmd_diagnose(int argc, char **argv) {
       hazard_list(stdout);
       return 0;
     } else {
-      bad_usage("unknown option '%s'", a);
+      bad_usage("unknown option %s", QUOTED(a));
     }
   }
   if (n == 0)
@@ -321,7 +322,7 @@ static int cmd_run(int argc, char **argv) {
       o.no_pin = true;
     } else if (strcmp(a, "--clock") == 0) {
       if (!v || (strcmp(v, "auto") && strcmp(v, "system") && strcmp(v, "counter")))
-        bad_usage("--clock takes auto, system or counter, got '%s'", v ? v : "");
+        bad_usage("--clock takes auto, system or counter, got %s", QUOTED(v));
       o.clock = v;
       i++;
     } else if (strcmp(a, "--out") == 0) {
@@ -337,15 +338,15 @@ static int cmd_run(int argc, char **argv) {
       i++;
     } else if (strcmp(a, "--test-fault") == 0) {
       if (!v || !fault_known(v))
-        bad_usage("--test-fault takes abort-in-worker, hang-in-worker or bad-record, got '%s'",
-                  v ? v : "");
+        bad_usage("--test-fault takes abort-in-worker, hang-in-worker or bad-record, got %s",
+                  QUOTED(v));
       plan.fault = v;
       i++;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage, stdout);
       return 0;
     } else {
-      bad_usage("unknown option '%s'", a);
+      bad_usage("unknown option %s", QUOTED(a));
     }
   }
   if (plan.nbackends == 0)
@@ -385,12 +386,12 @@ int main(int argc, char **argv) {
   if (argc < 2) bad_usage("missing command: %s", "run, list or diagnose");
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
       strcmp(argv[1], "help") == 0) {
-    if (argc > 2) bad_usage("unknown argument '%s' after %s", argv[2], argv[1]);
+    if (argc > 2) bad_usage("unknown argument %s after %s", QUOTED(argv[2]), argv[1]);
     fputs(usage, stdout);
     return 0;
   }
   if (strcmp(argv[1], "list") == 0) return cmd_list(argc, argv);
   if (strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
   if (strcmp(argv[1], "diagnose") == 0) return cmd_diagnose(argc, argv);
-  bad_usage("unknown command '%s'", argv[1]);
+  bad_usage("unknown command %s", QUOTED(argv[1]));
 }

@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import noisy  # noqa: E402
 import records  # noqa: E402
 from keys import key  # noqa: E402
+from messages import quoted  # noqa: E402
 from vocab import NATIVE, W_DETAIL, WASM, in_unit, ordered  # noqa: E402
 
 
@@ -85,7 +86,7 @@ def main():
     native_path = os.path.join(run, NATIVE + ".ndjson")
     own_native = os.path.exists(native_path)
     if not wasm_files and not own_native:
-        print(f"platforms: no {' or '.join(p + '.ndjson' for p in (NATIVE,) + WASM)} in {run}", file=sys.stderr)
+        print(f"platforms: no {' or '.join(p + '.ndjson' for p in (NATIVE,) + WASM)} in {quoted(run)}", file=sys.stderr)
         return 2
     recs = {p: read(f, schema) for p, f in wasm_files.items()}
     if own_native:

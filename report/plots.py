@@ -89,8 +89,10 @@ def render(script, out_dir, name, title, size=SIZE):
     for term, ext in ((f"svg size {size[0]},{size[1]} fixed mouse standalone font 'sans,10' "
                        "background rgb 'white'", "svg"),
                       (f"pngcairo size {size[0]},{size[1]} font 'sans,9' background rgb 'white'", "png")):
-        prog = f"set terminal {term}\nset output {q(os.path.join(out_dir, name + '.' + ext))}\n{common}{body}"
-        r = subprocess.run(["gnuplot"], input=prog, text=True, capture_output=True, timeout=60)
+        # Run in out_dir: the script names only its own files, whatever the
+        # folder is called (a newline there could not be said in gnuplot).
+        prog = f"set terminal {term}\nset output {q(name + '.' + ext)}\n{common}{body}"
+        r = subprocess.run(["gnuplot"], input=prog, text=True, capture_output=True, timeout=60, cwd=out_dir)
         if r.returncode != 0:
             raise RuntimeError(f"gnuplot failed on {gp}: {r.stderr.strip().splitlines()[-1:]}")
     return name

@@ -14,6 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
+from messages import quoted  # noqa: E402
 from tables import CI_LEVEL, cell  # noqa: E402
 from vocab import CPYTHONS, PY_SERIAL, PYMPORT, PYODIDE, PYTHON, W_DETAIL, ns  # noqa: E402
 
@@ -123,7 +124,7 @@ def main():
         print(f"python_panel: {e}", file=sys.stderr)
         return 2
     if not run:
-        print(f"python_panel: no python/pyodide records in {sys.argv[1]}", file=sys.stderr)
+        print(f"python_panel: no python/pyodide records in {quoted(sys.argv[1])}", file=sys.stderr)
         return 2
     for title, head, rows in tables(run):
         widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]

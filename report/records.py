@@ -17,6 +17,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from messages import where  # noqa: E402
 from vocab import CAPACITY, NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
 
 README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "results", "README.md")
@@ -31,7 +32,7 @@ class RecordError(Exception):
     def __init__(self, path, line, what):
         # The message may quote the input: keep it on one line whatever it holds.
         what = re.sub(r"[\x00-\x1f\x7f]", "?", str(what))
-        super().__init__(f"{path}:{line}: {what}" if line else f"{path}: {what}")
+        super().__init__(f"{where(path)}:{line}: {what}" if line else f"{where(path)}: {what}")
 
 
 class Contract:

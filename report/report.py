@@ -34,6 +34,7 @@ import tables  # noqa: E402
 import verdict  # noqa: E402
 from document import Document, Findings, Heading, Note, Plot, Table  # noqa: E402
 from findings import findings  # noqa: E402
+from messages import OneLineParser  # noqa: E402
 from vocab import ordered  # noqa: E402
 
 # One question per plot, in the order the page shows them; the file names
@@ -143,7 +144,7 @@ def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", help="run directory (or one .ndjson file); several, comma-separated, side by side")
     ap.add_argument("--baseline", help="an older run to compare with")
     ap.add_argument("--out", help="output directory (default: RUN_DIR/report; several runs: the last one's report-runs)")

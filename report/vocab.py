@@ -72,6 +72,7 @@ def plain(text):
     """Record text (a CPU model, a browser) as plain words for prose."""
     return UNSAFE_IN_PROSE.sub("?", str(text))[:80]
 
+
 # W (ns of work per item) shown where a table or plot has room for a few
 # points of the grain sweep: no work (pure dispatch), about one dispatch's
 # worth, and work that dwarfs dispatch.

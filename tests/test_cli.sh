@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every bad option: exit 2 and exactly one line on stderr. Good ones: exit 0.
+# Every bad option: exit 2 and exactly one line on stderr, no control bytes
+# (arguments are quoted). Good ones: exit 0.
 # usage: test_cli.sh CMD...   (CMD runs poolbench)
 set -u
 fail=0
@@ -7,10 +8,11 @@ expect_usage() {
   local err rc lines
   err=$(timeout 20 "${cmd[@]}" "$@" 2>&1 >/dev/null); rc=$?
   lines=$(printf '%s' "$err" | grep -c '')
-  if [[ $rc -ne 2 || $lines -ne 1 ]]; then
-    echo "FAIL: poolbench $* -> exit $rc, $lines stderr lines: $err"; fail=1
+  # No control byte either: an argument's ESC would act on the terminal.
+  if [[ $rc -ne 2 || $lines -ne 1 || $err == *[$'\x01'-$'\x1f\x7f']* ]]; then
+    echo "FAIL: poolbench ${*@Q} -> exit $rc, $lines stderr lines: ${err@Q}"; fail=1
   else
-    echo "ok: poolbench $* -> $err"
+    echo "ok: poolbench ${*@Q} -> $err"
   fi
 }
 cmd=("$@")
@@ -35,6 +37,12 @@ expect_usage run --reps abc
 expect_usage run --out
 expect_usage run --test-fault nosuch
 expect_usage run --bogus
+# Arguments holding terminal codes and newlines are quoted, not echoed.
+expect_usage run $'--bogus\e]0;x\a\e[2J\nline2'
+expect_usage $'frob\e[2J\nx'
+expect_usage run --backend $'spin,\e]0;x\a\nx'
+expect_usage run --clock $'\e[2J\n'
+expect_usage run --threads $'2\n\e[2J'
 expect_usage run --threads 100000
 expect_usage run --threads ''
 expect_usage run --threads ' 2'

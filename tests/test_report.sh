@@ -11,7 +11,8 @@
 # job, and the verdict gives none where it cannot judge.
 # usage: test_report.sh CASE   (files | one_platform | bad_input | compare |
 #                               injection | hostile | platforms_alone | verdict |
-#                               plots | runs | threads | busy)
+#                               plots | runs | threads | busy | markdown |
+#                               escapes)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 report=$here/../report/report.py
@@ -19,6 +20,8 @@ fixture=$here/fixtures/run
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+export PYTHONPATH=$here${PYTHONPATH:+:$PYTHONPATH}
+unmd() { python3 "$here/summary_md.py" "$1"; }  # summary.md as shown
 # Whether a report calls anything noisy: the banner, the trust line, a cell,
 # a verdict row, a finding, or a non-zero count of noisy jobs (the trust
 # line always counts them, "0 of N").
@@ -106,7 +109,7 @@ files)
   # A run older than the forkjoin scenarios has no fork-join plot.
   [[ ! -e $r/plots/forkjoin.svg ]] || fail "a fork-join plot without forkjoin records"
   svg_has "$r/plots/speedup.svg" spin/warm futex/cold openmp "break-even" "native: warm pools" "chrome: cold pools"
-  grep -q '| dispatch (caller may run it alone) | dispatch: workers ran |' "$r/summary.md" ||
+  grep -q '| dispatch (caller may run it alone) | dispatch: workers ran |' <(unmd "$r/summary.md") ||
     fail "the summary table does not say what a dispatch is and how much the workers ran"
   svg_has "$r/plots/latency.svg" p50 p90 p99 p99.9 "clock steps" "chrome: warm pools"
   svg_has "$r/plots/wasm_ratio.svg" node chrome dispatch
@@ -115,29 +118,30 @@ files)
   svg_has "$r/plots/python.svg" "python: py_threads" "python: py_to_pool.spin" "pyodide-node: py_per_item" "pyodide-chrome: py_serial"
   # Every median drawn with its interval: one bar per point.
   for p in speedup python; do svg_errorbars "$r/plots/$p.svg" 8; done
-  grep -q '^## native: median \[95% interval\]' "$r/summary.md" || fail "no interval in the table's title"
-  grep -qE '^\| spin/warm \| [0-9.]+ (ns|us) \[[0-9.]+ (ns|us), [0-9.]+ (ns|us)\] \|' "$r/summary.md" \
+  grep -q '^## native: median \[95% interval\]' <(unmd "$r/summary.md") || fail "no interval in the table's title"
+  grep -qE '^\| spin/warm \| [0-9.]+ (ns|us) \[[0-9.]+ (ns|us), [0-9.]+ (ns|us)\] \|' <(unmd "$r/summary.md") \
     || fail "the native table has no 'median [lo, hi]' cell"
-  grep -q ' ‡ |' "$r/summary.md" || fail "no figure marked for an interval below 95%"
+  grep -q ' ‡ |' <(unmd "$r/summary.md") || fail "no figure marked for an interval below 95%"
   # Findings link the plot that shows them, only plots the report drew.
-  grep -q '^- \*\*native\*\*: parallelism pays off.*(\[plot\](plots/speedup.svg))$' "$r/summary.md" \
+  grep -q '^- \*\*native\*\*: parallelism pays off.*(\[plot\](plots/speedup.svg))$' <(unmd "$r/summary.md") \
     || fail "the break-even finding does not link its plot"
-  ! grep -q 'plots/forkjoin.svg' "$r/summary.md" || fail "a finding links a plot that was not drawn"
+  ! grep -q 'plots/forkjoin.svg' <(unmd "$r/summary.md") || fail "a finding links a plot that was not drawn"
   grep -q "<li><b>native</b>: parallelism pays off.*(<a href='#plot-speedup'>plot</a>)</li>" "$r/index.html" \
     && grep -q "<h3 id='plot-speedup'>" "$r/index.html" || fail "index.html findings do not link the plots"
   python3 - "$r/summary.md" <<'PY' || exit 1
 import sys
-md = open(sys.argv[1]).read()
+from summary_md import read
+md = read(sys.argv[1])
 assert "## Python: native CPython vs Pyodide" in md, "FAIL: no Python section"
 row = [l for l in md.splitlines() if l.startswith("| ctypes call into C |")]
 assert row and len(row[0].split("|")) == 6 and all(c.strip() not in ("", "-") for c in row[0].split("|")[2:5]), \
     f"FAIL: the ctypes row lacks a platform: {row}"
 assert "| python_threads | RuntimeError: can't start new thread |" in md, "FAIL: no capability probe"
 PY
-  grep -q '## Findings' "$r/summary.md" || fail "summary.md has no findings"
-  grep -q 'empty call that the caller may run alone' "$r/summary.md" || fail "no dispatch finding"
-  grep -q 'no `forkjoin` records' "$r/summary.md" || fail "a run without forkjoin records does not say so"
-  ! grep -qi 'cheapest empty' "$r/summary.md" || fail "dispatch still named the cheapest parallel_for"
+  grep -q '## Findings' <(unmd "$r/summary.md") || fail "summary.md has no findings"
+  grep -q 'empty call that the caller may run alone' <(unmd "$r/summary.md") || fail "no dispatch finding"
+  grep -q 'no `forkjoin` records' <(unmd "$r/summary.md") || fail "a run without forkjoin records does not say so"
+  ! grep -qi 'cheapest empty' <(unmd "$r/summary.md") || fail "dispatch still named the cheapest parallel_for"
   # The fixture's chrome spin round trip (763 us, above its futex one) is noisy: said first.
   [[ $(sed -n 3p "$r/summary.md") == '**noisy run**'*'chrome: spin round trip 763.12 us'* ]] \
     || fail "summary.md does not open with the noisy banner: $(sed -n 3p "$r/summary.md")"
@@ -145,10 +149,10 @@ PY
     || fail "index.html does not open with the noisy banner"
   # A noisy platform gets no verdict, and its findings say so first.
   grep -q '^| chrome | bursts with idle gaps (frames, input) | no verdict: noisy (spin round trip 763.12 us above' \
-    "$r/summary.md" || fail "the noisy chrome still ranks: $(grep '^| chrome' "$r/summary.md")"
-  ! grep '^- \*\*chrome\*\*' "$r/summary.md" | grep -qv '^- \*\*chrome\*\* (noisy: spin round trip): ' \
-    || fail "a chrome finding does not open with noisy: $(grep '^- \*\*chrome' "$r/summary.md")"
-  grep -q 'cross_origin_isolated' "$r/summary.md" || fail "environment table lacks the browser probe"
+    <(unmd "$r/summary.md") || fail "the noisy chrome still ranks: $(grep '^| chrome' <(unmd "$r/summary.md"))"
+  ! grep '^- \*\*chrome\*\*' <(unmd "$r/summary.md") | grep -qv '^- \*\*chrome\*\* (noisy: spin round trip): ' \
+    || fail "a chrome finding does not open with noisy: $(grep '^- \*\*chrome' <(unmd "$r/summary.md"))"
+  grep -q 'cross_origin_isolated' <(unmd "$r/summary.md") || fail "environment table lacks the browser probe"
   echo "ok: every report file, SVGs valid with their series, the Python panel" ;;
 one_platform)
   cp "$fixture/native.ndjson" "$dir/"
@@ -166,7 +170,7 @@ one_platform)
     echo '{"type":"reference_drift","platform":"native","scenario":"pingpong","backend":"spin_pingpong","start_ns":100,"end_ns":500}'
   } >"$dir/drift/native.ndjson"
   python3 "$report" "$dir/drift" >/dev/null 2>&1 || fail "report of a run with a reference drift failed"
-  grep -q 'noisy.*at the start.*at the end of the run' "$dir/drift/report/summary.md" ||
+  grep -q 'noisy.*at the start.*at the end of the run' <(unmd "$dir/drift/report/summary.md") ||
     fail "a spin reference that moved x5 during the run is not called noisy"
   # Synthetic fork-joins on the native fixture: the headline ranks them,
   # ties within overlapping intervals; a spin round trip of 11 ms is noisy.
@@ -189,11 +193,11 @@ PY
   done
   md() { cat "$dir/$1/report/summary.md"; }
   [[ $(md clean) == *'cheapest fork-join (every thread joins): `spin/warm` at 600 ns ['*' spin round trips; then `adaptive/warm`'* ]] \
-    || fail "clean: no fork-join headline: $(grep -m1 'fork-join' "$dir/clean/report/summary.md")"
-  ! called_noisy "$dir/clean/report/summary.md" && [[ $(grep '^- .*fork-join' <<<"$(md clean)") != *tied* ]] \
+    || fail "clean: no fork-join headline: $(grep -m1 'fork-join' <(unmd "$dir/clean/report/summary.md"))"
+  ! called_noisy <(unmd "$dir/clean/report/summary.md") && [[ $(grep '^- .*fork-join' <<<"$(md clean)") != *tied* ]] \
     || fail "clean: noisy or tied"
   [[ $(md tie) == *'`spin/warm` at 600 ns ['*'; tied with `adaptive/warm` at 615 ns ['*'(intervals overlap)'* ]] \
-    || fail "tie: overlapping intervals not called tied: $(grep -m1 'fork-join' "$dir/tie/report/summary.md")"
+    || fail "tie: overlapping intervals not called tied: $(grep -m1 'fork-join' <(unmd "$dir/tie/report/summary.md"))"
   [[ $(sed -n 3p "$dir/noisy/report/summary.md") == '**noisy run**'*'native: spin round trip 11.00 ms above 10.00 us'* ]] \
     || fail "noisy: no banner first: $(sed -n 3p "$dir/noisy/report/summary.md")"
   grep -q "<p class='note'><b>noisy run</b>" "$dir/noisy/report/index.html" || fail "noisy: no banner in index.html"
@@ -210,7 +214,7 @@ compare)
   cp "$fixture"/*.ndjson "$dir/old/"; cp "$fixture"/*.ndjson "$dir/new/"
   python3 "$report" "$dir/new" --baseline "$dir/old" >/dev/null 2>&1 || fail "comparison report failed"
   svg_has "$dir/new/report/plots/comparison.svg" "new / old"
-  grep -q 'Compared with the baseline' "$dir/new/report/summary.md" || fail "no comparison table"
+  grep -q 'Compared with the baseline' <(unmd "$dir/new/report/summary.md") || fail "no comparison table"
   # The gate's verdicts beside the ratios (its U test, report/gate.conf): one
   # key made 1.6x slower in every sample of the new run is a regression, an
   # unchanged one is not; without the gate binary the note says why.
@@ -231,15 +235,15 @@ for line in open(path):
 open(path, "w").write("\n".join(out) + "\n")
 PY
     POOLBENCH_GATE=$gate python3 "$report" "$dir/new" --baseline "$dir/old" >/dev/null 2>&1 || fail "comparison report failed"
-    grep -Eq '^\| native \| grain spin/warm W=1000 \|.*\| 1\.60 \| regression \| 0\.0' "$dir/new/report/summary.md" \
-      || fail "the slowed key is not the gate's regression: $(grep 'grain spin/warm W=1000' "$dir/new/report/summary.md")"
-    grep -Eq '^\| native \| grain futex/warm W=1000 \|.*\| 1\.00 \| ok \|' "$dir/new/report/summary.md" \
-      || fail "an unchanged key: $(grep 'grain futex/warm W=1000' "$dir/new/report/summary.md")"
-    grep -q 'The regression gate on the same pair.*gate: regression' "$dir/new/report/summary.md" \
+    grep -Eq '^\| native \| grain spin/warm W=1000 \|.*\| 1\.60 \| regression \| 0\.0' <(unmd "$dir/new/report/summary.md") \
+      || fail "the slowed key is not the gate's regression: $(grep 'grain spin/warm W=1000' <(unmd "$dir/new/report/summary.md"))"
+    grep -Eq '^\| native \| grain futex/warm W=1000 \|.*\| 1\.00 \| ok \|' <(unmd "$dir/new/report/summary.md") \
+      || fail "an unchanged key: $(grep 'grain futex/warm W=1000' <(unmd "$dir/new/report/summary.md"))"
+    grep -q 'The regression gate on the same pair.*gate: regression' <(unmd "$dir/new/report/summary.md") \
       || fail "no gate note"
   fi
   POOLBENCH_GATE=/nonexistent python3 "$report" "$dir/new" --baseline "$dir/old" >/dev/null 2>&1 || fail "without the gate"
-  grep -q 'no gate verdicts: build/poolbench_gate is missing' "$dir/new/report/summary.md" || fail "no note without the gate"
+  grep -q 'no gate verdicts: build/poolbench_gate is missing' <(unmd "$dir/new/report/summary.md") || fail "no note without the gate"
   echo "ok: comparison mode, with the gate's verdicts" ;;
 bad_input)
   expect2() { # name, file content command
@@ -293,6 +297,65 @@ PY
   for i in 1 2 3 4; do [[ ! -e $dir/PWNED$i ]] || fail "a record ran a command (PWNED$i)"; done
   svg_has "$dir/plots/evil.svg" "touch" "d\\\"'@x"
   echo "ok: no command from records or names" ;;
+markdown)
+  # Record text and the folder's name are text in summary.md: no link, image
+  # or HTML of theirs is live there (index.html escapes them as HTML).
+  run=$dir/'x<img src=x onerror=alert(1)>'
+  mkdir "$run"
+  python3 - "$fixture/native.ndjson" >"$run/native.ndjson" <<'PY' || exit 1
+import json, sys
+for i, line in enumerate(open(sys.argv[1])):
+    r = json.loads(line)
+    if i == 0:
+        r["cpu_model"] = "[click me](https://evil.example) ![t](https://evil.example/t.png) <b>x</b> | # *y*"
+    print(json.dumps(r))
+PY
+  python3 "$report" "$run" >/dev/null 2>"$dir/err" || fail "report failed: $(cat "$dir/err")"
+  python3 - "$run/report/summary.md" <<'PY' || exit 1
+import re, sys
+md = open(sys.argv[1], encoding="utf-8").read()
+# The report's own links (a finding's plot) aside, nothing may open a link,
+# an image or a tag, nor end a table cell early.
+text = re.sub(r"\(\[plot\]\(plots/[a-z_]+\.svg\)\)", "", md)
+live = re.findall(r"(?<!\\)(?:\]\(|!\[|<[A-Za-z/!?])", text)
+assert not live, f"FAIL: live Markdown from records or names: {live}"
+title = md.splitlines()[0]
+assert title == r"# poolbench report: x\<img src=x onerror=alert\(1\)\>", f"FAIL: title {title}"
+row = [l for l in md.splitlines() if l.startswith(r"| cpu\_model |")]
+assert row == [r"| cpu\_model | \[click me\]\(https://evil.example\) \!\[t\]\(https://evil.example/t.png\) "
+               r"\<b\>x\</b\> \| # \*y\* |"], f"FAIL: cpu_model row {row}"
+PY
+  echo "ok: summary.md shows record text and names as text" ;;
+escapes)
+  # Messages quote their input: an argument, a path or a record's cpu_model
+  # holding terminal codes (ESC]0;..BEL retitles, ESC[2J clears) and a newline
+  # reaches no output raw, and an error stays one line.
+  mkdir "$dir/run"
+  python3 - "$fixture/native.ndjson" >"$dir/run/native.ndjson" <<'PY' || exit 1
+import json, sys
+for i, line in enumerate(open(sys.argv[1])):
+    r = json.loads(line)
+    if i == 0:
+        r["cpu_model"] = "CPU\x1b]0;x\x07\x1b[2J\nB"
+    print(json.dumps(r))
+PY
+  evil=$'\e]0;x\a\e[2J\nz'
+  quiet() { # exit wanted, command...: no ESC on stdout or stderr; errors one line
+    local want=$1 rc; shift
+    "$@" >"$dir/out" 2>"$dir/err"; rc=$?
+    [[ $rc -eq $want ]] || fail "${*@Q}: exit $rc, want $want: $(cat -v "$dir/err")"
+    ! grep -q $'\e' "$dir/out" "$dir/err" || fail "${*@Q}: a raw ESC in its output: $(cat -v "$dir/out" "$dir/err")"
+    [[ $want -eq 0 || $(grep -c . "$dir/err") -eq 1 ]] || fail "${*@Q}: not one line: $(cat -v "$dir/err")"
+  }
+  quiet 2 python3 "$report" "$dir/run" "--bogus$evil"
+  quiet 2 python3 "$report" "$dir/none$evil"
+  quiet 2 python3 "$report" "$dir/run" --baseline "$dir/none$evil"
+  quiet 2 python3 "$here/../report/platforms.py" "$dir/none$evil"
+  # Against another machine's run: the gate (when built) refuses, its reason
+  # quoted into the report.
+  quiet 0 python3 "$report" "$dir/run" --baseline "$fixture"
+  ! grep -q $'\e' "$dir/run/report/summary.md" || fail "a raw ESC in summary.md (CI logs show it)"
+  echo "ok: no terminal codes from arguments, paths or records" ;;
 hostile)
   # Each input once crashed a Python reader with a traceback or was taken.
   hdr=$(head -1 "$fixture/native.ndjson"); rec=$(sed -n 2p "$fixture/native.ndjson")
@@ -369,7 +432,8 @@ verdict)
   python3 "$report" "$here/fixtures/run_forkjoin" --out "$dir/fj" >/dev/null 2>"$dir/fj.err" || { cat "$dir/fj.err"; fail "report failed"; }
   python3 - "$dir/fj/summary.md" "$dir/fj/index.html" <<'PY' || exit 1
 import re, sys
-md, page = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+from summary_md import read
+md, page = read(sys.argv[1]), open(sys.argv[2]).read()
 head = md.split("## Findings")[0]
 assert "## Verdict" in head, "FAIL: no verdict before the findings"
 trust = [l for l in head.splitlines() if l.startswith("**Machine**")]
@@ -427,9 +491,9 @@ PY
     python3 "$report" "$dir/$case" >/dev/null 2>&1 || fail "$case: report failed"
   done
   grep -q '^| native | back-to-back calls | spin/warm | 600 ns \[[^|]*\] | adaptive/warm 900 ns [^|]* | ahead (intervals apart) |' \
-    "$dir/clear/report/summary.md" || fail "clear: $(grep 'back-to-back calls' "$dir/clear/report/summary.md")"
+    <(unmd "$dir/clear/report/summary.md") || fail "clear: $(grep 'back-to-back calls' <(unmd "$dir/clear/report/summary.md"))"
   grep -q '^| native | back-to-back calls | [a-z]*/warm | [^|]* | [a-z]*/warm [^|]* | tied with [a-z]*/warm (intervals overlap' \
-    "$dir/tie/report/summary.md" || fail "tie: $(grep 'back-to-back calls' "$dir/tie/report/summary.md")"
+    <(unmd "$dir/tie/report/summary.md") || fail "tie: $(grep 'back-to-back calls' <(unmd "$dir/tie/report/summary.md"))"
   echo "ok: the verdict names the pools the figures imply, ties overlapping intervals, leaves out pools whose workers did not run" ;;
 plots)
   # The fixed plots of a run with every scenario (the second fixture): each
@@ -490,7 +554,8 @@ assert re.search(r"set xtics \('c0ffee1' 0, 'c0ffee2' 1, 'c0ffee3' 2\)", gp), "F
 pts = re.search(r"\$d0 << EOD\n(.*?)\nEOD", gp, re.S).group(1).splitlines()
 meds = [float(l.split()[1]) for l in pts]
 assert [round(m / meds[0], 2) for m in meds] == [1.0, 1.3, 0.8], f"FAIL: trend points {meds}"
-md = open(f"{d}/summary.md").read()
+from summary_md import read
+md = read(f"{d}/summary.md")
 for plat in ("native", "node"):
     for i in (1, 2, 3):
         assert f"| {plat} @ c0ffee{i} | back-to-back calls |" in md, f"FAIL: no verdict row for {plat} @ c0ffee{i}"
@@ -555,7 +620,7 @@ PY
   grep -q '^set arrow from first 2, graph 0 to first 2, graph 1 nohead' "$r/plots/threads.gp" \
     || fail "threads.gp marks no logical cores"
   [[ ! -e $dir/none/report/plots/threads.svg ]] || fail "a threads plot without a sweep"
-  ! grep -q 'thread sweep\|oversubscribed' "$dir/none/report/summary.md" || fail "a sweep finding without a sweep"
+  ! grep -q 'thread sweep\|oversubscribed' <(unmd "$dir/none/report/summary.md") || fail "a sweep finding without a sweep"
   TESTS=$here REPORT=$here/../report python3 - "$r" "$dir/none/report" "$dir/sweep" <<'PY' || exit 1
 import json, os, re, sys
 sys.path.insert(0, os.environ["REPORT"])
@@ -574,7 +639,8 @@ assert any(len(b) == 3 and all(abs(x[0] - w[0]) < 1e-9 and abs(x[1] / w[1] - 1) 
 assert any(50.5 in [x[1] for x in b] for b in tb), "FAIL: the P = 4 condvar/warm point is not in threads.gp"
 # plots/forkjoin: only the run's P, the same data as without the sweep.
 assert blocks(f"{r}/plots/forkjoin.gp") == blocks(f"{none}/plots/forkjoin.gp"), "FAIL: plots/forkjoin reads the sweep"
-md, base = open(f"{r}/summary.md").read(), open(f"{none}/summary.md").read()
+from summary_md import read
+md, base = read(f"{r}/summary.md"), read(f"{none}/summary.md")
 cut = lambda t, a, b: t.split(a)[1].split(b)[0]
 # The trust line counts the whole file (jobs noisy of all, the sweep's too);
 # the verdict's rows read the run's P only.
@@ -631,13 +697,14 @@ busy)
   want_native='native: 43 of 250 repetitions interfered with, 40 re-run, 2 of 44 jobs noisy'
   want_node='node: interference not counted (no counters), 1 of 36 jobs noisy'
   [[ $out == *"$want_native"* && $out == *"$want_node"* ]] || fail "platforms.py: $out"
-  grep -q "^\*\*Machine\*\*.*\*\*Busy machine\*\*: $want_native; $want_node\. " "$dir/busy/summary.md" \
-    || fail "trust line: $(grep '^\*\*Machine' "$dir/busy/summary.md")"
+  grep -q "^\*\*Machine\*\*.*\*\*Busy machine\*\*: $want_native; $want_node\. " <(unmd "$dir/busy/summary.md") \
+    || fail "trust line: $(grep '^\*\*Machine' <(unmd "$dir/busy/summary.md"))"
   REPORT=$here/../report python3 - "$busy" "$dir/busy/summary.md" <<'PY' || exit 1
 import os, sys
 sys.path.insert(0, os.environ["REPORT"])
 import noisy, records
-run_dir, md = sys.argv[1], open(sys.argv[2]).read()
+from summary_md import read
+run_dir, md = sys.argv[1], read(sys.argv[2])
 run = records.load_run(run_dir)
 # Exactly the three planted figures are noisy, each for its reason: no other.
 got = {(name, m["scenario"], m["backend"], m["mode"]): noisy.why(p, m)
@@ -704,9 +771,9 @@ PY
   for d in wasm_fast wasm_alone no_checks; do
     python3 "$report" "$dir/$d" >/dev/null 2>"$dir/$d.err" || { cat "$dir/$d.err"; fail "$d: report failed"; }
   done
-  grep -q '^| node | back-to-back calls | no verdict: noisy (futex/warm reads 300 ns, .*below one native spin round trip (300 ns &lt; 323 ns): impossible)' \
-    "$dir/wasm_fast/report/summary.md" || fail "wasm_fast: $(grep '^| node | back' "$dir/wasm_fast/report/summary.md")"
-  ! grep -q 'impossible\|^| node | back-to-back calls | no verdict' "$dir/wasm_alone/report/summary.md" \
+  grep -q '^| node | back-to-back calls | no verdict: noisy (futex/warm reads 300 ns, .*below one native spin round trip (300 ns < 323 ns): impossible)' \
+    <(unmd "$dir/wasm_fast/report/summary.md") || fail "wasm_fast: $(grep '^| node | back' <(unmd "$dir/wasm_fast/report/summary.md"))"
+  ! grep -q 'impossible\|^| node | back-to-back calls | no verdict' <(unmd "$dir/wasm_alone/report/summary.md") \
     || fail "wasm_alone: a Wasm figure judged without a native run"
   grep -q '^\*\*noisy run\*\*.*node: spin round trip 900 ns at the start, 2.25 us at the end of the run' \
     "$dir/no_checks/report/summary.md" || fail "no_checks: the drift record no longer judges a run without checks"
@@ -725,7 +792,7 @@ for r in recs:
 open(f"{d}/native.ndjson", "w").write("".join(json.dumps(r) + "\n" for r in recs))
 PY
   python3 "$report" "$dir/short" >/dev/null 2>"$dir/short.err" || { cat "$dir/short.err"; fail "short: report failed"; }
-  ! grep -q '^\*\*noisy run\*\*' "$dir/short/report/summary.md" || fail "short: a judged native run called noisy as a whole"
+  ! grep -q '^\*\*noisy run\*\*' <(unmd "$dir/short/report/summary.md") || fail "short: a judged native run called noisy as a whole"
   python3 - "$here/../report" "$dir/short" <<'PY' || exit 1
 import sys
 sys.path.insert(0, sys.argv[1])
@@ -743,5 +810,5 @@ PY
   echo "ok: an impossible fork-join and an interfered one flagged and left out (no verdict where one could win);" \
        "quiet Wasm fork-joins ranked, one below the native round trip flagged; the job the reference moved" \
        "around flagged alone; interference and noisy jobs counted per platform" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads|busy"; exit 2 ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads|busy|markdown|escapes"; exit 2 ;;
 esac

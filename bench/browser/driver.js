@@ -10,6 +10,7 @@ const os = require('os');
 const path = require('path');
 const {startServer} = require('./server');
 const {settle} = require('./settle');
+const {quoted} = require('./quote');
 const {poolbenchRecord} = require('../../harness/web/record.js');
 const {gitCommit} = require('../pyodide/git_commit.js');
 
@@ -113,17 +114,17 @@ function parse(argv) {
       i++;
       continue;
     }
-    fail(2, `unknown option '${a}' (see --help)`);
+    fail(2, `unknown option ${quoted(a)} (see --help)`);
   }
   o.deadline = Number(o.deadline);
   if (!(o.deadline > 0)) fail(2, '--deadline must be a positive number of seconds');
   o.settle = Number(o.settle);
   if (!(o.settle >= 0 && o.settle <= 60)) fail(2, '--settle must be 0..60 seconds');
-  if (!BROWSERS[o.browser]) fail(2, `--browser must be chrome or firefox, got '${o.browser}'`);
+  if (!BROWSERS[o.browser]) fail(2, `--browser must be chrome or firefox, got ${quoted(o.browser)}`);
   o.host = o.host || '127.0.0.1';
-  if (!/^[A-Za-z0-9.-]{1,253}$/.test(o.host)) fail(2, `--host must be an address or a host name, got '${o.host}'`);
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(o.host)) fail(2, `--host must be an address or a host name, got ${quoted(o.host)}`);
   if (o['browser-ws'] !== undefined && !/^wss?:\/\/[^\s]+$/.test(o['browser-ws'])) {
-    fail(2, `--browser-ws must be a ws:// or wss:// URL, got '${o['browser-ws']}'`);
+    fail(2, `--browser-ws must be a ws:// or wss:// URL, got ${quoted(o['browser-ws'])}`);
   }
   o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
   if (o.pyodide) {
@@ -148,14 +149,14 @@ function parse(argv) {
 function prepare(o) {
   const b = BROWSERS[o.browser], exe = o[b.binary];
   if (!o['browser-ws'] && !fs.existsSync(exe)) {
-    fail(2, `no browser at ${exe}: run scripts/setup.sh (installs ${b.package}) or pass --${b.binary}`);
+    fail(2, `no browser at ${quoted(exe)}: run scripts/setup.sh (installs ${b.package}) or pass --${b.binary}`);
   }
   const root = path.join(__dirname, '..', '..');
   const web = path.join(root, 'harness', 'web');
   const program = o.pyodide ? 'poolbench_side.so' : o.program;
-  if (!o.pyodide && !/^[\w-]+\.js$/.test(program)) fail(2, `--program must name a .js file of the build, got '${program}'`);
+  if (!o.pyodide && !/^[\w-]+\.js$/.test(program)) fail(2, `--program must name a .js file of the build, got ${quoted(program)}`);
   if (!fs.existsSync(path.join(o.build, program))) {
-    fail(2, `${o.build}/${program} missing: build it with make ${o.pyodide ? 'build-pyodide' : 'build-web'}`);
+    fail(2, `${quoted(`${o.build}/${program}`)} missing: build it with make ${o.pyodide ? 'build-pyodide' : 'build-web'}`);
   }
   // Pyodide's page also needs the Python files, the shared runner and Pyodide itself.
   const roots = [web, path.resolve(o.build)];
@@ -165,7 +166,7 @@ function prepare(o) {
     const i = o.args.indexOf('--side');
     if (i >= 0 && o.args[i + 1]) {
       const side = path.resolve(o.args[i + 1]);
-      if (!fs.existsSync(side)) fail(2, `--side ${side}: no such file`);
+      if (!fs.existsSync(side)) fail(2, `--side ${quoted(side)}: no such file`);
       roots.push(path.dirname(side));
       o.args[i + 1] = path.basename(side);
     }
@@ -179,7 +180,7 @@ function prepare(o) {
   const platform = o.pyodide ? `pyodide-${o.browser}` : o.browser;
   const records = path.join(o.out, `${platform}.ndjson`);
   if (fs.existsSync(records) && !o.append) {
-    fail(2, `${records} exists: pass --append to add to it, or choose a new --out directory`);
+    fail(2, `${quoted(records)} exists: pass --append to add to it, or choose a new --out directory`);
   }
   // The program cannot look at the server's file: its --append means "the
   // file holds a run, write no second header", so only onto an existing one,

@@ -6,6 +6,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const {quoted} = require('./quote');
 const {startServer} = require('./server');
 
 const USAGE = `usage: serve.js [--host ADDR] [--build DIR] [--out DIR]
@@ -33,10 +34,10 @@ function parse(argv) {
       i++;
       continue;
     }
-    fail(2, `unknown option '${a}' (see --help)`);
+    fail(2, `unknown option ${quoted(a)} (see --help)`);
   }
-  if (!/^[A-Za-z0-9.-]{1,253}$/.test(o.host)) fail(2, `--host must be an address or a host name, got '${o.host}'`);
-  if (!fs.existsSync(path.join(o.build, 'poolbench.js'))) fail(2, `${o.build}/poolbench.js missing: build it with make build-web`);
+  if (!/^[A-Za-z0-9.-]{1,253}$/.test(o.host)) fail(2, `--host must be an address or a host name, got ${quoted(o.host)}`);
+  if (!fs.existsSync(path.join(o.build, 'poolbench.js'))) fail(2, `${quoted(path.join(o.build, 'poolbench.js'))} missing: build it with make build-web`);
   return o;
 }
 

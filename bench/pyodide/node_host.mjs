@@ -13,6 +13,7 @@ import {Worker, isMainThread, parentPort, workerData} from 'node:worker_threads'
 import {FILES, OPTIONS_HELP, UsageError, parseOptions, runPyodide} from './run_pyodide.mjs';
 import {poolbenchRecord} from '../../harness/web/record.js';
 import {gitCommit} from './git_commit.js';
+import {quoted} from '../browser/quote.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PLATFORM = 'pyodide-node';
@@ -38,7 +39,7 @@ function parse(argv) {
     const a = o.rest[i], v = o.rest[i + 1];
     if (a === '--help' || a === '-h') { console.log(USAGE); process.exit(0); }
     if (a === '--jspi') { h.jspi = true; continue; }
-    if (!['--out', '--build', '--deadline'].includes(a)) throw new UsageError(`unknown option '${a}' (see --help)`);
+    if (!['--out', '--build', '--deadline'].includes(a)) throw new UsageError(`unknown option ${quoted(a)} (see --help)`);
     if (v === undefined) throw new UsageError(`${a} needs a value (see --help)`);
     h[a.slice(2)] = v;
     i++;
@@ -53,11 +54,11 @@ function readFiles(o) {
   const files = {};
   for (const [name, rel] of Object.entries(FILES)) {
     const file = rel.startsWith('build-pyodide/') ? path.join(o.build, path.basename(rel)) : path.join(ROOT, rel);
-    if (!fs.existsSync(file)) fail(2, `${file} missing: build it with make build-pyodide`);
+    if (!fs.existsSync(file)) fail(2, `${quoted(file)} missing: build it with make build-pyodide`);
     files[name] = fs.readFileSync(file);
   }
   if (o.side) {
-    if (!fs.existsSync(o.side)) fail(2, `--side ${o.side}: no such file`);
+    if (!fs.existsSync(o.side)) fail(2, `--side ${quoted(o.side)}: no such file`);
     files[path.basename(o.side)] = fs.readFileSync(o.side);
   }
   return files;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gate.h"
+#include "quote.h"
 
 static void usage(FILE *to) {
   fprintf(to,
@@ -119,17 +120,17 @@ void gate_parse_options(gate_options *o, int argc, char **argv) {
         break;
       }
     }
-    if (!name) bad_usage("unknown option %s", a);
+    if (!name) bad_usage("unknown option %s", QUOTED(a));
     if (!*val) bad_usage("%s needs a non-empty value", name);
     if (strcmp(name, "--alpha") == 0) {
       char *end;
       errno = 0;
       o->alpha = strtod(val, &end);
       if (end == val || *end || errno || !(o->alpha > 0 && o->alpha < 1))
-        bad_usage("--alpha %s: expected a number between 0 and 1 (exclusive)", val);
+        bad_usage("--alpha %s: expected a number between 0 and 1 (exclusive)", QUOTED(val));
     } else if (strcmp(name, "--threshold") == 0) {
       if (gate_parse_fraction(val, &o->threshold))
-        bad_usage("--threshold %s: expected a fraction (0.15) or a percentage (15%%)", val);
+        bad_usage("--threshold %s: expected a fraction (0.15) or a percentage (15%%)", QUOTED(val));
     } else if (strcmp(name, "--config") == 0) {
       o->config = val;
     } else if (strcmp(name, "--markdown") == 0) {

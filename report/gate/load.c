@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "gate.h"
+#include "quote.h"
 
 static void add_file(const gate *g, side *s, const char *path) {
   if (s->n_files == s->cap_files) {
@@ -127,7 +128,7 @@ void gate_load(gate *g) {
  * serial speed on the 2-vCPU VMs. */
 static const char *machine_of(const record_file *f, char *buf, size_t len) {
   if (!f->cpu_model || !*f->cpu_model || f->logical_cores <= 0) return NULL;
-  snprintf(buf, len, "%s, %ld logical cores%s", f->cpu_model, f->logical_cores,
+  snprintf(buf, len, "%s, %ld logical cores%s", QUOTED(f->cpu_model), f->logical_cores,
            f->no_pin == 1 ? ", workers unpinned" : "");
   return buf;
 }

@@ -29,14 +29,16 @@ disp=$(mk "{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"disp
 good=$tmp/good.ndjson
 printf '%s\n%s\n%s\n' "$header" "$ref" "$disp" >"$good"
 
-# expect CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN.
+# expect CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN,
+# with no control byte (an ESC from input would act on the terminal).
 expect() {
   local code=$1 pattern=$2 err rc lines
   shift 2
   err=$(timeout 20 "$gate" "$@" 2>&1 >/dev/null); rc=$?
   lines=$(printf '%s' "$err" | grep -c '')
-  if [[ $rc -ne $code || $lines -ne 1 ]] || ! grep -qE -- "$pattern" <<<"$err"; then
-    echo "FAIL: gate $* -> exit $rc (want $code), $lines stderr lines, want /$pattern/: $err"
+  if [[ $rc -ne $code || $lines -ne 1 || $err == *[$'\x01'-$'\x1f\x7f']* ]] ||
+    ! grep -qE -- "$pattern" <<<"$err"; then
+    echo "FAIL: gate ${*@Q} -> exit $rc (want $code), $lines stderr lines, want /$pattern/: ${err@Q}"
     fail=1
   else
     echo "ok: exit $rc: $err"
@@ -47,7 +49,9 @@ expect() {
 expect 2 'need a BASELINE'
 expect 2 'need a BASELINE' "$good"
 expect 2 'separate' "$good" "$good" "$good"
-expect 2 'unknown option --bogus' --bogus "$good" "$good"
+expect 2 "unknown option '--bogus'" --bogus "$good" "$good"
+expect 2 "unknown option '--bogus\\\\x1b\\]0;x\\\\x07\\\\nz'" $'--bogus\e]0;x\a\nz' "$good" "$good"
+expect 2 "--alpha '\\\\x1b\\[2J'" --alpha $'\e[2J' "$good" "$good"
 expect 2 '--alpha' --alpha 2 "$good" "$good"
 expect 2 '--alpha' --alpha abc "$good" "$good"
 expect 2 '--alpha needs a value' "$good" "$good" --alpha
@@ -58,6 +62,10 @@ expect 2 'no BASELINE' -- "$good"
 "$gate" --help | grep -q '^usage: poolbench_gate' || { echo "FAIL: --help"; fail=1; }
 timeout 20 "$gate" "$good" "$good" >/dev/null || { echo "FAIL: a valid file against itself"; fail=1; }
 
+# Record text in a message: a machine that names itself with terminal codes.
+evil_header=$(mk '{"type":"header","platform":"native","schema":1,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":"CPU\u001b]0;x\u0007\u001b[2J\nB","logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}')
+printf '%s\n%s\n%s\n' "$evil_header" "$ref" "$disp" >"$tmp/evil_cpu.ndjson"
+expect 2 "on 'CPU\\\\x1b\\]0;x\\\\x07\\\\x1b\\[2J\\\\nB', 2 logical cores.*different machines" "$good" "$tmp/evil_cpu.ndjson"
 # Unusable files.
 expect 2 "$tmp/nosuch.ndjson: cannot open" "$tmp/nosuch.ndjson" "$good"
 : >"$tmp/empty.ndjson"

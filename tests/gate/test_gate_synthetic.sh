@@ -158,14 +158,14 @@ check "a key only in the current run: listed, not failed" 0 \
 
 gen "$tmp/cpu_a.ndjson" --seed 12 --cpu "CPU A"
 gen "$tmp/cpu_b.ndjson" --seed 13 --cpu "CPU B"
-check "runs from two machines: refused, exit 2" 2 'cpu_a.ndjson was measured on CPU A, 2 logical cores, .*cpu_b.ndjson on CPU B.*different machines' \
+check "runs from two machines: refused, exit 2" 2 "cpu_a.ndjson was measured on 'CPU A', 2 logical cores, .*cpu_b.ndjson on 'CPU B'.*different machines" \
   -- "$tmp/cpu_a.ndjson" "$tmp/cpu_b.ndjson"
 check "runs from two machines with --any-machine: a warning, then compared" 0 'warning: .*CPU A.*CPU B' 'gate: 0 regressions' \
   -- --any-machine "$tmp/cpu_a.ndjson" "$tmp/cpu_b.ndjson"
 gen "$tmp/cpu_a2.ndjson" --seed 14 --cpu "CPU A"
 check "two runs on one machine: compared" 0 'gate: 0 regressions' -- "$tmp/cpu_a.ndjson" "$tmp/cpu_a2.ndjson"
 gen "$tmp/cpu_a_nopin.ndjson" --seed 15 --cpu "CPU A" --no-pin
-check "pinned against unpinned workers (--no-pin): refused, exit 2" 2 'CPU A, 2 logical cores, .*CPU A, 2 logical cores, workers unpinned.*different machines' \
+check "pinned against unpinned workers (--no-pin): refused, exit 2" 2 "'CPU A', 2 logical cores, .*'CPU A', 2 logical cores, workers unpinned.*different machines" \
   -- "$tmp/cpu_a.ndjson" "$tmp/cpu_a_nopin.ndjson"
 
 printf '# test\nnative/dispatch/*   50%%\nnative/*/*/cold/*  off\n' >"$tmp/gate.conf"
