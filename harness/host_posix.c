@@ -50,6 +50,9 @@ int sink_open(const char *path, char *err, size_t errlen) {
   sink_path = strdup(path);
   static const int fatal[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
   for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], on_fatal);
+  /* Past a file size limit (ulimit -f) the kernel would kill the run mid-line
+   * without a word: ignored, the write fails with EFBIG and says so. */
+  signal(SIGXFSZ, SIG_IGN);
   return 0;
 }
 
@@ -107,20 +110,29 @@ int host_max_threads(void) { return POOL_MAX_THREADS; }
 
 int host_pre_created_threads(void) { return 0; }
 
+/* A copy of the path as long as it is: a path is bounded by nothing but the
+ * kernel's limit per component and per call. */
 int host_mkdirs(const char *path, char *err, size_t errlen) {
-  char tmp[1024];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1;; p++) {
+  char *tmp = strdup(path);
+  if (!tmp) {
+    snprintf(err, errlen, "cannot create %s: out of memory", path);
+    return -1;
+  }
+  int rc = 0;
+  for (char *p = tmp + (*tmp != 0);; p++) {
     if (*p != '/' && *p) continue;
     char c = *p;
     *p = 0;
     if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
       snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-      return -1;
+      rc = -1;
+      break;
     }
-    if (!c) return 0;
+    if (!c) break;
     *p = c;
   }
+  free(tmp);
+  return rc;
 }
 
 int host_file_exists(const char *path) {
