@@ -192,6 +192,8 @@ def parse_line(raw, contract):
         raise _Bad(f"not UTF-8 at byte {e.start + 1}")
     if not text.strip(" \t\r"):
         raise _Bad("empty line (every line must be one JSON object)")
+    if text.startswith("\ufeff"):
+        raise _Bad("a byte order mark (U+FEFF) at the start of the line: not JSON")
     deepest, open_at_end = _depth(text)
     if deepest > contract.max_depth:
         raise _Bad(f"nested deeper than the contract's {contract.max_depth} levels")
