@@ -112,6 +112,13 @@ int host_mkdirs(const char *path, char *err, size_t errlen) {
   return 0;
 }
 
+int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long long *size,
+                   int *last, char *err, size_t errlen) {
+  (void)path, (void)head, (void)cap, (void)got, (void)size, (void)last;
+  snprintf(err, errlen, "the browser cannot read files (the driver checks its own)");
+  return -1;
+}
+
 int64_t host_cpu_time_ns(void) { return -1; } /* browsers expose no CPU clock */
 
 void host_probe(json *j) {

@@ -41,7 +41,7 @@ static void on_fatal(int sig) {
 }
 
 int sink_open(const char *path, char *err, size_t errlen) {
-  sink_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  sink_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (sink_fd < 0) {
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     return -1;
@@ -138,6 +138,37 @@ int host_mkdirs(const char *path, char *err, size_t errlen) {
 int host_file_exists(const char *path) {
   struct stat st;
   return lstat(path, &st) == 0;
+}
+
+int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long long *size,
+                   int *last, char *err, size_t errlen) {
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  int rc = -1;
+  if (fstat(fd, &st) != 0) {
+    snprintf(err, errlen, "%s", strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "it is not a regular file");
+  } else {
+    *got = 0;
+    *size = (long long)st.st_size;
+    *last = -1;
+    ssize_t n = 1;
+    while (*got < cap && (n = read(fd, head + *got, cap - *got)) > 0) *got += (size_t)n;
+    unsigned char b;
+    if (n < 0 || (st.st_size > 0 && pread(fd, &b, 1, st.st_size - 1) != 1))
+      snprintf(err, errlen, "cannot read it: %s", n < 0 ? strerror(errno) : "it shrank");
+    else
+      rc = 0;
+    if (rc == 0 && st.st_size > 0) *last = b;
+  }
+  close(fd);
+  return rc;
 }
 
 static int64_t clock_ns(clockid_t c) {
