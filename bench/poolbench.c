@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "append_check.h"
 #include "faults.h"
 #include "harness.h"
 #include "hazards.h"
@@ -212,6 +213,8 @@ static harness *open_session(harness_options *o, const char *out_dir, const char
   if (!append && exists == 1)
     bad_usage("%s already holds an earlier run's records: use a new --out directory, or "
               "--append to add this run to them", QUOTED(path));
+  if (append && exists == 1 && append_check(path, o->platform, err, sizeof err) != 0)
+    bad_usage("%s", err);
   /* One file, one run, one header: appended records join the run already
    * there. In the browser (exists -1) the driver passes --append only onto
    * a file that holds a run. */

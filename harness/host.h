@@ -34,6 +34,13 @@ int host_mkdirs(const char *path, char *err, size_t errlen);
  * run's records file already there belongs to an earlier run. 1 yes, 0 no,
  * -1 this host cannot look (the browser: the driver checks for it). */
 int host_file_exists(const char *path);
+/* The start of the file at `path` (up to `cap` bytes into head, *got of
+ * them), its size and its last byte (-1 when empty), for checking what
+ * --append would add to. A symbolic link, even a dangling one, is not
+ * followed and anything but a regular file is refused before reading (a
+ * FIFO would block, a device never end): 0, or -1 and the reason in err. */
+int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long long *size,
+                   int *last, char *err, size_t errlen);
 /* Writes to stderr directly from any thread (no proxying to a main thread
  * that may be the one stuck). */
 void host_write_stderr(const char *text, size_t len);

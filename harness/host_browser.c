@@ -9,6 +9,7 @@
 
 #include <emscripten.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "platform.h"
@@ -56,11 +57,14 @@ static _Noreturn void end_run(int code, const char *message) {
 }
 
 static int sink_ok;
-static char sink_path[512] = "the records file"; /* for the message when a write fails */
+static char *sink_path; /* the driver's file, for the message when a write fails */
 
 int sink_open(const char *path, char *err, size_t errlen) {
   char why[256] = "";
-  if (path) snprintf(sink_path, sizeof sink_path, "%s", path); /* the driver's file */
+  if (path) {
+    free(sink_path);
+    sink_path = strdup(path);
+  }
   if (js_post_line("/result?probe=1", "", 0, why, sizeof why) != 0) {
     snprintf(err, errlen, "the local server does not accept records (POST /result: %s)", why);
     return -1;
@@ -73,11 +77,15 @@ int sink_open(const char *path, char *err, size_t errlen) {
  * whichever thread wrote it, as a failed write does natively: a run that goes
  * on would report success with records missing. */
 void sink_write_line(const char *text, size_t len) {
-  char why[256] = "", msg[1024];
+  char why[256] = "";
   if (!sink_ok || js_post_line("/result", text, (int)len, why, sizeof why) == 0) return;
-  snprintf(msg, sizeof msg, "poolbench: cannot write %s: the local server refused the record (%s); "
-           "the run stops here", sink_path, why);
-  end_run(1, msg);
+  static const char fmt[] = "poolbench: cannot write %s: the local server refused the record (%s); "
+                            "the run stops here";
+  const char *path = sink_path ? sink_path : "the records file";
+  size_t n = sizeof fmt + strlen(path) + strlen(why);
+  char *msg = malloc(n);
+  if (msg) snprintf(msg, n, fmt, path, why);
+  end_run(1, msg ? msg : "poolbench: cannot write the records file; the run stops here");
 }
 
 void sink_close(void) { sink_ok = 0; }
@@ -102,6 +110,13 @@ bool host_threads_share_clock(void) { return false; }
 int host_mkdirs(const char *path, char *err, size_t errlen) {
   (void)path, (void)err, (void)errlen; /* the driver made the run directory */
   return 0;
+}
+
+int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long long *size,
+                   int *last, char *err, size_t errlen) {
+  (void)path, (void)head, (void)cap, (void)got, (void)size, (void)last;
+  snprintf(err, errlen, "the browser cannot read files (the driver checks its own)");
+  return -1;
 }
 
 int64_t host_cpu_time_ns(void) { return -1; } /* browsers expose no CPU clock */

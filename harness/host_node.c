@@ -19,7 +19,8 @@ EM_JS(int, js_sink_open, (const char *path, char *err, int errlen), {
   try {
     var fs = require('fs');
     var p = UTF8ToString(path);
-    var fd = fs.openSync(p, 'a');
+    var c = fs.constants; // 'a', but a link is not followed
+    var fd = fs.openSync(p, c.O_WRONLY | c.O_CREAT | c.O_APPEND | c.O_NOFOLLOW, 0o644);
     Module['poolbenchSinkFd'] = fd; // for the fatal-error handlers (host_node_pre.js)
     return fd;
   } catch (e) {
@@ -114,6 +115,47 @@ EM_JS(int, js_file_exists, (const char *path), {
     return 0;
   }
 });
+
+// As natively: O_NOFOLLOW, and O_NONBLOCK so a FIFO's open cannot wait.
+EM_JS(int, js_peek_file, (const char *path, char *head, int cap, double *size, int *last,
+                          char *err, int errlen), {
+  var fs = require('fs');
+  var c = fs.constants;
+  var fd = -1;
+  try {
+    fd = fs.openSync(UTF8ToString(path), c.O_RDONLY | c.O_NOFOLLOW | c.O_NONBLOCK);
+    var st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error('it is not a regular file');
+    var buf = Buffer.alloc(cap);
+    var got = 0, n;
+    while (got < cap && (n = fs.readSync(fd, buf, got, cap - got, got)) > 0) got += n;
+    HEAPU8.set(buf.subarray(0, got), head);
+    HEAPF64[size >> 3] = st.size;
+    HEAP32[last >> 2] = -1;
+    if (st.size > 0) {
+      var b = Buffer.alloc(1);
+      if (fs.readSync(fd, b, 0, 1, st.size - 1) != 1) throw new Error('cannot read it: it shrank');
+      HEAP32[last >> 2] = b[0];
+    }
+    fs.closeSync(fd);
+    return got;
+  } catch (e) {
+    if (fd >= 0) fs.closeSync(fd);
+    var why = e.code === 'ELOOP' ? 'it is a symbolic link' : String(e.message).split('\n')[0].replace(/, open .*$/, '');
+    stringToUTF8(why, err, errlen);
+    return -1;
+  }
+});
+
+int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long long *size,
+                   int *last, char *err, size_t errlen) {
+  double sz = 0;
+  int n = js_peek_file(path, head, (int)cap, &sz, last, err, (int)errlen);
+  if (n < 0) return -1;
+  *got = (size_t)n;
+  *size = (long long)sz;
+  return 0;
+}
 
 int sink_open(const char *path, char *err, size_t errlen) {
   sink_fd = js_sink_open(path, err, (int)errlen);

@@ -41,7 +41,7 @@ static void on_fatal(int sig) {
 }
 
 int sink_open(const char *path, char *err, size_t errlen) {
-  sink_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  sink_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (sink_fd < 0) {
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
     return -1;
@@ -50,6 +50,9 @@ int sink_open(const char *path, char *err, size_t errlen) {
   sink_path = strdup(path);
   static const int fatal[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
   for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], on_fatal);
+  /* Past a file size limit (ulimit -f) the kernel would kill the run mid-line
+   * without a word: ignored, the write fails with EFBIG and says so. */
+  signal(SIGXFSZ, SIG_IGN);
   return 0;
 }
 
@@ -107,25 +110,65 @@ int host_max_threads(void) { return POOL_MAX_THREADS; }
 
 int host_pre_created_threads(void) { return 0; }
 
+/* A copy of the path as long as it is: a path is bounded by nothing but the
+ * kernel's limit per component and per call. */
 int host_mkdirs(const char *path, char *err, size_t errlen) {
-  char tmp[1024];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  for (char *p = tmp + 1;; p++) {
+  char *tmp = strdup(path);
+  if (!tmp) {
+    snprintf(err, errlen, "cannot create %s: out of memory", path);
+    return -1;
+  }
+  int rc = 0;
+  for (char *p = tmp + (*tmp != 0);; p++) {
     if (*p != '/' && *p) continue;
     char c = *p;
     *p = 0;
     if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
       snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-      return -1;
+      rc = -1;
+      break;
     }
-    if (!c) return 0;
+    if (!c) break;
     *p = c;
   }
+  free(tmp);
+  return rc;
 }
 
 int host_file_exists(const char *path) {
   struct stat st;
   return lstat(path, &st) == 0;
+}
+
+int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long long *size,
+                   int *last, char *err, size_t errlen) {
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(err, errlen, "%s", errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  int rc = -1;
+  if (fstat(fd, &st) != 0) {
+    snprintf(err, errlen, "%s", strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "it is not a regular file");
+  } else {
+    *got = 0;
+    *size = (long long)st.st_size;
+    *last = -1;
+    ssize_t n = 1;
+    while (*got < cap && (n = read(fd, head + *got, cap - *got)) > 0) *got += (size_t)n;
+    unsigned char b;
+    if (n < 0 || (st.st_size > 0 && pread(fd, &b, 1, st.st_size - 1) != 1))
+      snprintf(err, errlen, "cannot read it: %s", n < 0 ? strerror(errno) : "it shrank");
+    else
+      rc = 0;
+    if (rc == 0 && st.st_size > 0) *last = b;
+  }
+  close(fd);
+  return rc;
 }
 
 static int64_t clock_ns(clockid_t c) {

@@ -19,8 +19,8 @@ from vocab import CONTROL  # noqa: E402
 
 def console_verdict(node_file, stdout_file):
     """The console_loss record, or None when the Node run did not probe."""
-    with open(node_file, encoding="utf-8") as f:
-        sent = sum(1 for line in f if '"type":"console_probe"' in line)
+    recs, _ = records.read_file(node_file, records.load_schema())
+    sent = sum(1 for r in recs if r["type"] == "console_probe")
     if not sent:
         return None
     with open(stdout_file, encoding="utf-8", errors="replace") as f:
@@ -49,12 +49,11 @@ def main():
         return 2
     d = args[0]
     node = os.path.join(d, "node.ndjson")
-    if stdout_file and os.path.exists(node):
-        rec = console_verdict(node, stdout_file)
+    try:
+        rec = console_verdict(node, stdout_file) if stdout_file and os.path.exists(node) else None
         if rec:
             with open(node, "a", encoding="utf-8") as f:
                 f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-    try:
         run = records.load_run(d)
     except records.RecordError as e:
         print(f"diagnose: {e}", file=sys.stderr)

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -41,6 +42,7 @@ class Contract:
     def __init__(self, limits, types, optional=frozenset()):
         self.schema = int(limits["schema"])
         self.max_line_bytes = int(limits["max_line_bytes"])
+        self.max_file_bytes = int(limits["max_file_bytes"])
         self.max_depth = int(limits["max_depth"])
         self.max_abs_number = float(limits["max_abs_number"])
         self.min_threads = int(limits["min_threads"])
@@ -193,6 +195,8 @@ def parse_line(raw, contract):
         raise _Bad(f"not UTF-8 at byte {e.start + 1}")
     if not text.strip(" \t\r"):
         raise _Bad("empty line (every line must be one JSON object)")
+    if text.startswith("\ufeff"):
+        raise _Bad("a byte order mark (U+FEFF) at the start of the line: not JSON")
     deepest, open_at_end = _depth(text)
     if deepest > contract.max_depth:
         raise _Bad(f"nested deeper than the contract's {contract.max_depth} levels")
@@ -286,26 +290,68 @@ class Reader:
         return rec
 
 
+def open_records(path, contract):
+    """The file at path opened for reading, binary: a regular file only,
+    checked on the descriptor opened without waiting (a FIFO would block, a
+    device never end), of at most the contract's max_file_bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise RecordError(path, 0, f"cannot read: {e.strerror}")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise RecordError(path, 0, "not a regular file")
+        if st.st_size > contract.max_file_bytes:
+            raise RecordError(path, 0, f"{st.st_size} bytes, over the contract's {contract.max_file_bytes}")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _lines(path, f, contract):
+    """(line without its newline, whether it had one) of an open records
+    file, one at a time: no line longer than max_line_bytes is ever held,
+    nor more than max_file_bytes read (the file may grow while read)."""
+    total = n = 0
+    while True:
+        raw = f.readline(contract.max_line_bytes + 2)
+        if not raw:
+            return
+        n += 1
+        total += len(raw)
+        if total > contract.max_file_bytes:
+            raise RecordError(path, n, f"the file passed the contract's {contract.max_file_bytes} bytes")
+        terminated = raw.endswith(b"\n")
+        raw = raw[:-1] if terminated else raw
+        if len(raw) > contract.max_line_bytes:
+            raise RecordError(path, n, f"line of more than {contract.max_line_bytes} bytes, over the "
+                              f"contract's {contract.max_line_bytes}")
+        yield raw, terminated
+
+
 def read_file(path, contract, strict=True):
     """The records of one file, in order. strict: the first problem raises
     RecordError; else schema problems are returned as (records, [messages])
     (a broken contract, such as invalid JSON or a second header, still raises)."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise RecordError(path, 0, f"cannot read: {e.strerror}")
-    if not data.strip(b" \t\r\n"):
-        raise RecordError(path, 1, "empty file: no header line")
-    lines = data.split(b"\n")
-    terminated = lines[-1] == b""
-    if terminated:
-        lines.pop()
     reader, recs, msgs = Reader(path, contract), [], []
-    for raw in lines:
-        recs.append(reader.feed(raw, None if strict else msgs))
+    blank = 0  # leading blank lines: an empty line, or an empty file once the end says so
+    terminated, n = True, 0
+    with open_records(path, contract) as f:
+        for raw, terminated in _lines(path, f, contract):
+            n += 1
+            if not recs and not raw.strip(b" \t\r"):
+                blank += 1
+                continue
+            if blank:
+                reader.feed(b"")  # raises: line 1 is empty
+            recs.append(reader.feed(raw, None if strict else msgs))
+    if not recs:
+        raise RecordError(path, 1, "empty file: no header line")
     if not terminated and strict:
-        raise RecordError(path, len(lines), "last line is not terminated by a newline (truncated?)")
+        raise RecordError(path, n, "last line is not terminated by a newline (truncated?)")
     return recs, msgs
 
 
@@ -478,6 +524,7 @@ def c_header(contract):
            "#ifndef POOLBENCH_RECORDS_CONTRACT_H", "#define POOLBENCH_RECORDS_CONTRACT_H",
            f"#define CONTRACT_SCHEMA {contract.schema}",
            f"#define CONTRACT_MAX_LINE_BYTES {contract.max_line_bytes}",
+           f"#define CONTRACT_MAX_FILE_BYTES {contract.max_file_bytes}",
            f"#define CONTRACT_MAX_DEPTH {contract.max_depth}",
            f"#define CONTRACT_MAX_ABS_NUMBER {contract.max_abs_number!r}",
            f"#define CONTRACT_MIN_THREADS {contract.min_threads}",

@@ -26,8 +26,9 @@ NUMBERS = ["01", "1.", "-0", "1e999", "1E5", "-", "0.5e-3", "NaN", "Infinity", "
 STRINGS = ['"a\\u0000b"', '"\\ud800"', '"\\udc00x"', '"\\ud83d\\ude00"', '"\u00e9"', '"spin\\n"', '"x y"',
            '"\\x"', '""', '"a\tb"', '"' + "n" * 65 + '"', '"spin/warm"', '"ok-name_1.2:3+"']
 FIELD = r'"(\w+)": ?("(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|null|true|false)'
+BOM = b"\xef\xbb\xbf"  # cJSON skips it before a value; JSON has none
 BYTES = [b'"', b"{", b"}", b"[", b"]", b",", b":", b"\\", b"\x00", b"\x7f", b"\xff", b"\xc3", b"\xed\xa0\x80",
-         b"\t", b"\r", b"\x0c", b" ", b"0", b"-", b"e", b".", b"\n"]
+         b"\t", b"\r", b"\x0c", b" ", b"0", b"-", b"e", b".", b"\n", BOM]
 
 
 def seeds():
@@ -109,6 +110,8 @@ def must_refuse():
         "platform not the header's": (hdr + b"\n" + rec.replace(b'"platform":"native"', b'"platform":"node"') + b"\n", 2),
         "newline in a name": (hdr + b"\n" + re.sub(rb'"backend":"[^"]*"', rb'"backend":"spin\\n!id"', rec) + b"\n", 2),
         "negative median": (hdr + b"\n" + re.sub(rb'"median":[0-9.e+]+', b'"median":-1', rec) + b"\n", 2),
+        "BOM at the file's start": (BOM + hdr + b"\n" + rec + b"\n", 1),
+        "BOM at a later line's start": (hdr + b"\n" + BOM + rec + b"\n", 2),
     }
     # A field that may be absent ([forkjoin]: older runs lack it) is still
     # checked when present.
@@ -117,7 +120,6 @@ def must_refuse():
     fj_rec = next(x for x in fj_lines if b'"scenario":"forkjoin"' in x)
     assert b'"p99"' not in fj_rec, "the fixture's forkjoin record should predate p99"
     out["forkjoin p99 a string"] = (fj_lines[0] + b"\n" + fj_rec.replace(b"{", b'{"p99":"x",', 1) + b"\n", 2)
-    return out
     return out
 
 

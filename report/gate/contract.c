@@ -67,6 +67,10 @@ int contract_scan_line(const char *s, size_t len, char why[CONTRACT_WHY_LEN]) {
   const unsigned char *u = (const unsigned char *)s;
   if (len > CONTRACT_MAX_LINE_BYTES)
     return say(why, "line of %zu bytes, over the contract's %d", len, CONTRACT_MAX_LINE_BYTES);
+  /* cJSON skips a UTF-8 byte order mark before a value; JSON (and Python's
+   * reader) does not take one, so neither may this one. */
+  if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+    return say(why, "a byte order mark (U+FEFF) at the start of the line: not JSON");
   for (size_t i = 0, k; i < len; i += k)
     if (!(k = utf8_seq(u + i, len - i))) return say(why, "not UTF-8 at byte %zu", i + 1);
   long depth = 0;

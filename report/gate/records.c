@@ -6,12 +6,15 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "contract.h"
 #include "records_contract.h"
@@ -47,7 +50,7 @@ static const char *type_name(const cJSON *v) {
   return "invalid";
 }
 
-static char *dup(const char *s) {
+static char *copy_str(const char *s) {
   size_t n = strlen(s) + 1;
   char *d = malloc(n);
   if (d) memcpy(d, s, n);
@@ -59,7 +62,7 @@ static char *dup(const char *s) {
 static int optional_string(const ctx *c, const cJSON *o, const char *key, char **out) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
   if (!v || !cJSON_IsString(v)) return 0;
-  return (*out = dup(v->valuestring)) ? 0 : fail(c, "out of memory");
+  return (*out = copy_str(v->valuestring)) ? 0 : fail(c, "out of memory");
 }
 
 /* Field getters: 0 and the value, or -1 with the message set. `what` names
@@ -73,7 +76,7 @@ static int get_string(const ctx *c, const cJSON *o, const char *what, const char
     return 0;
   }
   if (!cJSON_IsString(v)) return fail(c, "\"%s\" is %s, expected a string", field, type_name(v));
-  if (!(*out = dup(v->valuestring))) return fail(c, "out of memory");
+  if (!(*out = copy_str(v->valuestring))) return fail(c, "out of memory");
   return 0;
 }
 
@@ -188,7 +191,7 @@ static int parse_error(const ctx *c, const cJSON *o, error_record *e) {
       get_string(c, o, "error record", "message", 0, &e->message))
     return -1;
   const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "backend");
-  if (cJSON_IsString(b) && !(e->backend = dup(b->valuestring))) return fail(c, "out of memory");
+  if (cJSON_IsString(b) && !(e->backend = copy_str(b->valuestring))) return fail(c, "out of memory");
   return 0;
 }
 
@@ -323,75 +326,141 @@ out:
   return rc;
 }
 
-int records_parse(const char *name, const char *data, size_t len, record_file *out,
-                  char err[RECORDS_ERR_LEN]) {
+/* The state across one file's lines, fed in order by records_parse (a
+ * buffer) and records_read (a file, a line at a time). */
+typedef struct {
+  ctx c;
+  record_file *out;
+  size_t cap_m, cap_e;
+  int blank; /* leading blank lines: an empty line, or an empty file at the end */
+  int seen;  /* a non-blank line came */
+} feeder;
+
+static void feed_start(feeder *fd, const char *name, record_file *out, char *err) {
+  memset(fd, 0, sizeof *fd);
   memset(out, 0, sizeof *out);
   err[0] = 0;
-  ctx c = {name, 1, err, 0};
-  if (!(out->path = dup(name))) return fail(&c, "out of memory");
-  size_t blank = 0;
-  while (blank < len && strchr(" \t\r\n", data[blank]) && data[blank]) blank++;
-  if (blank == len) {
-    fail(&c, "empty file: no header line");
-    records_free(out);
-    return -1;
+  fd->c = (ctx){name, 1, err, 0};
+  fd->out = out;
+}
+
+static int is_blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return 0;
+  return 1;
+}
+
+/* One line (without its '\n'); `terminated`: it had one. */
+static int feed_line(feeder *fd, const char *s, size_t n, int terminated) {
+  fd->c.unterminated = !terminated;
+  if (!fd->seen && is_blank(s, n)) {
+    fd->blank++;
+    fd->c.line++;
+    return 0;
   }
-  size_t cap_m = 0, cap_e = 0, pos = 0;
-  while (pos < len) {
-    const char *nl = memchr(data + pos, '\n', len - pos);
-    size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
-    c.unterminated = !nl;
-    if (parse_line(&c, data + pos, n, out, &cap_m, &cap_e)) {
-      records_free(out); /* the message is already in err */
-      return -1;
-    }
-    pos += n + 1;
-    c.line++;
+  if (!fd->seen && fd->blank) {
+    fd->c.line = 1;
+    return fail(&fd->c, "empty line (every line must be one JSON object)");
   }
-  if (len && data[len - 1] != '\n') { /* the contract: every line ends with a newline */
-    c.line--;
-    fail(&c, "last line is not terminated by a newline (truncated?)");
-    records_free(out);
-    return -1;
+  fd->seen = 1;
+  if (parse_line(&fd->c, s, n, fd->out, &fd->cap_m, &fd->cap_e)) return -1;
+  fd->c.line++;
+  return 0;
+}
+
+static int feed_end(feeder *fd, int terminated) {
+  if (!fd->seen) {
+    fd->c.line = 1;
+    return fail(&fd->c, "empty file: no header line");
+  }
+  if (!terminated) { /* the contract: every line ends with a newline */
+    fd->c.line--;
+    return fail(&fd->c, "last line is not terminated by a newline (truncated?)");
   }
   return 0;
 }
 
-int records_read(const char *path, record_file *out, char err[RECORDS_ERR_LEN]) {
-  memset(out, 0, sizeof *out);
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
+int records_parse(const char *name, const char *data, size_t len, record_file *out,
+                  char err[RECORDS_ERR_LEN]) {
+  feeder fd;
+  feed_start(&fd, name, out, err);
+  if (!(out->path = copy_str(name))) return fail(&fd.c, "out of memory");
+  size_t pos = 0;
+  int rc = 0;
+  while (rc == 0 && pos < len) {
+    const char *nl = memchr(data + pos, '\n', len - pos);
+    size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
+    rc = feed_line(&fd, data + pos, n, nl != NULL);
+    pos += n + 1;
+  }
+  if (rc == 0) rc = feed_end(&fd, !len || data[len - 1] == '\n');
+  if (rc) records_free(out); /* the message is already in err */
+  return rc;
+}
+
+/* The file opened for reading only if it is a regular file (checked on the
+ * descriptor, opened without waiting: a FIFO would block, a device never
+ * end) of at most the contract's max_file_bytes; NULL with the message. */
+static FILE *open_records(const char *path, char err[RECORDS_ERR_LEN]) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     snprintf(err, RECORDS_ERR_LEN, "%s: cannot open: %s", path, strerror(errno));
-    return -1;
+    return NULL;
   }
-  char *buf = NULL;
-  size_t len = 0, cap = 0;
-  for (;;) {
-    if (len == cap) {
-      size_t nc = cap ? cap * 2 : 1 << 16;
-      char *p = realloc(buf, nc);
-      if (!p) {
-        free(buf);
-        fclose(fp);
-        snprintf(err, RECORDS_ERR_LEN, "%s: out of memory", path);
-        return -1;
+  struct stat st;
+  FILE *fp = NULL;
+  if (fstat(fd, &st) != 0)
+    snprintf(err, RECORDS_ERR_LEN, "%s: cannot open: %s", path, strerror(errno));
+  else if (!S_ISREG(st.st_mode))
+    snprintf(err, RECORDS_ERR_LEN, "%s: not a regular file", path);
+  else if (st.st_size > (off_t)CONTRACT_MAX_FILE_BYTES)
+    snprintf(err, RECORDS_ERR_LEN, "%s: %lld bytes, over the contract's %lld", path,
+             (long long)st.st_size, (long long)CONTRACT_MAX_FILE_BYTES);
+  else if (fcntl(fd, F_SETFL, 0) != 0 || !(fp = fdopen(fd, "rb")))
+    snprintf(err, RECORDS_ERR_LEN, "%s: cannot open: %s", path, strerror(errno));
+  if (!fp) close(fd);
+  return fp;
+}
+
+int records_read(const char *path, record_file *out, char err[RECORDS_ERR_LEN]) {
+  feeder fd;
+  feed_start(&fd, path, out, err);
+  FILE *fp = open_records(path, err);
+  if (!fp) return -1;
+  if (!(out->path = copy_str(path))) {
+    fclose(fp);
+    return fail(&fd.c, "out of memory");
+  }
+  /* A line at a time, never more than the contract's longest line held. */
+  char *line = malloc(CONTRACT_MAX_LINE_BYTES + 1);
+  int rc = line ? 0 : fail(&fd.c, "out of memory"), terminated = 1, ch = 0;
+  long long total = 0;
+  while (rc == 0 && ch != EOF) {
+    size_t n = 0;
+    while ((ch = getc(fp)) != EOF && ch != '\n') {
+      if (n == CONTRACT_MAX_LINE_BYTES) {
+        rc = fail(&fd.c, "line of more than %d bytes, over the contract's %d",
+                  CONTRACT_MAX_LINE_BYTES, CONTRACT_MAX_LINE_BYTES);
+        break;
       }
-      buf = p;
-      cap = nc;
+      line[n++] = (char)ch;
     }
-    size_t got = fread(buf + len, 1, cap - len, fp);
-    len += got;
-    if (got == 0) break;
+    if (rc) break;
+    if (ch == EOF && n == 0) break;
+    total += (long long)n + (ch == '\n');
+    if (total > (long long)CONTRACT_MAX_FILE_BYTES) {
+      rc = fail(&fd.c, "the file passed the contract's %lld bytes",
+                (long long)CONTRACT_MAX_FILE_BYTES);
+      break;
+    }
+    terminated = ch == '\n';
+    rc = feed_line(&fd, line, n, terminated);
   }
-  int bad = ferror(fp);
+  if (rc == 0 && ferror(fp)) rc = fail(&fd.c, "read error");
+  if (rc == 0) rc = feed_end(&fd, terminated);
+  free(line);
   fclose(fp);
-  if (bad) {
-    free(buf);
-    snprintf(err, RECORDS_ERR_LEN, "%s: read error", path);
-    return -1;
-  }
-  int rc = records_parse(path, buf, len, out, err);
-  free(buf);
+  if (rc) records_free(out);
   return rc;
 }
 
