@@ -13,7 +13,7 @@ export P=$dir/pwned
 mkdir "$P"
 pwned() { [[ -z $(ls -A "$P") ]] || fail "$1 ran a command from a name: $(ls "$P" | tr '\n' ' ')"; }
 # The error lines of a failed make, without make's own "Error N" line.
-errors() { grep -v '^make: \*\*\*' "$dir/err" | grep -c .; }
+errors() { grep -Ev '^make(\[[0-9]+\])?: \*\*\*' "$dir/err" | grep -c .; }
 
 payload='r `cd $P;touch a`$(cd $P;touch b);cd $P;touch c;$(shell cd $P;touch d) ${P}'
 for name in "$payload" "$payload"$'\nx'; do

@@ -2,6 +2,9 @@
  * contract of results/README.md exactly as report/records.py does (the
  * limits and field tables come from records_contract.h, generated from the
  * same README), then extracting what the gate needs. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* O_CLOEXEC, fdopen: the fuzzer builds it as plain C11 */
+#endif
 #include "records.h"
 
 #include <cjson/cJSON.h>
