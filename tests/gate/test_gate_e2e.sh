@@ -12,13 +12,22 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 run=(--quick --scenario dispatch --backend spin,futex --threads 2)
 
-timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/base" >/dev/null 2>"$tmp/base.err" ||
-  { echo "FAIL: baseline run"; cat "$tmp/base.err"; exit 1; }
-POOLBENCH_INJECT_DELAY_NS=200000 timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/slow" \
-  >/dev/null 2>"$tmp/slow.err" || { echo "FAIL: slowed run"; cat "$tmp/slow.err"; exit 1; }
-
-timeout 30 "$gate" --json "$tmp/v.json" "$tmp/base" "$tmp/slow" >"$tmp/out" 2>&1
-rc=$?
+# The host may move the vCPUs between the two runs (the spin round trip x3
+# apart): the gate then rightly calls every key undecided (gate.synthetic
+# covers that). Measure the pair again, a bounded number of times.
+for attempt in 1 2 3; do
+  rm -rf "$tmp/base" "$tmp/slow"
+  timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/base" >/dev/null 2>"$tmp/base.err" ||
+    { echo "FAIL: baseline run"; cat "$tmp/base.err"; exit 1; }
+  POOLBENCH_INJECT_DELAY_NS=200000 timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/slow" \
+    >/dev/null 2>"$tmp/slow.err" || { echo "FAIL: slowed run"; cat "$tmp/slow.err"; exit 1; }
+  timeout 30 "$gate" --json "$tmp/v.json" "$tmp/base" "$tmp/slow" >"$tmp/out" 2>&1
+  rc=$?
+  [[ $rc -eq 2 ]] && grep -q "the machine moved" "$tmp/out" || break
+  echo "the machine moved between the runs (attempt $attempt): measuring the pair again"
+done
+[[ $rc -eq 2 ]] && grep -q "the machine moved" "$tmp/out" &&
+  { echo "skip: the host moved the vCPUs between every pair of runs"; exit 77; }
 cat "$tmp/out"
 fail=0
 [[ $rc -eq 1 ]] || { echo "FAIL: gate exit $rc, want 1"; fail=1; }
