@@ -280,6 +280,7 @@ static int cmd_diagnose(int argc, char **argv) {
     if (rc < 0) errors++;
     if (rc > 0) fprintf(stderr, "poolbench: hazard %s does not exist on %s\n", names[i], o.platform);
   }
+  harness_end(h, n, errors);
   watchdog_stop();
   harness_close(h);
   return errors ? 1 : 0;

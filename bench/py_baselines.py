@@ -79,6 +79,7 @@ def load(path):
     lib.harness_open.restype = C.c_void_p
     lib.harness_open.argtypes = [C.POINTER(Options), C.c_char_p, C.c_size_t]
     lib.harness_close.argtypes = [C.c_void_p]
+    lib.harness_end.argtypes = [C.c_void_p, C.c_int, C.c_int]
     lib.harness_measure.argtypes = [C.c_void_p, BATCH, C.c_void_p, C.POINTER(Result)]
     lib.harness_emit.argtypes = [C.c_void_p, C.POINTER(Key), C.c_char_p,
                                  C.POINTER(Result), C.POINTER(Extra), C.c_int,
@@ -294,6 +295,7 @@ class Session:
         self.args, self.lib, self.pools, self.path, self.prog = a, lib, pools, path, prog
         self.h = self.open(opts)
         self.platform, self.runner = platform, Runner(lib, self.h, a.threads)
+        self.jobs_run = 0
 
     def open(self, opts):
         err = C.create_string_buffer(256)
@@ -333,11 +335,14 @@ class Session:
             eta = f"ETA {el / i * (len(jobs) - i):.0f}s" if i else ""
             print(f"[{i + 1:2d}/{len(jobs)}] {self.platform} {name} {eta}", file=sys.stderr, flush=True)
             job()
+            self.jobs_run += 1
 
     def close(self, table=True):
-        """Ends the session and prints the grain table."""
+        """Ends the session (its `end` record: a job that fails raises, so
+        every job got its figures) and prints the grain table."""
         lib, h, r = self.lib, self.h, self.runner
         spin_rt, futex_rt = lib.harness_spin_rt_ns(h), lib.harness_futex_rt_ns(h)
+        lib.harness_end(h, self.jobs_run, 0)
         lib.harness_close(h)
         if not table:
             return

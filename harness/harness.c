@@ -27,6 +27,7 @@ struct harness {
   int job_threads;
   const char *job_backend; /* NULL: no pool (the references) */
   pool *job_pool;          /* the pool its repetitions run on, if watched */
+  uint64_t opened_ns;      /* when the session began (the end record's elapsed_s) */
 };
 
 /* The header fields `grain_work_ns` and `references`: what a reader needs to
@@ -50,6 +51,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   }
   h->o = *o;
   h->job_threads = o->threads;
+  h->opened_ns = plat_now_ns();
   /* Opens the counters on the calling thread, the one whose migrations count. */
   host_interference first;
   host_interference_now(&first);
@@ -110,6 +112,17 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   json_obj_end(&j);
   harness_write_record(h, &j);
   return h;
+}
+
+/* The last line of a run that finished: a file without it was cut short
+ * (killed, crashed, out of time), and its readers say so. */
+void harness_end(harness *h, int jobs, int failed) {
+  json j;
+  harness_record_begin(h, &j, "end");
+  json_int(&j, "jobs", jobs);
+  json_int(&j, "failed", failed);
+  json_num(&j, "elapsed_s", (double)(plat_now_ns() - h->opened_ns) / 1e9);
+  harness_write_record(h, &j);
 }
 
 void harness_close(harness *h) {

@@ -44,6 +44,10 @@ typedef struct harness_options {
  * continue_run: a file holds one run, one header). NULL on error, with
  * a one-line reason in err. */
 harness *harness_open(const harness_options *o, char *err, size_t errlen);
+/* Writes the `end` record: the run finished, `jobs` of them, `failed` of
+ * which wrote an error instead of a figure. Only a run that got to its end
+ * calls it, so a file that lacks it says the run was cut short. */
+void harness_end(harness *h, int jobs, int failed);
 void harness_close(harness *h);
 
 /* A timed operation: runs `iters` operations back to back. */

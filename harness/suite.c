@@ -93,6 +93,7 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
     watchdog_job(done, "pingpong", "-", "default");
     scenario_pingpong_recheck(h);
   }
+  harness_end(h, done, failed);
   if (progress) {
     char el[32];
     fmt_duration(el, sizeof el, (double)(plat_now_ns() - t0) / 1e9);

@@ -372,6 +372,9 @@ class Platform:
         # see add().
         self._around = {}
         self._pending, self._last_ref = [], None
+        # Whether the file's last record is its `end` (the run finished),
+        # and the last job it got to (a measurement or error): see cut_short().
+        self.ended, self._last_job = False, None
         # The native platform of the same run folder (set by load_run; None
         # when the run has none): what a Wasm figure's physics is checked on.
         self.native = None
@@ -382,6 +385,9 @@ class Platform:
         reference_check before it, or the run's own spin pingpong (an
         appended sweep measures its own), and the first reference_check
         after it (None until one comes: the last job of a run cut short)."""
+        self.ended = r["type"] == "end"
+        if r["type"] in ("measurement", "error"):
+            self._last_job = r
         if r["type"] == REFERENCE_CHECK and r.get("clean") is False:
             # Natively, a check every try of which another task interfered
             # with measured the load, not the vCPUs' placement: no reference
@@ -401,6 +407,18 @@ class Platform:
         elif r["type"] == "measurement":
             self._pending.append(r)
             self._around[id(r)] = (self._last_ref, None)
+
+    def cut_short(self):
+        """None when the file ends with its `end` record; else the last job it
+        got to, in words ('forkjoin spin warm P=2'; 'header' for none)."""
+        if self.ended:
+            return None
+        j = self._last_job
+        if j is None:
+            return "header"
+        words = [j["scenario"]] + [v for v in (j.get("backend"), j.get("mode")) if v and v != "default"]
+        return " ".join(words) + (f" P={j['threads']}" if "threads" in j else "") \
+            + (" (an error)" if j["type"] == "error" else "")
 
     def around(self, m):
         """(before, after): the spin references measured around measurement m

@@ -100,8 +100,7 @@ def verdict_blocks(run):
 
 def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
     """Every section of the report, once; a noisy run says so first."""
-    banner = tables.noisy_banner(run)
-    b = [Note(banner)] if banner else []
+    b = [Note(banner) for banner in (tables.cut_banner(run), tables.noisy_banner(run)) if banner]
     b += verdict_blocks(run)
     b += [Note(f"Platforms: {', '.join(run)}. Every figure is a median over repetitions "
               "(the first discarded); plots as files in `plots/`.", only="html"),
@@ -168,6 +167,9 @@ def main():
 
     run = loaded[0][1] if len(loaded) == 1 else several.side_by_side(several.in_order(loaded))
     print(f"report: {', '.join(f'{k} ({len(p.measurements)} measurements)' for k, p in run.items())}", file=sys.stderr)
+    cut = tables.cut_banner(run)
+    if cut:
+        print(f"report: {cut.replace('**', '')}", file=sys.stderr)
     made = [name for name in (fn(run, pdir) for fn in PLOTS) if name]
     if len(loaded) > 1 and several.trend(loaded, pdir):
         made.append("trend")

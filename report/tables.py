@@ -98,6 +98,17 @@ def noisy_banner(run):
     return ("**noisy run** (figures in these references' units are N/A): " + "; ".join(bad) + ".")
 
 
+def cut_banner(run):
+    """One line naming each platform whose file lacks its `end` record (the
+    run was killed or crashed: its figures stand, the rest never came), or
+    None when every one finished."""
+    cut = [f"{name} ends after `{p.cut_short()}`" for name, p in run.items() if p.cut_short()]
+    if not cut:
+        return None
+    return "**cut short** (no `end` record: the run was killed or crashed before its last job): " \
+        + "; ".join(cut) + "."
+
+
 def env_rows(run):
     """(header, rows): each header field and the same-run references, per platform."""
     keys = []

@@ -20,7 +20,14 @@ kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 n=$(wc -l <"$f")
 (( n >= 6 )) || { echo "FAIL: only $n lines before the kill"; exit 1; }
 python3 "$here/check_records.py" "$f" || exit 1
-echo "ok: $n complete lines survived SIGKILL"
+# ... and the run says it was cut short: no end record, and the report (exit
+# 0: what it holds stands) opens with it.
+! grep -q '"type":"end"' "$f" || { echo "FAIL: a killed run wrote an end record"; exit 1; }
+python3 "$here/../report/report.py" "$dir" --out "$dir/report" >/dev/null 2>"$dir/report.err" ||
+  { echo "FAIL: report on the killed run: $(cat "$dir/report.err")"; exit 1; }
+grep -q '^\*\*cut short\*\*' "$dir/report/summary.md" ||
+  { echo "FAIL: the report of a killed run does not say it was cut short"; exit 1; }
+echo "ok: $n complete lines survived SIGKILL; the report says the run was cut short"
 
 # A full disk: the first record that cannot be written ends the run at once
 # with one line naming the file, never a silent exit 0. The file size limit

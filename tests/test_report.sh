@@ -166,8 +166,9 @@ one_platform)
   # The spin reference measured again at the end of the run moved x5 (a load
   # that started mid-run): noisy, though each measurement was steady.
   mkdir "$dir/drift"
-  { cat "$fixture/native.ndjson"
+  { grep -v '"type":"end"' "$fixture/native.ndjson"
     echo '{"type":"reference_drift","platform":"native","scenario":"pingpong","backend":"spin_pingpong","start_ns":100,"end_ns":500}'
+    grep '"type":"end"' "$fixture/native.ndjson"
   } >"$dir/drift/native.ndjson"
   python3 "$report" "$dir/drift" >/dev/null 2>&1 || fail "report of a run with a reference drift failed"
   grep -q 'noisy.*at the start.*at the end of the run' <(unmd "$dir/drift/report/summary.md") ||
@@ -187,6 +188,7 @@ recs += [forkjoin("native", "spin", "warm", 2 * SPIN_RT),
          forkjoin("native", "futex", "warm", 10 * SPIN_RT)]
 if case == "noisy":
     scale(find(recs, "pingpong", "spin_pingpong"), 11e6 / find(recs, "pingpong", "spin_pingpong")["median"])
+recs.sort(key=lambda r: r["type"] == "end")  # records added above go before the run's end
 print("".join(json.dumps(r) + "\n" for r in recs), end="")
 PY
     python3 "$report" "$dir/$case" >/dev/null 2>"$dir/$case.err" || { cat "$dir/$case.err"; fail "$case: report failed"; }
@@ -486,6 +488,7 @@ from test_targets import SPIN_RT, forkjoin
 recs = [json.loads(line) for line in open(sys.argv[1])]
 recs += [forkjoin("native", "spin", "warm", 2 * SPIN_RT),
          forkjoin("native", "adaptive", "warm", (2.05 if sys.argv[2] == "tie" else 3) * SPIN_RT)]
+recs.sort(key=lambda r: r["type"] == "end")  # records added above go before the run's end
 print("".join(json.dumps(r) + "\n" for r in recs), end="")
 PY
     python3 "$report" "$dir/$case" >/dev/null 2>&1 || fail "$case: report failed"
@@ -595,6 +598,7 @@ cap.pop("worker_share")
 drift = {"type": "reference_drift", "platform": "native", "scenario": "pingpong",
          "backend": "spin_pingpong", "start_ns": 100.0, "end_ns": 104.0}
 recs += [cap, drift]
+recs.sort(key=lambda r: r["type"] == "end")
 with open(sys.argv[2], "w") as f:  # the run without the sweep
     f.write("".join(json.dumps(r) + "\n" for r in recs))
 recs += [at(r, 1, 0.5) for r in fj]
@@ -607,6 +611,7 @@ recs += [dict(r, threads=4, items=32, speedup=1.2 if r["work_ns"] >= 3000 else 0
 # drift record x5 and its capacity at P = 4 well below 2 cores judge the
 # sweep, not the run, which must not be called noisy for them.
 recs += [dict(drift, end_ns=drift["start_ns"] * 5), at(cap, 4, 0.55)]
+recs.sort(key=lambda r: r["type"] == "end")  # records added above go before the run's end
 print("".join(json.dumps(r) + "\n" for r in recs), end="")
 PY
   for d in sweep none; do
@@ -810,5 +815,26 @@ PY
   echo "ok: an impossible fork-join and an interfered one flagged and left out (no verdict where one could win);" \
        "quiet Wasm fork-joins ranked, one below the native round trip flagged; the job the reference moved" \
        "around flagged alone; interference and noisy jobs counted per platform" ;;
-*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads|busy|markdown|escapes"; exit 2 ;;
+cut_short)
+  # A run killed mid-way (SIGKILL: no end record) is reported as cut short,
+  # first thing, naming the last job its file got to; a finished one is not.
+  mkdir "$dir/cut"
+  cp "$fixture"/*.ndjson "$dir/cut/"
+  python3 "$report" "$dir/cut" --out "$dir/whole" >/dev/null 2>"$dir/whole.err" || { cat "$dir/whole.err"; fail "report failed"; }
+  ! grep -qi "cut short" "$dir/whole/summary.md" "$dir/whole.err" || fail "a finished run called cut short"
+  # Cut native.ndjson after its 40th line, as a SIGKILL would (whole lines:
+  # the sink writes each at once).
+  head -40 "$fixture/native.ndjson" >"$dir/cut/native.ndjson"
+  last=$(python3 -c 'import json,sys
+r=[json.loads(l) for l in open(sys.argv[1])]
+m=[x for x in r if x["type"] in ("measurement","error")][-1]
+print(" ".join([m["scenario"]] + [v for v in (m["backend"], m["mode"]) if v != "default"]) , "P=%d" % m["threads"])' "$dir/cut/native.ndjson")
+  python3 "$report" "$dir/cut" --out "$dir/cut/report" >/dev/null 2>"$dir/cut.err" || { cat "$dir/cut.err"; fail "report on a cut run failed"; }
+  grep -q "^report: cut short (no .end. record.*native ends after .$last." "$dir/cut.err" || fail "no cut-short line on stderr: $(cat "$dir/cut.err")"
+  first=$(unmd "$dir/cut/report/summary.md" | sed -n '3p')
+  [[ $first == "**cut short** "*"native ends after \`$last\`." ]] || fail "the report does not open with the cut: $first"
+  [[ $first != *node* && $first != *chrome* ]] || fail "finished platforms named cut short: $first"
+  grep -q "cut short" "$dir/cut/report/index.html" || fail "index.html does not say the run was cut short"
+  echo "ok: a run without its end record is reported cut short after '$last', first thing; a finished run is not" ;;
+*) echo "usage: test_report.sh files|one_platform|compare|bad_input|injection|hostile|platforms_alone|verdict|plots|runs|threads|busy|markdown|escapes|cut_short"; exit 2 ;;
 esac

@@ -24,5 +24,8 @@ w = [i for i, r in enumerate(recs) if r["type"] == "watchdog"]
 assert len(w) == 1 and recs[w[0]]["job"] == 1, f"watchdog records: {[recs[i] for i in w]}"
 after = {r["scenario"] for r in recs[w[0]:] if r["type"] == "measurement"}
 assert {"dispatch", "forkjoin"} <= after, f"after the hang only {sorted(after)} ran"
+# The hung process wrote no end record; the one that finished the run did.
+ends = [i for i, r in enumerate(recs) if r["type"] == "end"]
+assert ends == [len(recs) - 1], f"end records at {ends} of {len(recs)}"
 PY
-echo "ok: exit 3, job 1 hung, dispatch and forkjoin ran after it in a fresh process"
+echo "ok: exit 3, job 1 hung, dispatch and forkjoin ran after it in a fresh process, which ended the file"

@@ -46,6 +46,7 @@ class Run:
         self.min_batch_ns = max(1000 * self.step_ns, 2e5 if ctx["quick"] else 1e6)
         self.lib = None
         self.header_written = False
+        self.t0 = time.monotonic()
 
     def emit(self, rec):
         host.sink(json.dumps(rec, allow_nan=False))
@@ -76,6 +77,11 @@ class Run:
                       "ns_per_tick": None, "calibration_ms": None, "steadiness": None,
                       "checks": [], "short_mean_ns": None, "short_bias_ns": None}})
         self.header_written = True
+
+    def end(self, jobs):
+        """The last line of a run that finished (a failing job raises Fatal)."""
+        self.emit({"type": "end", "platform": self.platform, "jobs": jobs, "failed": 0,
+                   "elapsed_s": time.monotonic() - self.t0})
 
     def error(self, scenario, message):
         if not self.header_written:
@@ -207,6 +213,7 @@ class Run:
             raise Fatal("ABI mismatch between the side module and Pyodide in types that cross: "
                         + "; ".join(bad) + " (rebuild the side module: make build-pyodide)")
         if c["probe_only"]:
+            self.end(0)
             return 0
         if c.get("test_fault") == "hang":
             host.progress("test fault: hanging in Python")
@@ -225,6 +232,7 @@ class Run:
         # The handle must still be ours after the probe's failed load.
         if self.lib.poolbench_side_magic() != SIDE_MAGIC:
             raise Fatal("the side module's handle went stale after a failed load")
+        self.end(len(jobs))
         return 0
 
 

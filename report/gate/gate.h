@@ -113,6 +113,9 @@ double gate_threshold_for(gate *g, const char *key, int *rule_line);
 
 /* load.c: reads every file of both sides and indexes them by key. */
 void gate_load(gate *g);
+/* The first file of either side without its `end` record (the run was cut
+ * short), or NULL; *label (when not NULL) says which side. */
+const record_file *gate_cut_short(const gate *g, const char **label);
 /* Refuses (exit 2) two sides from different machines unless --any-machine. */
 void gate_check_same_machine(const gate *g);
 /* The entries of `key` in side s: *n of them from the returned one on. */

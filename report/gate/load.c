@@ -181,3 +181,14 @@ void gate_check_same_machine(const gate *g) {
     }
   }
 }
+
+const record_file *gate_cut_short(const gate *g, const char **label) {
+  const side *sides[] = {&g->base, &g->cur};
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < sides[s]->n_files; i++)
+      if (!sides[s]->files[i].ended) {
+        if (label) *label = sides[s]->label;
+        return &sides[s]->files[i];
+      }
+  return NULL;
+}

@@ -6,7 +6,8 @@
  * Exit: 0 clean; 1 at least one regression; 2 unusable input (missing,
  * malformed or incompatible files, no key in both runs, a bad option or
  * config line) or, without a regression, keys that could not be decided
- * (too few samples, a missing reference): never a silent pass. */
+ * (too few samples, a missing reference) or a run cut short (its file
+ * lacks the `end` record): never a silent pass. */
 #include <stdio.h>
 
 #include "gate.h"
@@ -27,15 +28,22 @@ int main(int argc, char **argv) {
     code = 1;
     verdict = "regression";
     title = "REGRESSION";
-  } else if (g.count[V_INSUFFICIENT]) {
+  } else if (g.count[V_INSUFFICIENT] || gate_cut_short(&g, NULL)) {
     code = 2;
     verdict = "undecided";
-    title = "undecided (too few samples, a missing reference or a noisy run)";
+    title = "undecided (too few samples, a missing reference, a noisy run or a run cut short)";
   }
   gate_print_table(&g);
   if (g.opt.markdown) gate_write_markdown(&g, title);
   if (g.opt.json) gate_write_json(&g, verdict, code);
-  if (code == 2) {
+  const char *cut_side;
+  const record_file *cut = gate_cut_short(&g, &cut_side);
+  if (code == 2 && cut) {
+    char path[256];
+    fprintf(stderr, GATE_PROG ": the %s side is incomplete: %s ends after %s (no end record: "
+            "the run was killed or crashed); measure it again\n", cut_side,
+            gate_printable(cut->path, path, sizeof path), cut->last_job);
+  } else if (code == 2) {
     const row *first = NULL;
     for (size_t i = 0; i < g.n_rows && !first; i++)
       if (g.rows[i].v == V_INSUFFICIENT) first = &g.rows[i];

@@ -140,6 +140,10 @@ void gate_print_table(const gate *g) {
         printf("error record in the %s run: %s:%d: %s %s: %s\n", sides[s]->label, f->path,
                f->errors[j].line, f->errors[j].scenario,
                f->errors[j].backend ? f->errors[j].backend : "", f->errors[j].message);
+      if (!f->ended)
+        printf("cut short: the %s run %s ends after %s (no end record: it was killed or crashed; "
+               "what it holds is judged, the verdict is at most undecided)\n",
+               sides[s]->label, f->path, f->last_job);
     }
   /* Unused rules: a typo, or a platform or scenario not in these runs. */
   size_t unused = 0;
@@ -200,6 +204,12 @@ void gate_write_markdown(const gate *g, const char *title) {
     fputc('\n', md);
   }
   describe_refs(g, md, "- reference: ");
+  const side *sides[] = {&g->base, &g->cur};
+  for (int s = 0; s < 2; s++)
+    for (size_t i = 0; i < sides[s]->n_files; i++)
+      if (!sides[s]->files[i].ended)
+        fprintf(md, "- **cut short**: a %s run ends after `%s` (no end record: killed or crashed)\n",
+                sides[s]->label, sides[s]->files[i].last_job);
   for (size_t i = 0; i < g->n_only_base; i++)
     fprintf(md, "- only in baseline: `%s`\n", g->only_base[i]->key);
   for (size_t i = 0; i < g->n_only_cur; i++)
@@ -228,6 +238,8 @@ static cJSON *json_files(const side *s) {
     else cJSON_AddNullToObject(o, "start_time");
     if (f->cpu_model) cJSON_AddStringToObject(o, "cpu_model", f->cpu_model);
     else cJSON_AddNullToObject(o, "cpu_model");
+    cJSON_AddBoolToObject(o, "complete", f->ended);
+    cJSON_AddStringToObject(o, "last_job", f->last_job);
     cJSON_AddItemToArray(a, o);
   }
   return a;

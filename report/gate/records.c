@@ -294,7 +294,9 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
     fail(c, "%s", why);
     goto out;
   }
+  f->ended = strcmp(t->valuestring, "end") == 0;
   if (is_header) {
+    snprintf(f->last_job, sizeof f->last_job, "header");
     rc = 0;
   } else if (strcmp(t->valuestring, "measurement") == 0) {
     if (grow((void **)&f->m, f->n_m, cap_m, sizeof *f->m)) {
@@ -304,8 +306,13 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
     measurement *m = &f->m[f->n_m];
     memset(m, 0, sizeof *m);
     rc = parse_measurement(c, o, f, m);
-    if (rc) free_measurement(m);
-    else f->n_m++;
+    if (rc) {
+      free_measurement(m);
+    } else {
+      f->n_m++;
+      snprintf(f->last_job, sizeof f->last_job, "%s %s %s P=%ld", m->scenario, m->backend,
+               m->mode, m->threads);
+    }
   } else if (strcmp(t->valuestring, "error") == 0) {
     if (grow((void **)&f->errors, f->n_errors, cap_e, sizeof *f->errors)) {
       fail(c, "out of memory");
@@ -320,6 +327,8 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
       free(e->message);
     } else {
       f->n_errors++;
+      snprintf(f->last_job, sizeof f->last_job, "%s %s (an error)", e->scenario,
+               e->backend ? e->backend : "-");
     }
   } else {
     rc = 0; /* breakeven, timeline, ...: not the gate's business */

@@ -44,6 +44,12 @@ typedef struct {
   size_t n_m;
   error_record *errors;
   size_t n_errors;
+  /* Whether the last record is the `end` one (the run finished), and the
+   * last job the file got to: "scenario backend mode P=n" of its last
+   * measurement or error record, "header" when none (names of the contract's
+   * name_pattern, so it prints as it is). */
+  int ended;
+  char last_job[4 * 72];
 } record_file;
 
 /* Parses `len` bytes of NDJSON named `name` (used in messages only). On

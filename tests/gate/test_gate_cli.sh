@@ -26,8 +26,9 @@ header=$(mk '{"type":"header","platform":"native","schema":1,"start_time":"2026-
 s9='[100,101,102,103,104,105,106,107,108]'
 ref=$(mk "{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"pingpong\",\"backend\":\"spin_pingpong\",\"mode\":\"default\",\"threads\":2,\"items\":1,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}")
 disp=$(mk "{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"dispatch\",\"backend\":\"spin\",\"mode\":\"warm\",\"threads\":2,\"items\":2,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}")
+end='{"type":"end","platform":"native","jobs":2,"failed":0,"elapsed_s":1}'
 good=$tmp/good.ndjson
-printf '%s\n%s\n%s\n' "$header" "$ref" "$disp" >"$good"
+printf '%s\n%s\n%s\n%s\n' "$header" "$ref" "$disp" "$end" >"$good"
 
 # expect CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN,
 # with no control byte (an ESC from input would act on the terminal).
@@ -107,9 +108,9 @@ expect 2 "$tmp/bad2.conf:1: .* has no threshold" --config "$tmp/bad2.conf" "$goo
 unknown=$(sed -E 's/"cpu_model":("[^"]*"|null)/"cpu_model":null/' <<<"$header")
 nocores=$(sed -E 's/,"logical_cores":[0-9]+//' <<<"$header")
 known=$(sed -E 's/"cpu_model":("[^"]*"|null)/"cpu_model":"Test CPU"/' <<<"$header")
-printf '%s\n%s\n%s\n' "$unknown" "$ref" "$disp" >"$tmp/unknown.ndjson"
-printf '%s\n%s\n%s\n' "$nocores" "$ref" "$disp" >"$tmp/nocores.ndjson"
-printf '%s\n%s\n%s\n' "$known" "$ref" "$disp" >"$tmp/known.ndjson"
+printf '%s\n%s\n%s\n%s\n' "$unknown" "$ref" "$disp" "$end" >"$tmp/unknown.ndjson"
+printf '%s\n%s\n%s\n%s\n' "$nocores" "$ref" "$disp" "$end" >"$tmp/nocores.ndjson"
+printf '%s\n%s\n%s\n%s\n' "$known" "$ref" "$disp" "$end" >"$tmp/known.ndjson"
 expect 2 "$tmp/unknown.ndjson does not say which machine" "$tmp/unknown.ndjson" "$tmp/known.ndjson"
 expect 2 "$tmp/unknown.ndjson does not say which machine" "$tmp/known.ndjson" "$tmp/unknown.ndjson"
 expect 2 "$tmp/nocores.ndjson" "$tmp/nocores.ndjson" "$tmp/known.ndjson"

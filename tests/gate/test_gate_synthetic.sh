@@ -31,6 +31,7 @@ ap.add_argument("--platform", default="native")
 ap.add_argument("--cpu", default="Test CPU")  # a header that names its machine
 ap.add_argument("--no-pin", action="store_true")
 ap.add_argument("--ref-names", default="spin_pingpong,futex_pingpong")
+ap.add_argument("--cut", action="store_true", help="no end record: a run killed after its last key")
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 shift = {k: float(v) for k, v in (s.split("=") for s in a.shift)}
@@ -71,6 +72,8 @@ with open(a.out, "w") as f:
             "median": med, "mad": 0, "min": min(s), "max": max(s), "mean": sum(s) / len(s),
             "n": a.n, "inner": 100, "spin_rt_units": None, "futex_rt_units": None,
             "samples": s, "flags": []})) + "\n")
+    if not a.cut:
+        f.write(json.dumps({"type": "end", "platform": P, "jobs": len(recs), "failed": 0, "elapsed_s": 1}) + "\n")
 EOF
 }
 
@@ -120,6 +123,23 @@ grep -q "$K" "$tmp/slow.md" && grep -q REGRESSION "$tmp/slow.md" ||
   { echo "FAIL: the Markdown file lacks the regression"; fail=1; }
 [[ $(field "$tmp/slow.json" "$K" verdict) == regression ]] ||
   { echo "FAIL: the JSON verdict of $K is not regression"; fail=1; }
+
+# A run cut short (killed: no end record) is incomplete: the keys it holds
+# are judged, but without a regression the verdict is undecided, not clean.
+gen "$tmp/cut.ndjson" --seed 2 --cut
+check "current run cut short: undecided, exit 2, says so" 2 \
+  "cut short: the current run .*cut.ndjson ends after grain spin warm P=2" "current side is incomplete" \
+  -- --json "$tmp/cut.json" --markdown "$tmp/cut.md" "$tmp/base.ndjson" "$tmp/cut.ndjson"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+sys.exit(not (d["verdict"] == "undecided" and d["current"][0]["complete"] is False
+              and d["baseline"][0]["complete"] is True))' "$tmp/cut.json" ||
+  { echo "FAIL: the JSON verdict file does not say the current run is incomplete"; fail=1; }
+grep -q "cut short" "$tmp/cut.md" || { echo "FAIL: the Markdown lacks the cut-short line"; fail=1; }
+check "baseline cut short: undecided too" 2 "baseline side is incomplete" \
+  -- "$tmp/cut.ndjson" "$tmp/base.ndjson"
+gen "$tmp/cut_slow.ndjson" --seed 3 --shift "$K=1.40" --cut
+check "a regression in a run cut short is still a regression" 1 "REGRESSION: $K" \
+  -- "$tmp/base.ndjson" "$tmp/cut_slow.ndjson"
 
 gen "$tmp/small.ndjson" --seed 4 --shift "$K=1.08"
 check "+8% (significant, below 15%): clean" 0 "$K .* ok" \
