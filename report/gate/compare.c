@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "gate.h"
+#include "quote.h"
 #include "mannwhitney.h"
 
 /* ---- normalization -------------------------------------------------- */
@@ -136,7 +137,7 @@ static int pool_side(const gate *g, const side *s, const entry *e, size_t runs, 
       if (!r || !(r->median > 0)) {
         char name[80];
         snprintf(why, why_len, "no usable %s reference in %s (%s run)",
-                 gate_printable(gate_ref_name(e[i].f, k), name, sizeof name), e[i].f->path,
+                 quote(name, sizeof name, gate_ref_name(e[i].f, k)), e[i].f->path,
                  s->label);
         return -1;
       }

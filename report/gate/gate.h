@@ -133,8 +133,6 @@ void gate_mark_noisy(gate *g);
 /* output.c */
 /* "372 ns", "24.00 us", ... */
 void gate_fmt_time(double ns, char *buf, size_t len);
-/* s on one line: bytes outside printable ASCII as \xNN (a record's string). */
-const char *gate_printable(const char *s, char *buf, size_t len);
 void gate_print_table(const gate *g);
 void gate_write_markdown(const gate *g, const char *title);
 void gate_write_json(const gate *g, const char *verdict, int exit_code);

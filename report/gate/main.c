@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "gate.h"
+#include "quote.h"
 
 int main(int argc, char **argv) {
   gate g = {.base = {.label = "baseline"}, .cur = {.label = "current"},
@@ -42,7 +43,7 @@ int main(int argc, char **argv) {
     char path[256];
     fprintf(stderr, GATE_PROG ": the %s side is incomplete: %s ends after %s (no end record: "
             "the run was killed or crashed); measure it again\n", cut_side,
-            gate_printable(cut->path, path, sizeof path), cut->last_job);
+            quote(path, sizeof path, cut->path), cut->last_job);
   } else if (code == 2) {
     const row *first = NULL;
     for (size_t i = 0; i < g.n_rows && !first; i++)

@@ -10,23 +10,13 @@
 #include <string.h>
 
 #include "gate.h"
+#include "quote.h"
 
 void gate_fmt_time(double ns, char *buf, size_t len) {
   if (ns < 1e3) snprintf(buf, len, "%.0f ns", ns);
   else if (ns < 1e6) snprintf(buf, len, "%.2f us", ns / 1e3);
   else if (ns < 1e9) snprintf(buf, len, "%.2f ms", ns / 1e6);
   else snprintf(buf, len, "%.2f s", ns / 1e9);
-}
-
-const char *gate_printable(const char *s, char *buf, size_t len) {
-  size_t n = 0;
-  for (; *s && n + 5 <= len; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c >= 0x20 && c < 0x7f && c != '\\') buf[n++] = (char)c;
-    else n += (size_t)snprintf(buf + n, len - n, "\\x%02x", c);
-  }
-  if (len) buf[n] = 0; /* n < len: the loop leaves room for the NUL */
-  return buf;
 }
 
 static void fmt_change(double c, char *buf, size_t len) {
@@ -136,10 +126,12 @@ void gate_print_table(const gate *g) {
   for (int s = 0; s < 2; s++)
     for (size_t i = 0; i < sides[s]->n_files; i++) {
       const record_file *f = &sides[s]->files[i];
+      char msg[512];
       for (size_t j = 0; j < f->n_errors; j++)
         printf("error record in the %s run: %s:%d: %s %s: %s\n", sides[s]->label, f->path,
                f->errors[j].line, f->errors[j].scenario,
-               f->errors[j].backend ? f->errors[j].backend : "", f->errors[j].message);
+               f->errors[j].backend ? f->errors[j].backend : "",
+               quote(msg, sizeof msg, f->errors[j].message));
       if (!f->ended)
         printf("cut short: the %s run %s ends after %s (no end record: it was killed or crashed; "
                "what it holds is judged, the verdict is at most undecided)\n",

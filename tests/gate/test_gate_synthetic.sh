@@ -244,7 +244,7 @@ check "references under the names the header gives: found" 0 "$FJ .* ok" 'gate: 
   { echo "FAIL: $FJ is not normalized by the header's futex reference"; fail=1; }
 sed '1s/"futex": "futex_pingpong"/"futex": "fu\\u0001tex"/' "$tmp/base.ndjson" >"$tmp/odd.ndjson"
 check "a header naming a futex reference the run lacks: its cold keys insufficient, quoted" 2 \
-  "$FJ .*insufficient \(no usable fu\\\\x01tex reference in .*odd.ndjson" \
+  "$FJ .*insufficient \(no usable 'fu\\\\x01tex' reference in .*odd.ndjson" \
   -- "$tmp/odd.ndjson" "$tmp/same.ndjson"
 gen "$tmp/cold_slow.ndjson" --seed 25 --shift "$FJ=6.8"
 check "steady references and a cold key x6.8: regression" 1 "REGRESSION: $FJ " \
