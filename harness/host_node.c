@@ -78,6 +78,7 @@ EM_JS(void, js_probe, (char *out, int len), {
     v8_version: process.versions.v8,
     shared_array_buffer: typeof SharedArrayBuffer !== 'undefined',
     os_cpus: cpus.length,
+    nice: os.getPriority(), // of the main thread, which the pthread Workers share
     hardware_concurrency: typeof navigator !== 'undefined' && navigator.hardwareConcurrency
                               ? navigator.hardwareConcurrency : null
   };

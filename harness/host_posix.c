@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -252,6 +253,11 @@ void host_probe(json *j) {
   json_str(j, "governor",
            read_field("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", NULL,
                       buf, sizeof buf) == 0 ? buf : NULL);
+  /* The threads inherit it (make bench takes -20 where permitted). */
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, 0);
+  if (errno == 0) json_int(j, "nice", nice);
+  else json_str(j, "nice", NULL);
 }
 
 void host_write_stderr(const char *text, size_t len) {

@@ -261,6 +261,7 @@ async function openPage(o, run, attempt = 1) {
             (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
             `&platform=${o.browser}` +
             (o.browser === 'firefox' ? '&full_timer=1' : '') + `&start=${attempt}` +
+            (o['browser-ws'] ? '' : `&nice=${os.getPriority()}`) + // a browser we launch inherits it
             `&token=${run.srv.token}`; // every POST must carry it (server.js)
   if (o.pyodide) url += pyodideParams(o.build);
   return url;

@@ -62,6 +62,7 @@ class Run:
             "timer_step_ns": self.step_ns, "kernel_iters_per_ns": iters_per_ns,
             "min_batch_ns": self.min_batch_ns, "cpu_model": None,
             "logical_cores": c["host_cores"], "kernel": c["runtime"], "governor": None,
+            "nice": c.get("nice"),
             "options": {"threads": 1, "reps": self.reps, "quick": c["quick"],
                         "command": c["command"]},
             "backends": {"python_call": "a plain Python call", "ctypes_call": "a ctypes call into C",

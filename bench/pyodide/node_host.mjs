@@ -88,7 +88,7 @@ function supervise() {
     side: o.side ? path.basename(o.side) : null, start_time: new Date().toISOString(),
     git_commit: gitCommit(ROOT), command: [...process.execArgv, ...process.argv.slice(1)].join(' '),
     side_compiler: fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : 'unknown',
-    host_cores: os.availableParallelism(), runtime: `Node.js ${process.version}`,
+    host_cores: os.availableParallelism(), runtime: `Node.js ${process.version}`, nice: os.getPriority(),
   };
   const started = Date.now();
   let step = 'loading Pyodide';
