@@ -11,6 +11,8 @@ const path = require('path');
 const {startServer} = require('./server');
 const {settle} = require('./settle');
 const {quoted} = require('./quote');
+const {holdPriority} = require('./browser_priority');
+const {processTree} = require('./proc_tree');
 const {poolbenchRecord} = require('../../harness/web/record.js');
 const {gitCommit} = require('../pyodide/git_commit.js');
 
@@ -241,6 +243,9 @@ async function launch(o, run) {
     throw new Usage(`cannot start ${o.browser} (${o[BROWSERS[o.browser].binary]}) ${how}: ` +
                     String(e && e.message || e).split('\n')[0]);
   }
+  const proc = run.browser.process();
+  if (run.releasePriority) run.releasePriority(); // a browser launched before this one
+  run.releasePriority = holdPriority(proc && proc.pid);
 }
 
 // Opens a tab and waits for the machine to settle after Chromium's start;
@@ -350,27 +355,8 @@ async function firstLine(o, run, url) {
 function browserCpu(run) {
   const proc = !run.remote && run.browser && run.browser.process();
   if (!proc || !proc.pid || !fs.existsSync('/proc/self/stat')) return null;
-  const parent = new Map(), used = new Map();
-  for (const pid of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let stat;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch (e) {
-      continue; // ended meanwhile
-    }
-    // After the command's ")": state, ppid, ... utime, stime (fields 14 and
-    // 15 of the line) in clock ticks, 100 a second on Linux.
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    parent.set(Number(pid), Number(f[1]));
-    used.set(Number(pid), (Number(f[11]) + Number(f[12])) / 100);
-  }
   let total = 0;
-  for (const [pid, cpu] of used) {
-    for (let p = pid; p; p = parent.get(p)) {
-      if (p === proc.pid) { total += cpu; break; }
-    }
-  }
+  for (const f of processTree(proc.pid).values()) total += (Number(f[11]) + Number(f[12])) / 100;
   return total;
 }
 
@@ -407,6 +393,7 @@ async function cleanup(run) {
     await run.browser.disconnect().catch(() => {});
     run.browser = null;
   }
+  if (run.releasePriority) run.releasePriority();
   if (run.browser) {
     const proc = run.browser.process();
     await Promise.race([run.browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
