@@ -23,6 +23,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pycalls
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report"))
+from messages import OneLineParser, quoted, where  # noqa: E402  (one quoting, as every program's)
 
 WORK_NS = pycalls.WORK_NS
 DOC = __doc__
@@ -66,7 +68,7 @@ def pools_of(lib):
 
 def load(path):
     if not os.path.exists(path):
-        sys.exit(f"py_baselines: {path} not found: build it first (make build)")
+        sys.exit(f"py_baselines: {where(path)} not found: build it first (make build)")
     lib = C.CDLL(path)
     # harness_options and harness_result are mirrored below: a library built
     # from other headers would read or write past them.
@@ -74,7 +76,7 @@ def load(path):
         size = getattr(lib, f"poolbench_{name}_size")
         size.restype = C.c_size_t
         if size() != C.sizeof(mirror):
-            sys.exit(f"py_baselines: {path} has another harness_{name} than this script "
+            sys.exit(f"py_baselines: {where(path)} has another harness_{name} than this script "
                      f"({size()} vs {C.sizeof(mirror)} bytes): rebuild it or update {mirror.__name__}")
     lib.harness_open.restype = C.c_void_p
     lib.harness_open.argtypes = [C.POINTER(Options), C.c_char_p, C.c_size_t]
@@ -249,13 +251,6 @@ class Runner:
         self.lib.pool_destroy(p)
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """Bad options are one line and exit 2 (not the usage block)."""
-
-    def error(self, message):
-        self.exit(2, f"{self.prog}: {message} (see --help)\n")
-
-
 class Session:
     """One run of the Python baselines: its options, harness session and
     Runner. `platform` names the records (DIR/<platform>.ndjson); a host
@@ -283,13 +278,13 @@ class Session:
         pools = pools_of(lib) if a.pools is None else [n for n in a.pools.split(",") if n]
         for n in pools:
             if not lib.pool_backend_describe(n.encode()):
-                ap.exit(2, f"{prog}: unknown pool '{n}'\n")
+                ap.exit(2, f"{prog}: unknown pool {quoted(n)}\n")
         if a.quick and a.reps == 11:
             a.reps = 10
         os.makedirs(a.out, exist_ok=True)
         path = os.path.join(a.out, f"{platform}.ndjson")
         if os.path.lexists(path):
-            ap.exit(2, f"{prog}: {path} already holds an earlier run's records: use a new --out directory\n")
+            ap.exit(2, f"{prog}: {where(path)} already holds an earlier run's records: use a new --out directory\n")
         opts = Options(platform.encode(), path.encode(), a.threads, a.reps, a.quick, False, 0.0,
                        " ".join([prog] + list(argv)).encode(), False)
         self.args, self.lib, self.pools, self.path, self.prog = a, lib, pools, path, prog

@@ -8,7 +8,7 @@ import thread_sweep
 from ratios import ratios
 from references import ROUND_TRIPS, noise, units, usable_for
 from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, WASM, indistinct, interval,
-                   is_serial, label, left_out, not_joined, ns, timer_limited)
+                   is_serial, label, left_out, not_joined, ns, plain, timer_limited)
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
 
@@ -94,7 +94,7 @@ def findings(run):
                          + (" ..." if len(limited) > 8 else "") + ".", "latency"))
         if p.errors:
             mine.append((f"**{name}**: {len(p.errors)} error record(s): "
-                         + "; ".join(e.get("message", "")[:80] for e in p.errors[:3]) + ".", None))
+                         + "; ".join(plain(e.get("message", "")) for e in p.errors[:3]) + ".", None))
         out += [(noisy_first(name, p, f), plot) for f, plot in mine]
     r = ratios(run)
     for plat in WASM:

@@ -13,6 +13,7 @@ there, the newest native.ndjson of a sibling run measured on the same machine
 or no Wasm run, the ratios are skipped with a note (exit 0). Exit 2 on a
 malformed file, naming it and the line.
 """
+import argparse
 import os
 import sys
 
@@ -20,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import noisy  # noqa: E402
 import records  # noqa: E402
 from keys import key  # noqa: E402
-from messages import quoted  # noqa: E402
+from messages import OneLineParser, quoted  # noqa: E402
 from vocab import NATIVE, W_DETAIL, WASM, in_unit, ordered  # noqa: E402
 
 
@@ -76,10 +77,10 @@ def same_machine_native(run, contract, wasm_headers):
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
-        print(__doc__.strip(), file=sys.stderr if len(sys.argv) != 2 else sys.stdout)
-        return 2 if len(sys.argv) != 2 else 0
-    run = sys.argv[1]
+    ap = OneLineParser(prog="platforms", description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run", help="run directory")
+    run = ap.parse_args().run
     schema = records.load_schema()
     wasm_files = {p: os.path.join(run, p + ".ndjson") for p in WASM
                   if os.path.exists(os.path.join(run, p + ".ndjson"))}

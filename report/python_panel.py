@@ -9,12 +9,13 @@ usage: python_panel.py RUN_DIR
 Reads RUN_DIR/{python,pymport,pyodide-*}.ndjson (whichever exist).
 Exit 2 when none exists or one is malformed (naming the file and line).
 """
+import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import records  # noqa: E402
-from messages import quoted  # noqa: E402
+from messages import OneLineParser, quoted  # noqa: E402
 from tables import CI_LEVEL, cell  # noqa: E402
 from vocab import CPYTHONS, PY_SERIAL, PYMPORT, PYODIDE, PYTHON, W_DETAIL, ns  # noqa: E402
 
@@ -115,11 +116,11 @@ def fmt_probe(v):
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] in ("-h", "--help"):
-        print(__doc__.strip(), file=sys.stderr if len(sys.argv) != 2 else sys.stdout)
-        return 2 if len(sys.argv) != 2 else 0
+    ap = OneLineParser(prog="python_panel", description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run", help="run directory")
     try:
-        run = load(sys.argv[1])
+        run = load(ap.parse_args().run)
     except records.RecordError as e:
         print(f"python_panel: {e}", file=sys.stderr)
         return 2

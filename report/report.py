@@ -34,7 +34,7 @@ import tables  # noqa: E402
 import verdict  # noqa: E402
 from document import Document, Findings, Heading, Note, Plot, Table  # noqa: E402
 from findings import findings  # noqa: E402
-from messages import OneLineParser  # noqa: E402
+from messages import OneLineParser, where  # noqa: E402
 from vocab import ordered  # noqa: E402
 
 # One question per plot, in the order the page shows them; the file names
@@ -187,7 +187,7 @@ def main():
         f.write(render_md.render(doc))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
         f.write(render_html.render(doc))
-    print(f"report: {os.path.join(out, 'index.html')} ({len(made)} plots), {os.path.join(out, 'summary.md')}")
+    print(f"report: {where(os.path.join(out, 'index.html'))} ({len(made)} plots), {where(os.path.join(out, 'summary.md'))}")
     return 0
 
 
@@ -195,7 +195,7 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except OSError as e:  # the output directory or a file in it
-        print(f"report: cannot write {e.filename or 'the report'}: {e.strerror}", file=sys.stderr)
+        print(f"report: cannot write {where(e.filename) if e.filename else 'the report'}: {e.strerror}", file=sys.stderr)
         sys.exit(2)
     except RuntimeError as e:  # gnuplot failures
         print(f"report: {e}", file=sys.stderr)

@@ -9,6 +9,7 @@ shared and noisy).
 usage: targets.py RUN_DIR [--markdown]
 Exit 0 when every checked target passes, 1 on a MISS, 2 on unusable input.
 """
+import argparse
 import math
 import os
 import re
@@ -17,6 +18,8 @@ from collections import namedtuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import noisy  # noqa: E402
+from messages import OneLineParser  # noqa: E402
+from render_md import md_table  # noqa: E402
 import records  # noqa: E402
 import references  # noqa: E402
 from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, NATIVE, SERIAL_BACKEND,  # noqa: E402
@@ -487,15 +490,13 @@ def evaluate(run):
 
 
 def main():
-    if "--help" in sys.argv[1:] or "-h" in sys.argv[1:]:
-        print(__doc__.strip())
-        return 0
-    args = [a for a in sys.argv[1:] if a != "--markdown"]
-    if len(args) != 1 or args[0].startswith("-"):
-        print(__doc__.strip(), file=sys.stderr)
-        return 2
+    ap = OneLineParser(prog="targets", description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run", help="run directory (or one .ndjson file)")
+    ap.add_argument("--markdown", action="store_true", help="a Markdown table")
+    a = ap.parse_args()
     try:
-        run = records.load_run(args[0])
+        run = records.load_run(a.run)
     except records.RecordError as e:
         print(f"targets: {e}", file=sys.stderr)
         return 2
@@ -504,10 +505,8 @@ def main():
         print("targets: no target could be checked (run the spin, futex and adaptive backends)", file=sys.stderr)
         return 2
     head = ("platform", "target", "measured", "reference", "verdict", "detail")
-    if "--markdown" in sys.argv:
-        print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
-        for r in rows:
-            print("| " + " | ".join(r) + " |")
+    if a.markdown:
+        print(md_table(head, rows))
     else:
         w = [max(len(r[i]) for r in [head] + rows) for i in range(4)]
         for r in [head] + rows:

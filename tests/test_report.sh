@@ -353,6 +353,20 @@ PY
   quiet 2 python3 "$report" "$dir/none$evil"
   quiet 2 python3 "$report" "$dir/run" --baseline "$dir/none$evil"
   quiet 2 python3 "$here/../report/platforms.py" "$dir/none$evil"
+  # Usage errors of every Python program: one line, the argument quoted.
+  quiet 2 python3 "$here/../report/platforms.py"
+  quiet 2 python3 "$here/../report/platforms.py" "$dir/run" "--bogus$evil"
+  quiet 2 python3 "$here/../report/targets.py"
+  quiet 2 python3 "$here/../report/targets.py" "$dir/run" "--bogus$evil"
+  quiet 2 python3 "$here/../bench/py_baselines.py" --out "$dir/py" "--bogus$evil"
+  # A run's error record in the findings: plain words, no live link or mark.
+  { grep -v '"type":"end"' "$fixture/native.ndjson"
+    echo '{"type":"error","platform":"native","scenario":"forkjoin","backend":"spin","mode":"warm","message":"[click](https://evil.example) ![t](https://evil.example/t.png) <img src=x onerror=alert(1)>"}'
+    grep '"type":"end"' "$fixture/native.ndjson"; } >"$dir/run/native.ndjson.new"
+  mkdir "$dir/err_run" && mv "$dir/run/native.ndjson.new" "$dir/err_run/native.ndjson"
+  quiet 0 python3 "$report" "$dir/err_run"
+  ! grep -qE '\]\(https://evil|<img src=x' "$dir/err_run/report/summary.md" "$dir/err_run/report/index.html" ||
+    fail "an error record's message became a link or HTML: $(grep -hE 'evil' "$dir/err_run/report/summary.md" | head -2)"
   # Against another machine's run: the gate (when built) refuses, its reason
   # quoted into the report.
   quiet 0 python3 "$report" "$dir/run" --baseline "$fixture"

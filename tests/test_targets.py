@@ -351,7 +351,8 @@ def main():
         p = run_targets("--help")
         assert p.returncode == 0 and "usage" in p.stdout, f"FAIL: --help exited {p.returncode}"
         p = run_targets()
-        assert p.returncode == 2 and "usage" in p.stderr, f"FAIL: no argument exited {p.returncode}"
+        assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1 and "--help" in p.stderr, \
+            f"FAIL: no argument exited {p.returncode}: {p.stderr}"
         p = run_targets(os.path.join(tmp, "missing"))
         assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1, \
             f"FAIL: a missing run dir exited {p.returncode}: {p.stderr}"
