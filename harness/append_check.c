@@ -2,6 +2,7 @@
  * unreadable (a second header, a line glued to a cut one, another
  * platform's records): it is checked before the first byte is written. */
 #include "append_check.h"
+#include "quote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 int append_check(const char *path, const char *platform, char *err, size_t errlen) {
   char *head = malloc(HEADER_MAX_BYTES + 1);
   if (!head) {
-    snprintf(err, errlen, "cannot --append to %s: out of memory", path);
+    snprintf(err, errlen, "cannot --append to %s: out of memory", QUOTED(path));
     return -1;
   }
   size_t got = 0;
@@ -25,7 +26,7 @@ int append_check(const char *path, const char *platform, char *err, size_t errle
   int last = -1, rc = -1;
   char why[256] = "";
   if (host_peek_file(path, head, HEADER_MAX_BYTES + 1, &got, &size, &last, why, sizeof why) != 0) {
-    snprintf(err, errlen, "cannot --append to %s: %s", path, why);
+    snprintf(err, errlen, "cannot --append to %s: %s", QUOTED(path), why);
     goto out;
   }
   head[got] = 0;
@@ -34,25 +35,25 @@ int append_check(const char *path, const char *platform, char *err, size_t errle
   static const char fmt[] = "{\"type\":\"header\",\"platform\":\"%s\",\"schema\":%d,";
   char *want = malloc(sizeof fmt + strlen(platform) + 16);
   if (!want) {
-    snprintf(err, errlen, "cannot --append to %s: out of memory", path);
+    snprintf(err, errlen, "cannot --append to %s: out of memory", QUOTED(path));
     goto out;
   }
   sprintf(want, fmt, platform, HARNESS_SCHEMA_VERSION);
   static const char other[] = "{\"type\":\"header\",\"platform\":\"";
   if (size == 0)
-    snprintf(err, errlen, "cannot --append to %s: it is empty (no header line)", path);
+    snprintf(err, errlen, "cannot --append to %s: it is empty (no header line)", QUOTED(path));
   else if (!nl)
-    snprintf(err, errlen, "cannot --append to %s: line 1 is not a complete header line", path);
+    snprintf(err, errlen, "cannot --append to %s: line 1 is not a complete header line", QUOTED(path));
   else if (strncmp(head, want, strlen(want)) == 0 && last == '\n')
     rc = 0;
   else if (strncmp(head, want, strlen(want)) == 0)
     snprintf(err, errlen, "cannot --append to %s: its last line has no newline (a run cut "
-             "mid-line)", path);
+             "mid-line)", QUOTED(path));
   else if (strncmp(head, other, sizeof other - 1) == 0)
     snprintf(err, errlen, "cannot --append to %s: it is not a schema-%d run of platform %s",
              path, HARNESS_SCHEMA_VERSION, platform);
   else
-    snprintf(err, errlen, "cannot --append to %s: line 1 is not a poolbench header", path);
+    snprintf(err, errlen, "cannot --append to %s: line 1 is not a poolbench header", QUOTED(path));
   free(want);
 out:
   free(head);

@@ -18,6 +18,7 @@
 #include "cpu_model.h"
 #include "platform.h"
 #include "pool.h"
+#include "quote.h"
 
 static int sink_fd = -1;
 static char *sink_path; /* for the message when a write fails */
@@ -125,7 +126,7 @@ int host_mkdirs(const char *path, char *err, size_t errlen) {
     char c = *p;
     *p = 0;
     if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
-      snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+      snprintf(err, errlen, "cannot create %s: %s", QUOTED(tmp), strerror(errno));
       rc = -1;
       break;
     }

@@ -513,6 +513,8 @@ def stream(platform, path, contract, inp, out):
     what the file already holds, then answers each stdin line with `ok` (the
     caller appends it) or `error FILE:LINE: what` (the caller drops it)."""
     reader = Reader(path, contract)
+    if os.path.islink(path):  # a dangling one too: the server would append through it
+        raise RecordError(path, 0, "a symbolic link: records are appended to a file of their own")
     if os.path.exists(path):
         recs, _ = read_file(path, contract)
         reader.line, reader.platform = len(recs), recs[0]["platform"]

@@ -20,7 +20,7 @@ refused() { # NAME: --out $out/NAME must be refused, its records file untouched
   [[ -f $file && ! -L $file ]] && cp "$file" "$out/$name.before"
   err=$(timeout 30 "${cmd[@]}" "${quick[@]}" --out "$out/$name" 2>&1 >/dev/null); rc=$?
   lines=$(printf '%s' "$err" | grep -c '')
-  if [[ $rc -ne 2 || $lines -ne 1 ]]; then
+  if [[ $rc -ne 2 || $lines -ne 1 || $err == *$'\e'* ]]; then
     echo "FAIL: --append onto $name -> exit $rc, $lines stderr lines: $err"; fail=1
   elif [[ -f $file && ! -L $file ]] && ! cmp -s "$file" "$out/$name.before"; then
     echo "FAIL: --append onto $name changed the file"; fail=1
@@ -36,7 +36,10 @@ head -c -10 "$fix/$platform.ndjson" >"$out/cut/$platform.ndjson"
 cp "$fix/$other.ndjson" "$out/other/$platform.ndjson"
 ln -s "$out/nowhere" "$out/dangling/$platform.ndjson"
 mkfifo "$out/fifo/$platform.ndjson"
-for name in empty garbage cut other dangling fifo; do refused "$name"; done
+# A folder whose name holds terminal codes and a newline: quoted, one line.
+evil=$'evil\e]0;x\a\e[2J\nz'
+mkdir "$out/$evil" && printf 'garbage\n' >"$out/$evil/$platform.ndjson"
+for name in empty garbage cut other dangling fifo "$evil"; do refused "$name"; done
 [[ ! -e $out/nowhere ]] || { echo "FAIL: --append followed a dangling link"; fail=1; }
 
 # This platform's whole run is taken.

@@ -113,7 +113,7 @@ timeout 20 "${cmd[@]}" list | grep -q '^  spin' || { echo "FAIL: list"; fail=1; 
 # A directory that cannot be made: one line naming it, exit 1, within seconds
 # (Node's recursive mkdirSync used to spin forever under /proc).
 err=$(timeout 20 "${cmd[@]}" run --quick --out /proc/nosuch/dir 2>&1 >/dev/null); rc=$?
-if [[ $rc -ne 1 || $(printf '%s' "$err" | grep -c '') -ne 1 ]] || ! grep -q '^poolbench: cannot create /proc/nosuch' <<<"$err"; then
+if [[ $rc -ne 1 || $(printf '%s' "$err" | grep -c '') -ne 1 ]] || ! grep -q "^poolbench: cannot create '/proc/nosuch" <<<"$err"; then
   echo "FAIL: run --out /proc/nosuch/dir -> exit $rc (124: timed out), stderr: $err"; fail=1
 else
   echo "ok: run --out /proc/nosuch/dir -> $err"

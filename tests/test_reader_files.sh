@@ -47,4 +47,12 @@ for kind in fifo zero huge; do
     echo "ok: validator.js on a $kind -> exit $rc: $err"
   fi
 done
+# A dangling link where the server's records go: refused, never written through.
+mkdir "$out/dangling" && ln -s "$out/nowhere" "$out/dangling/native.ndjson"
+err=$(timeout 10 node -e "$validator" "$root/bench/browser/validator.js" "$out/dangling/native.ndjson" 2>&1 >/dev/null); rc=$?
+if [[ $rc -eq 0 || $rc -eq 124 || -e $out/nowhere || $err != *"symbolic link"* ]]; then
+  echo "FAIL: validator.js on a dangling link -> exit $rc: ${err:0:300}"; fail=1
+else
+  echo "ok: validator.js on a dangling link -> exit $rc: $err"
+fi
 exit $fail
