@@ -147,22 +147,22 @@ bench-native: setup build
 	  --benchmark_out_format=json $(GBENCH_FLAGS) >"$$RUN/gbench.txt"
 	@ln -sfn "$$(basename -- "$$RUN")" results/latest
 	@echo "records: $$RUN/ (results/latest)"
-	@python3 report/platforms.py "$$RUN"
+	@python3 report/platforms.py -- "$$RUN"
 
 bench-node: setup build-node
 	@$(RESUME) "$$RUN/node.ndjson" -- node $(BUILD_NODE)/poolbench.js run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,8),$(RESUME) "$$RUN/node.ndjson" -- node $(BUILD_NODE)/poolbench.js run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
-	@python3 report/platforms.py "$$RUN"
+	@python3 report/platforms.py -- "$$RUN"
 
 bench-browser: setup build-web
 	@$(RESUME) "$$RUN/chrome.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,8),$(RESUME) "$$RUN/chrome.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
-	@python3 report/platforms.py "$$RUN"
+	@python3 report/platforms.py -- "$$RUN"
 
 bench-firefox: setup build-web
 	@$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,8),$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
-	@python3 report/platforms.py "$$RUN"
+	@python3 report/platforms.py -- "$$RUN"
 
 # The page for a person at any browser (this machine's, or a device's with
 # HOST=<an address of this machine>): choose, run, download the records.
@@ -173,7 +173,7 @@ bench-pyodide: setup build-pyodide
 	@$(AT_PRIORITY) node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out "$$RUN" $(PYODIDE_FLAGS)
 	@$(AT_PRIORITY) node bench/browser/driver.js --pyodide --build $(BUILD_PYODIDE) --out "$$RUN" -- $(PYODIDE_FLAGS)
 	@$(AT_PRIORITY) node bench/browser/driver.js --pyodide --browser firefox --build $(BUILD_PYODIDE) --out "$$RUN" -- $(PYODIDE_FLAGS)
-	@python3 report/python_panel.py "$$RUN"
+	@python3 report/python_panel.py -- "$$RUN"
 
 # CPython embedded in Node.js (pymport): the Python baselines as natively,
 # and the bridge's JS side (bench/pymport/host.js).
@@ -185,7 +185,7 @@ bench-pymport: setup build
 report:
 	@run=$(if $(REPORT_RUN_GIVEN),$$RUN,$$(readlink -f results/latest)); \
 	  [[ -n $$run ]] || { echo "make report: no run to report (make bench first, or RUN=results/<run>[,<run>...])" >&2; exit 2; }; \
-	  python3 report/report.py "$$run" $${BASELINE:+--baseline "$$BASELINE"}
+	  python3 report/report.py $${BASELINE:+"--baseline=$$BASELINE"} -- "$$run"
 
 # Every stage runs even when one fails (the report covers what ran); the exit
 # status then names the failed stages.
@@ -193,8 +193,8 @@ bench: setup
 	@failed=; for stage in bench-native bench-node bench-browser bench-firefox bench-pymport bench-pyodide; do \
 	  $(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
 	done; \
-	python3 report/report.py "$$RUN" || failed="$$failed report"; \
-	python3 report/targets.py "$$RUN" || true; \
+	python3 report/report.py -- "$$RUN" || failed="$$failed report"; \
+	python3 report/targets.py -- "$$RUN" || true; \
 	echo "make bench: report at $$RUN/report/index.html (summary: $$RUN/report/summary.md)"; \
 	if [[ -n $$failed ]]; then echo "make bench: failed:$$failed (their output above says why)" >&2; exit 1; fi
 
