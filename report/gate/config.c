@@ -12,13 +12,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gate.h"
+
+#define CONFIG_MAX_BYTES (1 << 20)
 
 void gate_read_config(gate *g) {
   const char *path = g->opt.config;
   FILE *fp = fopen(path, "r");
   if (!fp) gate_unusable(g, "%s: cannot open: %s", path, strerror(errno));
+  /* A regular file of a config's size: a device (/dev/zero) never ends. */
+  struct stat st;
+  if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX_BYTES) {
+    fclose(fp);
+    gate_unusable(g, "%s: not a regular file of at most %d bytes", path, CONFIG_MAX_BYTES);
+  }
   char line[1024];
   size_t cap = 0;
   for (int no = 1; fgets(line, sizeof line, fp); no++) {

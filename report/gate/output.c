@@ -69,8 +69,14 @@ static void describe_refs(const gate *g, FILE *to, const char *prefix) {
   }
 }
 
+/* The first run's commit, as the terminal and gate.md show it: a commit is
+ * a short word; any other text (a hostile header) is not shown. */
 static const char *commit_of(const side *s) {
-  return s->files[0].git_commit ? s->files[0].git_commit : "?";
+  const char *c = s->files[0].git_commit;
+  if (!c || !*c || strlen(c) > 64) return "?";
+  for (const char *p = c; *p; p++)
+    if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-", *p)) return "?";
+  return c;
 }
 
 static size_t runs_of(const side *s) {

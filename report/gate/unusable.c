@@ -13,6 +13,10 @@ _Noreturn void gate_unusable(const gate *g, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  /* Paths and record text in it: one line, nothing a terminal acts on (as
+   * records.c's messages). */
+  for (char *p = msg; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = '?';
   fprintf(stderr, GATE_PROG ": %s\n", msg);
   if (g->report_unusable) g->report_unusable(g, msg);
   exit(2);

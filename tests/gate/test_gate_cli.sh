@@ -67,6 +67,17 @@ timeout 20 "$gate" "$good" "$good" >/dev/null || { echo "FAIL: a valid file agai
 evil_header=$(mk '{"type":"header","platform":"native","schema":1,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":"CPU\u001b]0;x\u0007\u001b[2J\nB","logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}')
 printf '%s\n%s\n%s\n' "$evil_header" "$ref" "$disp" >"$tmp/evil_cpu.ndjson"
 expect 2 "on 'CPU\\\\x1b\\]0;x\\\\x07\\\\x1b\\[2J\\\\nB', 2 logical cores.*different machines" "$good" "$tmp/evil_cpu.ndjson"
+# A device as the config never ends: refused at once, one line.
+expect 2 "/dev/zero: not a regular file" --config /dev/zero "$good" "$good"
+# A path with terminal codes, and a header whose git_commit holds them or a
+# Markdown link: nothing raw on the terminal or in gate.md.
+expect 2 "cannot open" "$tmp/"$'\e]0;x\a\e[2J' "$good"
+evil_commit=$(sed -E 's/"git_commit":"[^"]*"/"git_commit":"[x](https:\/\/evil.example)\\u001b[2J"/' <<<"$header")
+printf '%s\n%s\n%s\n%s\n' "$evil_commit" "$ref" "$disp" "$end" >"$tmp/evil_commit.ndjson"
+out=$(timeout 20 "$gate" --markdown "$tmp/evil_commit.md" "$good" "$tmp/evil_commit.ndjson" 2>&1)
+if [[ $out == *$'\e'* || $out == *evil.example* ]] || grep -q 'evil.example' "$tmp/evil_commit.md"; then
+  echo "FAIL: a hostile git_commit reached the terminal or gate.md: ${out@Q}"; fail=1
+fi
 # An error record's message on the terminal: escaped, one line.
 evil_error='{"type":"error","platform":"native","scenario":"forkjoin","backend":"spin","mode":"warm","message":"boom\u001b]0;x\u0007\u001b[2J\nsecond line"}'
 printf '%s\n%s\n%s\n%s\n%s\n' "$header" "$ref" "$disp" "$evil_error" "$end" >"$tmp/evil_error.ndjson"
