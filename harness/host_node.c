@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "platform.h"
+#include "quote.h"
 
 static int sink_fd = -1; /* an OS descriptor: valid in every worker */
 static char *sink_path;  /* for the message when a write fails */
@@ -87,8 +88,9 @@ EM_JS(void, js_probe, (char *out, int len), {
 
 // mkdir -p one level at a time, as natively: Node 20's recursive mkdirSync
 // spins forever on a path under /proc. Each level either is made or already
-// exists; the first that fails is the one the message names.
-EM_JS(int, js_mkdirs, (const char *path, char *err, int errlen), {
+// exists; the first that fails is the one the message names: its number of
+// parts is returned (0: all made), the reason written to why.
+EM_JS(int, js_mkdirs, (const char *path, char *why, int whylen), {
   var fs = require('fs');
   var p = UTF8ToString(path);
   var parts = p.split('/');
@@ -100,9 +102,8 @@ EM_JS(int, js_mkdirs, (const char *path, char *err, int errlen), {
     } catch (e) {
       if (e.code === 'EEXIST') continue;
       // "ENOENT: no such file or directory, mkdir '/proc/x'" -> the reason only
-      var why = String(e.message).split('\n')[0].replace(/, mkdir .*$/, '');
-      stringToUTF8('cannot create ' + dir + ': ' + why, err, errlen);
-      return -1;
+      stringToUTF8(String(e.message).split('\n')[0].replace(/, mkdir .*$/, ''), why, whylen);
+      return i;
     }
   }
   return 0;
@@ -183,7 +184,16 @@ bool host_threads_share_clock(void) { return true; }
 int64_t host_cpu_time_ns(void) { return (int64_t)(js_cpu_time_us() * 1000.0); }
 
 int host_mkdirs(const char *path, char *err, size_t errlen) {
-  return js_mkdirs(path, err, (int)errlen);
+  char why[256] = "";
+  int parts = js_mkdirs(path, why, (int)sizeof why);
+  if (parts == 0) return 0;
+  size_t n = 0; /* the level that failed: path up to its parts-th '/' */
+  for (int seps = 0; path[n] && !(path[n] == '/' && ++seps == parts); n++) {
+  }
+  char *dir = strndup(path, n);
+  snprintf(err, errlen, "cannot create %s: %s", dir ? QUOTED(dir) : "a directory", why);
+  free(dir);
+  return -1;
 }
 
 int host_file_exists(const char *path) { return js_file_exists(path) != 0; }
