@@ -69,6 +69,26 @@ def impossible(p, m):
     return f"below one {whose} ({ns(m['median'])} < {ns(floor)}): impossible"
 
 
+# An empty fork-join of P threads, each with a core of its own, takes
+# microseconds, tens of them when it wakes sleeping threads through the
+# kernel. One that takes a scheduler time slice had a thread wait for a CPU:
+# threads the harness cannot place (OpenMP's, a browser's Web Workers) stack
+# on one CPU beside another process (seen: OpenMP 8 ms, Chromium 4 ms per
+# call), where no counter judged their repetitions.
+TIME_SLICE_NS = 1e6
+
+
+def time_sliced(p, m):
+    """Why m is an empty fork-join as long as a scheduler time slice, or None."""
+    cores = p.header.get("logical_cores")
+    if m["scenario"] != FORKJOIN or m["unit"] != "ns" or m["work_ns"] != 0:
+        return None
+    if not (isinstance(cores, int) and m["threads"] <= cores) or m["median"] < TIME_SLICE_NS:
+        return None
+    return (f"{ns(m['median'])} per empty fork-join of {m['threads']} threads on {cores} cores: a scheduler "
+            f"time slice (>= {ns(TIME_SLICE_NS)}), so a thread waited for a CPU")
+
+
 def moved(p, m):
     """Why the spin round trip moved too far around m's job, or None (no
     reference_check records, or one side missing: nothing to compare)."""
@@ -108,7 +128,7 @@ def unjudged(p, m):
 
 def job(p, m):
     """Why measurement m is noisy on its own evidence (not the platform's), or None."""
-    said = [w for w in (impossible(p, m), moved(p, m), interfered(m), unjudged(p, m)) if w]
+    said = [w for w in (impossible(p, m), time_sliced(p, m), moved(p, m), interfered(m), unjudged(p, m)) if w]
     return "; ".join(said) or None
 
 

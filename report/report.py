@@ -88,8 +88,8 @@ def verdict_blocks(run):
                    "then the lower CPU price decides (CPU burnt between bursts, else idle); where nothing "
                    "but a † median would, the row gives no verdict. Only clean figures are ranked: a platform "
                    "whose references fail, or a figure that fails its own checks (a fork-join below one spin "
-                   "round trip, the round trip moving x2 around its job, repetitions another task interfered "
-                   "with), gives no verdict where it could be the one to use. "
+                   "round trip, or as long as a scheduler time slice, the round trip moving x2 around its job, "
+                   "repetitions another task interfered with), gives no verdict where it could be the one to use. "
                    "Back-to-back and rare calls: fork-joins every thread joins (`forkjoin`, `forkjoin_spaced`); "
                    "bursts: frame-like bursts of small calls (`bursts`).")]
     else:

@@ -823,6 +823,19 @@ assert judged and unjudged, (len(judged), len(unjudged))
 assert not any("held the CPU" in (noisy.why(p, m) or "") for m in judged), "a judged figure flagged for capacity"
 assert all("held the CPU" in (noisy.why(p, m) or "") for m in unjudged), "an unjudged figure not flagged"
 PY
+  # An empty fork-join as long as a scheduler time slice (OpenMP's threads,
+  # which no counter judges, stacked on one CPU beside two busy processes:
+  # 8 ms a call) is flagged, and only it.
+  REPORT=$here/../report python3 - "$busy" <<'PY' || exit 1
+import os, sys
+sys.path.insert(0, os.environ["REPORT"])
+import noisy, records
+p = records.load_run(sys.argv[1])["native"]
+fj = [m for m in p.measurements if m["scenario"] == "forkjoin" and m["backend"] == "openmp"]
+assert fj and not any(noisy.time_sliced(p, m) for m in p.measurements), "FAIL: a quiet figure called time-sliced"
+fj[0]["median"] = 8.0e6
+assert "scheduler time slice" in (noisy.why(p, fj[0]) or ""), f"FAIL: 8 ms fork-join not flagged: {noisy.why(p, fj[0])}"
+PY
   # Targets read the same rule: in the round trip measured beside the job.
   row=$(python3 "$here/../report/targets.py" "$busy" | grep '^native *1\. forkjoin warm.*spin/warm')
   [[ $row == *' PASS '*'in the spin round trip measured beside the job'* ]] || fail "targets: $row"
