@@ -41,7 +41,7 @@ EM_JS(void, js_probe, (char *out, int len), {
     main_thread_atomics_wait: page.main_thread_atomics_wait,
     timer_precision_reduction_off: !!page.timer_precision_reduction_off,
     start_attempt: page.start_attempt || 1,
-    nice: page.nice, // of the driver, which the browser it launched inherits
+    nice: page.nice, // of the driver, which holds the browser it launched there
     cpu_model: null,
     kernel: null
   };

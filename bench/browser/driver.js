@@ -266,7 +266,7 @@ async function openPage(o, run, attempt = 1) {
             (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
             `&platform=${o.browser}` +
             (o.browser === 'firefox' ? '&full_timer=1' : '') + `&start=${attempt}` +
-            (o['browser-ws'] ? '' : `&nice=${os.getPriority()}`) + // a browser we launch inherits it
+            (o['browser-ws'] ? '' : `&nice=${os.getPriority()}`) + // it holds a browser it launched there
             `&token=${run.srv.token}`; // every POST must carry it (server.js)
   if (o.pyodide) url += pyodideParams(o.build);
   return url;

@@ -43,7 +43,7 @@
               // Which launch this is: the driver relaunches a browser whose
               // program posted nothing in time (Firefox's start-up hang).
               start_attempt: Math.max(1, Math.min(99, parseInt(params.get('start'), 10) || 1)),
-              // The driver's niceness (its browser inherits it); none: null.
+              // The driver's niceness, at which it holds its browser's threads; none: null.
               nice: Number.isInteger(parseInt(params.get('nice'), 10)) ? parseInt(params.get('nice'), 10) : null};
   // Which build of the program: poolbench.js, or poolbench_nopool.js (no
   // pre-created workers, for the late_start hazard).

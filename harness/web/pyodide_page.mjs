@@ -34,7 +34,7 @@ function start() {
     start_time: new Date().toISOString(), git_commit: params.get('commit') || 'unknown',
     command: params.get('command') || '', side_compiler: params.get('side_compiler') || 'unknown',
     host_cores: navigator.hardwareConcurrency, runtime: params.get('browser') || navigator.userAgent,
-    // The driver's niceness, which the browser it launched inherits; none: null.
+    // The driver's niceness, at which it holds its browser's threads; none: null.
     nice: Number.isInteger(parseInt(params.get('nice'), 10)) ? parseInt(params.get('nice'), 10) : null,
   };
   // The worker's URL carries the run's token on (post.js).
