@@ -97,6 +97,7 @@ def load(path):
     lib.harness_set_references.argtypes = [C.c_void_p, C.c_double, C.c_double]
     lib.harness_set_job.argtypes = [C.c_void_p, C.c_int, C.c_char_p]
     lib.poolbench_references.argtypes = [C.c_void_p]
+    lib.poolbench_check.argtypes = [C.c_void_p, C.c_int]
     lib.pool_create.argtypes = [C.POINTER(C.c_void_p), C.c_char_p, C.c_int, C.c_void_p]
     lib.pool_parallel_for.argtypes = [C.c_void_p, C.c_size_t, C.c_size_t,
                                       C.c_size_t, C.c_void_p, C.c_void_p]
@@ -331,6 +332,8 @@ class Session:
             print(f"[{i + 1:2d}/{len(jobs)}] {self.platform} {name} {eta}", file=sys.stderr, flush=True)
             job()
             self.jobs_run += 1
+            if i:  # after the references, each job's own check
+                self.lib.poolbench_check(self.h, i + 1)
 
     def close(self, table=True):
         """Ends the session (its `end` record: a job that fails raises, so

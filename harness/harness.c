@@ -28,6 +28,8 @@ struct harness {
   const char *job_backend; /* NULL: no pool (the references) */
   pool *job_pool;          /* the pool its repetitions run on, if watched */
   uint64_t opened_ns;      /* when the session began (the end record's elapsed_s) */
+  host_machine_cpu taken_cpu; /* the machine's CPU time at the last take */
+  uint64_t taken_ns;
 };
 
 /* The header fields `grain_work_ns` and `references`: what a reader needs to
@@ -52,6 +54,8 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   h->o = *o;
   h->job_threads = o->threads;
   h->opened_ns = plat_now_ns();
+  h->taken_ns = h->opened_ns;
+  host_machine_cpu_now(&h->taken_cpu);
   /* Opens the counters on the calling thread, the one whose migrations count. */
   host_interference first;
   host_interference_now(&first);
@@ -415,6 +419,24 @@ void harness_set_job(harness *h, int threads, const char *backend) {
   h->job_threads = threads;
   h->job_backend = backend;
   h->job_pool = NULL;
+}
+
+/* The machine's busy time less the process's own, over the wall time. Both
+ * ends of the window read counters kept in accounting steps (truncated per
+ * field, ticked per CPU), so a few steps of it may be nobody's: those are
+ * taken off, which makes the figure a lower bound, safe to flag a job on. */
+double harness_take_others_cores(harness *h) {
+  host_machine_cpu now, was = h->taken_cpu;
+  host_machine_cpu_now(&now);
+  uint64_t t = plat_now_ns();
+  double wall = (double)(t - h->taken_ns);
+  h->taken_cpu = now;
+  h->taken_ns = t;
+  if (was.all_ns < 0 || was.self_ns < 0 || now.all_ns < 0 || now.self_ns < 0 || !(wall > 0))
+    return NAN;
+  double slack = (double)(2 + plat_cpu_count()) * (double)now.step_ns;
+  double others = (double)(now.all_ns - was.all_ns) - (double)(now.self_ns - was.self_ns) - slack;
+  return others > 0 ? others / wall : 0;
 }
 void harness_set_references(harness *h, double spin, double futex) {
   h->spin_rt_ns = spin;

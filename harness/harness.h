@@ -122,6 +122,12 @@ double harness_min_batch_ns(const harness *h); /* the shortest timed batch */
  * With more threads than cores, or threads the harness does not place,
  * waiting for a CPU is the job's own, not interference. */
 void harness_set_job(harness *h, int threads, const char *backend);
+/* At least how many cores' worth of CPU time other processes took since the
+ * session opened or the last take (the check after each job takes it, so
+ * it covers the job): what ran beside it, which no per-thread counter sees
+ * while the job's threads sleep. NAN where the host cannot read the
+ * machine's CPU time. */
+double harness_take_others_cores(harness *h);
 
 /* Same-run physical references (set by the pingpong scenario). */
 void harness_set_references(harness *h, double spin_rt_ns, double futex_rt_ns);

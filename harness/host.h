@@ -67,6 +67,16 @@ typedef struct host_interference {
 void host_interference_now(host_interference *out);
 /* Which counters host_interference_now has, in words (for the header). */
 const char *host_interference_source(void);
+/* CPU time used so far by every process on the machine (all CPUs summed,
+ * counted in the kernel's accounting steps) and by this process alone
+ * (every thread it ever had), ns, and the step; all -1 where the host
+ * cannot read the machine's (browsers). Their difference over a job is the
+ * work that ran beside it, which no per-thread counter sees while the
+ * job's threads sleep. */
+typedef struct host_machine_cpu {
+  int64_t all_ns, self_ns, step_ns;
+} host_machine_cpu;
+void host_machine_cpu_now(host_machine_cpu *out);
 /* Adds the host's environment facts to the run header object. */
 void host_probe(json *j);
 

@@ -122,6 +122,10 @@ int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long l
 
 int64_t host_cpu_time_ns(void) { return -1; } /* browsers expose no CPU clock */
 
+void host_machine_cpu_now(host_machine_cpu *out) {
+  out->all_ns = out->self_ns = out->step_ns = -1; /* nor the machine's */
+}
+
 void host_probe(json *j) {
   char facts[1024] = "";
   js_probe(facts, sizeof facts);

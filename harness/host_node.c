@@ -69,6 +69,20 @@ EM_JS(double, js_cpu_time_us, (void), {
   return u.user + u.system;
 });
 
+/* The machine's busy CPU time from /proc/stat's first line (user, nice,
+ * system, irq and softirq; not idle, iowait or steal), in its USER_HZ
+ * steps: 100 per second on Linux, which Node cannot ask sysconf for.
+ * -1 where there is no /proc/stat. */
+EM_JS(double, js_machine_busy_steps, (void), {
+  try {
+    var v = require('fs').readFileSync('/proc/stat', 'latin1').split('\n')[0].split(/ +/);
+    if (v[0] !== 'cpu' || v.length < 8) return -1;
+    return +v[1] + +v[2] + +v[3] + +v[6] + +v[7];
+  } catch (e) {
+    return -1;
+  }
+});
+
 EM_JS(void, js_probe, (char *out, int len), {
   var os = require('os');
   var cpus = os.cpus();
@@ -182,6 +196,15 @@ const char *host_platform(void) { return "node"; }
 bool host_threads_share_clock(void) { return true; }
 
 int64_t host_cpu_time_ns(void) { return (int64_t)(js_cpu_time_us() * 1000.0); }
+
+void host_machine_cpu_now(host_machine_cpu *out) {
+  double steps = js_machine_busy_steps();
+  out->all_ns = out->self_ns = out->step_ns = -1;
+  if (!(steps >= 0)) return;
+  out->step_ns = 10000000;
+  out->all_ns = (int64_t)steps * out->step_ns;
+  out->self_ns = host_cpu_time_ns();
+}
 
 int host_mkdirs(const char *path, char *err, size_t errlen) {
   char why[256] = "";

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -74,4 +75,31 @@ const char *host_interference_source(void) {
   if (have_schedstat) return "schedstat run-queue delay (perf events refused: no migrations)";
   if (migrations_fd >= 0) return "perf cpu-migrations (no schedstat: preemption not seen)";
   return NULL;
+}
+
+/* /proc/stat's first line sums every CPU: user, nice, system, idle, iowait,
+ * irq, softirq, steal (guest time is inside user). Busy is all but idle,
+ * iowait and steal (the host's, not this machine's work). */
+void host_machine_cpu_now(host_machine_cpu *out) {
+  out->all_ns = out->self_ns = out->step_ns = -1;
+  long tick = sysconf(_SC_CLK_TCK);
+  int fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || tick <= 0) {
+    if (fd >= 0) close(fd);
+    return;
+  }
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return;
+  buf[n] = 0;
+  unsigned long long v[7];
+  if (sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4],
+             &v[5], &v[6]) != 7)
+    return;
+  struct timespec ts;
+  if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0) return;
+  out->step_ns = 1000000000 / tick;
+  out->all_ns = (int64_t)(v[0] + v[1] + v[2] + v[5] + v[6]) * out->step_ns;
+  out->self_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
