@@ -4,11 +4,12 @@ findings, targets, tables and platforms.py read (EPCC: reject noisy runs).
 A record is noisy platform-wide, when the platform's references are
 (references.noise: a round trip implausible or spread, too little CPU), or
 on its own evidence, per job: a fork-join faster than physics allows, the
-spin round trip moving around its job, or repetitions another task
-interfered with that it had to keep."""
+spin round trip moving around its job, repetitions another task
+interfered with that it had to keep, or other processes' work beside a
+job that no counter could judge."""
 from references import ROUND_TRIPS, capacity_shortfall, counted, counts_interference, noise, reference_record
-from vocab import (CAPACITY, FORKJOIN, INTERFERED, INTERFERENCE_SOURCE, NATIVE, PINGPONG, REFERENCE_CHECK, RERUNS, WASM,
-                   not_joined, ns)
+from vocab import (CAPACITY, FORKJOIN, INTERFERED, INTERFERENCE_SOURCE, NATIVE, OTHERS_CORES, PINGPONG,
+                   REFERENCE_CHECK, RERUNS, SERIAL, WARM, WASM, not_joined, ns)
 
 # The spin round trip measured before and after a job (reference_check
 # records) differing by more than this: the machine's load changed while
@@ -116,6 +117,32 @@ def interfered(m):
     return "interfered with (threads preempted or moved) in repetitions it kept: the re-run budget ran out"
 
 
+# Other processes' CPU time beside a job, in cores (the check after the job
+# says at least how much): more than this and the job shared the machine.
+# A warm pool's or a serial baseline's repetitions were judged one by one
+# (its threads hold their CPUs, so another task that took one was seen, and
+# the repetition re-run).
+# Any other job's were not: a sleeping thread wakes onto a CPU another
+# process holds, which costs other than waking an idle one (cheaper on a
+# VM: no halted vCPU to resume), and no per-thread counter sees it; nor is
+# a latency tail, a runtime's own threads or Python's judged.
+BESIDE_MAX = 0.25
+
+
+def beside(p, m):
+    """Why m's job ran beside other processes' work no counter judged, or None."""
+    if m["scenario"] in (PINGPONG, CAPACITY) or not p.checks:
+        return None
+    after = p.around(m)[1]
+    others = after.get(OTHERS_CORES) if after and after["type"] == REFERENCE_CHECK else None
+    if not isinstance(others, (int, float)) or others < BESIDE_MAX:
+        return None
+    if counted(m) and (m.get("mode") == WARM or m["backend"] in SERIAL):
+        return None
+    return (f"other processes used {others:.2f} cores beside its job (bound {BESIDE_MAX:g}), "
+            "which no counter judged: its threads slept, or its repetitions were not checked one by one")
+
+
 def unjudged(p, m):
     """Why m, on a platform that judged repetitions for interference but
     not m's (single calls timed alone, a runtime placing its own threads),
@@ -128,7 +155,8 @@ def unjudged(p, m):
 
 def job(p, m):
     """Why measurement m is noisy on its own evidence (not the platform's), or None."""
-    said = [w for w in (impossible(p, m), time_sliced(p, m), moved(p, m), interfered(m), unjudged(p, m)) if w]
+    said = [w for w in (impossible(p, m), time_sliced(p, m), moved(p, m), interfered(m), beside(p, m),
+                        unjudged(p, m)) if w]
     return "; ".join(said) or None
 
 

@@ -836,12 +836,34 @@ assert fj and not any(noisy.time_sliced(p, m) for m in p.measurements), "FAIL: a
 fj[0]["median"] = 8.0e6
 assert "scheduler time slice" in (noisy.why(p, fj[0]) or ""), f"FAIL: 8 ms fork-join not flagged: {noisy.why(p, fj[0])}"
 PY
+  # Other processes' CPU beside a job (the check after it says at least how
+  # much): above a quarter core, a job whose threads slept or whose
+  # repetitions no counter judged is flagged; a warm pool's or the serial
+  # baseline's, judged one by one, is not; below it nothing is.
+  REPORT=$here/../report python3 - "$busy" <<'PY' || exit 1
+import os, sys
+sys.path.insert(0, os.environ["REPORT"])
+import noisy, records
+p = records.load_run(sys.argv[1])["native"]
+ms = [m for m in p.measurements if m["scenario"] not in ("pingpong", "capacity")]
+for c in p.checks:
+    c["others_cores"] = 0.2
+assert not any(noisy.beside(p, m) for m in ms), "FAIL: a job beside 0.2 cores flagged"
+for c in p.checks:
+    c["others_cores"] = 0.6
+judged = lambda m: noisy.counted(m) and (m["mode"] == "warm" or m["backend"] == "serial")
+hit = [m for m in ms if noisy.beside(p, m)]
+assert hit and all(not judged(m) for m in hit), "FAIL: a judged job flagged for the work beside it"
+assert all(noisy.beside(p, m) for m in ms if not judged(m)), "FAIL: an unjudged job beside 0.6 cores not flagged"
+assert any(m["mode"] == "cold" for m in hit) and "0.60 cores" in noisy.why(p, hit[0]), noisy.why(p, hit[0])
+PY
   # Targets read the same rule: in the round trip measured beside the job.
   row=$(python3 "$here/../report/targets.py" "$busy" | grep '^native *1\. forkjoin warm.*spin/warm')
   [[ $row == *' PASS '*'in the spin round trip measured beside the job'* ]] || fail "targets: $row"
   echo "ok: an impossible fork-join and an interfered one flagged and left out (no verdict where one could win);" \
        "quiet Wasm fork-joins ranked, one below the native round trip flagged; the job the reference moved" \
-       "around flagged alone; interference and noisy jobs counted per platform" ;;
+       "around flagged alone; unjudged jobs beside other processes' work flagged;" \
+       "interference and noisy jobs counted per platform" ;;
 cut_short)
   # A run killed mid-way (SIGKILL: no end record) is reported as cut short,
   # first thing, naming the last job its file got to; a finished one is not.
