@@ -26,6 +26,12 @@
  *   change beyond D is the code's whatever the noise and keeps its verdict.
  *   The futex round trip is left out of this rule: it spreads as much
  *   between quiet runs of one machine.
+ * One key is noisy, too, when a run of either side measured it beside more
+ * than NOISE_BESIDE cores of other processes' work (its job's check says)
+ * and no counter judged its repetitions: a cold pool's threads sleep, and
+ * wake onto CPUs another process holds, at another cost than onto idle
+ * ones. If its raw median moved by its threshold, it is undecided: the
+ * other work may have moved it any amount.
  * An undecided key is "insufficient" with the reason (exit 2), never a
  * regression nor a silent "ok"; the references and ignored keys are
  * reported as usual. */
@@ -43,6 +49,7 @@
 /* Quiet runs of one machine agree within ~5% (1.90-1.98 of 2 cores on the
  * 2-vCPU VM); one busy process beside them gives 1.0. */
 #define NOISE_CAPACITY 0.85
+#define NOISE_BESIDE 0.25 /* cores of other processes' work beside a job */
 
 /* One reference of a platform's runs on one side (a round trip, the
  * capacity): median, min, max of the runs' medians; n = 0 when none. */
@@ -177,6 +184,33 @@ static bool undecided(const row *r, const noise *n) {
   return true;
 }
 
+/* Whether a counter judged m's repetitions one by one and its threads held
+ * their CPUs throughout (a warm pool, the serial baseline): then another
+ * process that took one was seen and the repetition re-run. */
+static bool judged(const measurement *m) {
+  return m->judged && (strcmp(m->mode, "warm") == 0 || strcmp(m->backend, "serial") == 0);
+}
+
+/* Whether a run of r's key on either side ran beside other processes' work
+ * no counter judged, and why. */
+static bool beside_others(const row *r, char *why, size_t len) {
+  const struct {
+    const entry *e;
+    size_t n;
+    const char *label;
+  } sides[] = {{r->old, r->old_runs, "baseline"}, {r->new, r->new_runs, "current side"}};
+  for (size_t s = 0; s < 2; s++)
+    for (size_t i = 0; i < sides[s].n; i++) {
+      const measurement *m = sides[s].e[i].m;
+      if (!(m->beside > NOISE_BESIDE) || judged(m)) continue;
+      snprintf(why, len, "noisy: a %s run measured it beside %.2f cores of other processes' work, "
+               "which no counter judged (its threads slept, or its repetitions were not checked)",
+               sides[s].label, m->beside);
+      return true;
+    }
+  return false;
+}
+
 void gate_mark_noisy(gate *g) {
   noise n;
   const char *platform = NULL; /* whose noise n holds: rows come grouped by file */
@@ -185,10 +219,13 @@ void gate_mark_noisy(gate *g) {
     if (r->v != V_REGRESSION && r->v != V_IMPROVEMENT && r->v != V_OK) continue;
     if (!platform || strcmp(platform, r->old->m->platform) != 0)
       noise_of(g, platform = r->old->m->platform, &n);
-    if (!undecided(r, &n)) continue;
+    char why[sizeof r->reason];
+    bool moved = !isnan(r->raw_change) && fabs(r->raw_change) >= r->threshold;
+    if (undecided(r, &n)) snprintf(why, sizeof why, "%s", n.why);
+    else if (!(moved && beside_others(r, why, sizeof why))) continue;
     g->count[r->v]--;
     r->v = V_INSUFFICIENT;
     g->count[r->v]++;
-    snprintf(r->reason, sizeof r->reason, "%s", n.why);
+    snprintf(r->reason, sizeof r->reason, "%s", why);
   }
 }

@@ -169,6 +169,8 @@ static int parse_measurement(const ctx *c, const cJSON *o, const record_file *f,
     return fail(c, "platform \"%s\" differs from the header's \"%s\"", m->platform, f->platform);
   if (m->work_ns < 0) return fail(c, "\"work_ns\" is negative (%g)", m->work_ns);
   if (m->median < 0) return fail(c, "\"median\" is negative (%g)", m->median);
+  m->beside = NAN;
+  m->judged = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "interfered"));
 
   const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "samples");
   if (!s) return fail(c, "measurement lacks \"samples\"");
@@ -313,6 +315,13 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
       snprintf(f->last_job, sizeof f->last_job, "%s %s %s P=%ld", m->scenario, m->backend,
                m->mode, m->threads);
     }
+  } else if (strcmp(t->valuestring, "reference_check") == 0) {
+    /* It follows a job: what it says of the machine holds for the
+     * measurements since the last check. */
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "others_cores");
+    for (; f->checked < f->n_m; f->checked++)
+      f->m[f->checked].beside = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    rc = 0;
   } else if (strcmp(t->valuestring, "error") == 0) {
     if (grow((void **)&f->errors, f->n_errors, cap_e, sizeof *f->errors)) {
       fail(c, "out of memory");

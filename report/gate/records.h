@@ -20,6 +20,11 @@ typedef struct {
   double *samples;
   size_t n_samples;
   int line; /* 1-based line in its file */
+  /* Other processes' CPU beside its job, in cores (the `others_cores` of
+   * the reference_check after it), NAN where no check said; and whether its
+   * repetitions were judged for interference one by one (it counts them). */
+  double beside;
+  int judged;
 } measurement;
 
 typedef struct {
@@ -50,6 +55,7 @@ typedef struct {
    * name_pattern, so it prints as it is). */
   int ended;
   char last_job[4 * 72];
+  size_t checked; /* measurements m[0..checked) had their job's check */
 } record_file;
 
 /* Parses `len` bytes of NDJSON named `name` (used in messages only). On

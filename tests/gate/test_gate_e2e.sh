@@ -13,8 +13,10 @@ trap 'rm -rf "$tmp"' EXIT
 run=(--quick --scenario dispatch --backend spin,futex --threads 2)
 
 # The host may move the vCPUs between the two runs (the spin round trip x3
-# apart): the gate then rightly calls every key undecided (gate.synthetic
-# covers that). Measure the pair again, a bounded number of times.
+# apart), or other work may run beside a cold job (another test, another
+# tenant): the gate then rightly calls keys undecided (gate.synthetic covers
+# both). Measure the pair again, a bounded number of times.
+busy="the machine moved|other processes' work"
 for attempt in 1 2 3; do
   rm -rf "$tmp/base" "$tmp/slow"
   timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/base" >/dev/null 2>"$tmp/base.err" ||
@@ -23,11 +25,11 @@ for attempt in 1 2 3; do
     >/dev/null 2>"$tmp/slow.err" || { echo "FAIL: slowed run"; cat "$tmp/slow.err"; exit 1; }
   timeout 30 "$gate" --json "$tmp/v.json" "$tmp/base" "$tmp/slow" >"$tmp/out" 2>&1
   rc=$?
-  [[ $rc -eq 2 ]] && grep -q "the machine moved" "$tmp/out" || break
-  echo "the machine moved between the runs (attempt $attempt): measuring the pair again"
+  [[ $rc -eq 2 ]] && grep -qE "$busy" "$tmp/out" || break
+  echo "the machine moved or was busy (attempt $attempt): measuring the pair again"
 done
-[[ $rc -eq 2 ]] && grep -q "the machine moved" "$tmp/out" &&
-  { echo "skip: the host moved the vCPUs between every pair of runs"; exit 77; }
+[[ $rc -eq 2 ]] && grep -qE "$busy" "$tmp/out" &&
+  { echo "skip: the machine moved or was busy for every pair of runs"; exit 77; }
 cat "$tmp/out"
 fail=0
 [[ $rc -eq 1 ]] || { echo "FAIL: gate exit $rc, want 1"; fail=1; }

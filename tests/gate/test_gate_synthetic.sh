@@ -9,11 +9,13 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 
 # gen OUT [--seed S] [--scale F] [--n N] [--set KEY=NS]... [--shift KEY=F]... [--drop KEY]...
-#     [--ref-names SPIN,FUTEX]
+#     [--ref-names SPIN,FUTEX] [--beside CORES]
 #   writes one run: header, references, dispatch/forkjoin/grain/idle_cpu
 #   records. KEY is the gate's key; --set gives that key's typical value,
 #   --shift multiplies that key only, --scale all; --ref-names names the
-#   round-trip references' backends (header and records).
+#   round-trip references' backends (header and records); --beside follows
+#   every record with a reference_check saying other processes used CORES
+#   beside its job. Warm and serial records count interference, as natively.
 gen() {
   python3 - "$(dirname "$0")/.." "$@" <<'EOF'
 import argparse, json, random, sys
@@ -32,6 +34,7 @@ ap.add_argument("--cpu", default="Test CPU")  # a header that names its machine
 ap.add_argument("--no-pin", action="store_true")
 ap.add_argument("--ref-names", default="spin_pingpong,futex_pingpong")
 ap.add_argument("--cut", action="store_true", help="no end record: a run killed after its last key")
+ap.add_argument("--beside", type=float)
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 shift = {k: float(v) for k, v in (s.split("=") for s in a.shift)}
@@ -71,7 +74,12 @@ with open(a.out, "w") as f:
             "mode": mode, "threads": t, "items": items, "work_ns": w, "unit": unit,
             "median": med, "mad": 0, "min": min(s), "max": max(s), "mean": sum(s) / len(s),
             "n": a.n, "inner": 100, "spin_rt_units": None, "futex_rt_units": None,
-            "samples": s, "flags": []})) + "\n")
+            "samples": s, "flags": [],
+            **({"interfered": 0, "reruns": 0} if mode == "warm" or be == "serial" else {})})) + "\n")
+        if a.beside is not None:
+            f.write(json.dumps(complete({"type": "reference_check", "platform": P, "scenario": "pingpong",
+                "backend": spin_ref, "job": 2, "median": 260, "ci_lo": 250, "ci_hi": 270, "n": 9,
+                "others_cores": a.beside})) + "\n")
     if not a.cut:
         f.write(json.dumps({"type": "end", "platform": P, "jobs": len(recs), "failed": 0, "elapsed_s": 1}) + "\n")
 EOF
@@ -279,6 +287,23 @@ field "$tmp/loaded.json" "$K" reason | grep -Eq 'current side got (0.9[0-9]|1.0[
   { echo "FAIL: the loaded key does not say why: $(field "$tmp/loaded.json" "$K" reason)"; fail=1; }
 check "a loaded baseline: undecided too" 2 "$K .*insufficient" \
   -- "$tmp/loaded.ndjson" "$tmp/base.ndjson"
+
+# A key measured beside other processes' work (its job's check: 0.6 cores)
+# that no counter judged (a cold pool's threads slept) is undecided when it
+# moved; a warm one, judged repetition by repetition, keeps its verdict, and
+# so does a key that did not move. 0.2 cores is no one's business.
+G=native/grain/spin/warm/2/16/1000
+gen "$tmp/beside.ndjson" --seed 31 --beside 0.6 --shift "$FJ=1.5" --shift "$G=1.5"
+check "beside 0.6 cores: a moved cold key undecided, a moved warm one a regression" 1 \
+  "$FJ .*insufficient \(noisy: a current side run measured it beside 0.60 cores of other processes' work" \
+  "REGRESSION: $G " 'gate: 1 regression, 0 improvements, [1-9][0-9]* ok' \
+  -- "$tmp/base.ndjson" "$tmp/beside.ndjson"
+gen "$tmp/beside_low.ndjson" --seed 32 --beside 0.2 --shift "$FJ=1.5"
+check "beside 0.2 cores: the moved cold key is a regression" 1 "REGRESSION: $FJ " \
+  -- "$tmp/base.ndjson" "$tmp/beside_low.ndjson"
+check "a baseline measured beside 0.6 cores: the moved cold key undecided" 2 \
+  "$FJ .*insufficient \(noisy: a baseline run measured it beside 0.60" \
+  -- "$tmp/beside.ndjson" "$tmp/base.ndjson"
 
 # Platforms are part of the key: a node run next to a native one.
 gen "$tmp/node.ndjson" --seed 16 --platform node
