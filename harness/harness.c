@@ -157,25 +157,35 @@ void harness_emit_raw(harness *h, const char *type, const char *fields) {
   harness_write_record(h, &j);
 }
 
-/* A timed batch; each one finished is progress for the watchdog. */
-static double elapsed(harness_batch fn, void *ctx, uint64_t iters) {
+/* The operations the running batch stopped after (0: it ran them all).
+ * Batches run on the measuring thread only. */
+static uint64_t batch_stopped_after;
+
+void harness_batch_stop(uint64_t done) { batch_stopped_after = done; }
+
+/* A timed batch of up to `iters` operations; *ran: how many it ran. Each one
+ * finished is progress for the watchdog. */
+static double elapsed(harness_batch fn, void *ctx, uint64_t iters, uint64_t *ran) {
+  batch_stopped_after = 0;
   uint64_t t0 = plat_now_ns();
   fn(ctx, iters);
   double e = (double)(plat_now_ns() - t0);
   watchdog_progress();
+  *ran = batch_stopped_after > 0 && batch_stopped_after < iters ? batch_stopped_after : iters;
   return e;
 }
 
 /* Grows iters until one batch takes at least min_batch_ns (>= 1000x the
  * timer step); returns the last batch's time. */
 static double size_batch(const harness *h, harness_batch fn, void *ctx, uint64_t *iters) {
-  double t = elapsed(fn, ctx, *iters);
-  while (t < h->min_batch_ns && *iters < (1ull << 32)) {
+  uint64_t ran;
+  double t = elapsed(fn, ctx, *iters, &ran);
+  while (t < h->min_batch_ns && ran == *iters && *iters < (1ull << 32)) {
     double grow = t > 0 ? h->min_batch_ns / t * 1.2 : 10;
     if (grow > 10) grow = 10;
     if (grow < 1.5) grow = 1.5;
     *iters = (uint64_t)ceil((double)*iters * grow);
-    t = elapsed(fn, ctx, *iters);
+    t = elapsed(fn, ctx, *iters, &ran);
   }
   return t;
 }
@@ -281,7 +291,8 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
     for (int rep = 0; rep <= keep; rep++) {
       harness_mark mark;
       if (r->counted) harness_mark_now(h, &mark);
-      double e = elapsed(fn, ctx, iters);
+      uint64_t ran;
+      double e = elapsed(fn, ctx, iters, &ran);
       if (rep > 0 && r->counted && harness_interfered(h, &mark, e)) {
         r->interfered++;
         if (r->reruns < rerun_budget) {
@@ -291,8 +302,8 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
         }
         r->kept_interfered = true;
       }
-      if (rep > 0) r->samples[rep - 1] = e / (double)iters;
-      if (e < fastest) fastest = e;
+      if (rep > 0) r->samples[rep - 1] = e / (double)ran;
+      if (e < fastest && ran == iters) fastest = e; /* a stopped batch ran long */
     }
     if (fastest >= h->min_batch_ns / 4 || resize == 3) break;
     t = size_batch(h, fn, ctx, &iters);

@@ -52,6 +52,12 @@ void harness_close(harness *h);
 
 /* A timed operation: runs `iters` operations back to back. */
 typedef void (*harness_batch)(void *ctx, uint64_t iters);
+/* Called by a batch that stops after `done` (>= 1) of its operations, its
+ * time then divided by those: one that finds its operations costing a time
+ * slice each where it was sized for a cache-line transfer (two threads
+ * stacked on one CPU beside another process) would otherwise run for
+ * seconds with nothing to show the watchdog. */
+void harness_batch_stop(uint64_t done);
 
 /* What a measurement is (the record's key fields). */
 typedef struct harness_key {

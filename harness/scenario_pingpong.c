@@ -19,6 +19,10 @@ typedef struct pingpong {
   alignas(64) _Atomic bool stop;
   _Atomic bool started;
   bool futex;
+  /* The caller's batch: once a spin wait slow enough to read the clock finds
+   * it past `until_ns`, it stops at the end of that round trip. */
+  uint64_t batch_cap_ns, until_ns;
+  bool over;
 } pingpong;
 
 #define SLICE_NS 100000000u /* bounded sleeps: a lost partner cannot hang us */
@@ -34,16 +38,24 @@ typedef struct pingpong {
  * take turns sleeping for good. */
 #define SPIN_YIELD_NS 1000000u
 
-/* Waits until *w != old; returns the new value. */
-static uint32_t await_change(pingpong *pp, pool_word *w, uint32_t old) {
+/* A batch runs at most this many times the shortest one: a round trip that
+ * costs a time slice (the two threads stacked on one CPU beside another
+ * process: on Wasm 2 ms, its yield being a timed wait) would otherwise make
+ * a batch sized for cache-line transfers last many seconds. */
+#define BATCH_CAP_FACTOR 50
+
+/* Waits until *w != old; returns the new value. `caller`: the timed side,
+ * which notes when its batch has run past its end. */
+static uint32_t await_change(pingpong *pp, pool_word *w, uint32_t old, bool caller) {
   uint32_t v;
   uint64_t since = 0;
   for (unsigned polls = 1; (v = atomic_load_explicit(w, memory_order_acquire)) == old; polls++) {
     if (atomic_load_explicit(&pp->stop, memory_order_relaxed)) return old;
     if (pp->futex) {
-      plat_futex_wait(w, old, SLICE_NS);
+      plat_futex_wait(w, old, SLICE_NS); /* a wake-up: no slow regime to cut */
     } else if (polls % 256 == 0) { /* the clock read is a call out on Wasm: rarely */
       uint64_t now = plat_now_ns();
+      if (caller && now > pp->until_ns) pp->over = true;
       if (!since) since = now;
       else if (now - since > SPIN_YIELD_NS) plat_yield();
     } else {
@@ -63,7 +75,7 @@ static void *partner(void *arg) {
   atomic_store_explicit(&pp->started, true, memory_order_release);
   uint32_t seen = 0;
   while (!atomic_load_explicit(&pp->stop, memory_order_relaxed)) {
-    seen = await_change(pp, &pp->ping, seen);
+    seen = await_change(pp, &pp->ping, seen, false);
     post(pp, &pp->pong, seen);
   }
   return NULL;
@@ -71,10 +83,16 @@ static void *partner(void *arg) {
 
 static void round_trips(void *ctx, uint64_t iters) {
   pingpong *pp = ctx;
+  pp->over = false;
+  pp->until_ns = plat_now_ns() + pp->batch_cap_ns;
   uint32_t v = atomic_load_explicit(&pp->ping, memory_order_relaxed);
   for (uint64_t i = 0; i < iters; i++) {
     post(pp, &pp->ping, ++v);
-    while (await_change(pp, &pp->pong, v - 1) != v) {
+    while (await_change(pp, &pp->pong, v - 1, true) != v) {
+    }
+    if (pp->over) { /* each round trip completed: the partner is in step */
+      harness_batch_stop(i + 1);
+      return;
     }
   }
 }
@@ -89,6 +107,7 @@ static int measure_into(harness *h, bool futex, harness_result *r) {
   atomic_init(&pp->stop, false);
   atomic_init(&pp->started, false);
   pp->futex = futex;
+  pp->batch_cap_ns = (uint64_t)(BATCH_CAP_FACTOR * harness_min_batch_ns(h));
   harness_set_job(h, 2, NULL);
   pthread_t th;
   if (pthread_create(&th, NULL, partner, pp) != 0) {

@@ -1,7 +1,8 @@
 /* The calibrated delay kernel: a positive iteration count that grows with W.
  * (Whether W ns really takes W ns is a benchmark question, not a unit test:
  * the machine is shared.) And harness_measure re-sizes a batch that was
- * sized during a slow spell. */
+ * sized during a slow spell, and times a batch that stopped early by the
+ * operations it ran. */
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +28,19 @@ static void slow_then_fast(void *ctx, uint64_t iters) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   do clock_gettime(CLOCK_MONOTONIC, &t);
   while ((double)(t.tv_sec - t0.tv_sec) * 1e9 + (double)(t.tv_nsec - t0.tv_nsec) < 1000.0 * (double)iters);
+}
+
+/* Each operation ~20 us; a batch of more than STOP_AFTER stops after them,
+ * as a pingpong batch does when its round trips turn slow. */
+#define STOP_AFTER 5
+static void stops_early(void *ctx, uint64_t iters) {
+  (void)ctx;
+  uint64_t n = iters > STOP_AFTER ? STOP_AFTER : iters;
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do clock_gettime(CLOCK_MONOTONIC, &t);
+  while ((double)(t.tv_sec - t0.tv_sec) * 1e9 + (double)(t.tv_nsec - t0.tv_nsec) < 20000.0 * (double)n);
+  if (n < iters) harness_batch_stop(n);
 }
 
 int main(void) {
@@ -57,6 +71,14 @@ int main(void) {
   CHECK((double)r.inner * r.median >= harness_min_batch_ns(h) / 4,
         "batch sized in the slow spell was kept: %llu iterations of %g ns, min batch %g ns",
         (unsigned long long)r.inner, r.median, harness_min_batch_ns(h));
+  harness_result_free(&r);
+
+  /* A batch that stops early is timed per operation it ran, not per one it
+   * was given (that would read 20 us x 5 / 10 and less). */
+  CHECK(harness_measure(h, stops_early, NULL, &r) == 0, "harness_measure failed");
+  CHECK(r.n == o.reps - 1 && r.median >= 15000 && r.median < 200000,
+        "a batch stopped after %d operations of 20 us: median %g ns per operation, n %d",
+        STOP_AFTER, r.median, r.n);
   harness_result_free(&r);
   harness_close(h);
   unlink(path);
