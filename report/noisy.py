@@ -30,26 +30,35 @@ def platform_short(p):
 
 
 def native_floor(p, m):
-    """The least a fork-join of two or more threads can cost on platform p:
-    one native spin round trip of the same run (a call hands work to a
-    thread and learns it finished: one round trip at least). Natively the
-    lower of the two measured around m, else the run's own. A Wasm platform
-    is held to the native one, never to its own pingpong: every Wasm atomic
-    store is a full fence, so a Wasm round trip reads 2-3x native and quiet
-    Wasm fork-joins ~0.7x it; its stage ran at another time, so the lowest
+    """(ns, what it is): the least a fork-join of two or more threads can
+    cost on platform p, one physical spin round trip (a call hands work to
+    a thread and learns it finished). Natively the lower of the two
+    measured around m, else the run's own. A Wasm platform is held to the
+    native one, never to its own pingpong: every Wasm atomic store is a
+    full fence, so a Wasm round trip reads 2-3x native and quiet Wasm
+    fork-joins ~0.7x it. Its stage ran at another time, so the lowest
     native round trip of the run (a slow spell raises one, nothing lowers
-    it). None where the run has no fit native spin round trip."""
+    it), or the Wasm spin round trip beside m where that is lower: a Wasm
+    round trip is at least a physical one, so reading below native's it
+    says the host placed the vCPUs closer after the native stage. (None,
+    None) where the run has no fit native spin round trip."""
     plat = p.header.get("platform")
     nat = p if plat == NATIVE else p.native if plat in WASM else None
     if nat is None or "spin" in noise(nat):  # an implausible reference would flag everything
-        return None
+        return None, None
     start = reference_record(nat, "spin")
     if nat is p and p.checks:
         near = [r["median"] for r in p.around(m) if r]
     else:
         near = ([start["median"]] if start else []) + [r["median"] for r in nat.checks]
     near = [v for v in near if v > 0]
-    return min(near) if near else None
+    if not near:
+        return None, None
+    floor, whose = min(near), "spin round trip" if nat is p else "native spin round trip"
+    own = [r["median"] for r in p.around(m) if r and r["median"] > 0] if nat is not p else []
+    if own and min(own) < floor:
+        floor, whose = min(own), "spin round trip beside it (lower than the native one: the vCPUs moved)"
+    return floor, whose
 
 
 def impossible(p, m):
@@ -63,10 +72,9 @@ def impossible(p, m):
         return None
     if not (isinstance(cores, int) and 2 <= m["threads"] <= cores):
         return None
-    floor = native_floor(p, m)
+    floor, whose = native_floor(p, m)
     if floor is None or m["median"] >= floor:
         return None
-    whose = "spin round trip" if p.header.get("platform") == NATIVE else "native spin round trip"
     return f"below one {whose} ({ns(m['median'])} < {ns(floor)}): impossible"
 
 
