@@ -30,21 +30,17 @@ void work_body(void *ctx, size_t begin, size_t end) {
 }
 
 pool *make_pool(benchmark::State &state, const char *backend, int warm) {
-  pool_options o{0, warm, false};
+  pool_options o{0, warm ? POOL_MODE_WARM : POOL_MODE_COLD, false};
   pool *p = nullptr;
   int rc = pool_create(&p, backend, threads, &o);
   if (rc != POOL_OK) {
     state.SkipWithError(pool_strerror(rc));
     return nullptr;
   }
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (pool_ready_threads(p) < threads) {
-    if (std::chrono::steady_clock::now() > until) {
-      state.SkipWithError("workers not ready after 10 s");
-      pool_destroy(p);
-      return nullptr;
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(50));
+  if (pool_await_ready(p, 10000000000u) != POOL_OK) {
+    state.SkipWithError("workers not ready after 10 s");
+    pool_destroy(p);
+    return nullptr;
   }
   return p;
 }

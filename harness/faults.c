@@ -50,8 +50,7 @@ void fault_trigger(const char *name, int threads) {
   bool hang = strcmp(name, "hang-in-worker") == 0;
   pool *p = NULL;
   if (pool_create(&p, "futex", threads < 2 ? 2 : threads, NULL) != POOL_OK) return;
-  uint64_t until = plat_now_ns() + 10000000000u;
-  while (pool_ready_threads(p) < pool_threads(p) && plat_now_ns() < until) plat_sleep_ns(100000);
+  pool_await_ready(p, 10000000000u); /* else the fault runs inline: it says so */
   caller = pthread_self();
   watchdog_watch(p);
   fprintf(stderr, "poolbench: test fault: %s\n", hang ? "a pool worker blocks forever" : "abort() in a pool worker");

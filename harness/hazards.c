@@ -100,12 +100,10 @@ static void wake_body(void *ctx, size_t b, size_t e) {
  * CPU clock). */
 static int measure_wake(const char *backend, int idle_ms, double *wake_us, double *idle_cpu) {
   enum { REPS = 5 };
-  pool_options o = {.spin_ns = 0, .warm = 0};
+  pool_options o = {.mode = POOL_MODE_COLD};
   pool *p = NULL;
   if (pool_create(&p, backend, 2, &o) != POOL_OK) return -1;
-  uint64_t until = plat_now_ns() + READY_DEADLINE_NS;
-  while (pool_ready_threads(p) < 2 && plat_now_ns() < until) plat_sleep_ns(100000);
-  if (pool_ready_threads(p) < 2) { /* calls would run inline: nothing to wake */
+  if (pool_await_ready(p, READY_DEADLINE_NS) != POOL_OK) { /* calls would run inline: nothing to wake */
     pool_destroy(p);
     return -2;
   }

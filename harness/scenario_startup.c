@@ -24,7 +24,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   int rc = 0;
   for (int rep = 0; rep < reps && rc == 0; rep++) {
     watchdog_progress();
-    pool_options o = {.spin_ns = 0, .warm = -1, .no_pin = harness_opts(h)->no_pin};
+    pool_options o = {.no_pin = harness_opts(h)->no_pin};
     pool *p = NULL;
     uint64_t t0 = plat_now_ns();
     int e = pool_create(&p, t->backend, t->threads, &o);

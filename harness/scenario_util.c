@@ -68,8 +68,9 @@ void scenario_record_begin(harness *h, json *j, const char *type,
 }
 
 pool *scenario_pool(harness *h, const target *t, const char *scenario) {
-  pool_options o = {.spin_ns = 0,
-                    .warm = strcmp(t->mode, "default") == 0 ? -1 : strcmp(t->mode, "warm") == 0,
+  pool_options o = {.mode = strcmp(t->mode, "warm") == 0   ? POOL_MODE_WARM
+                            : strcmp(t->mode, "cold") == 0 ? POOL_MODE_COLD
+                                                           : POOL_MODE_DEFAULT,
                     .no_pin = harness_opts(h)->no_pin};
   pool *p = NULL;
   inject_read();
@@ -78,15 +79,11 @@ pool *scenario_pool(harness *h, const target *t, const char *scenario) {
     scenario_error(h, t, scenario, "pool_create: %s", pool_strerror(rc));
     return NULL;
   }
-  uint64_t until = plat_now_ns() + READY_DEADLINE_NS;
-  while (pool_ready_threads(p) < pool_threads(p)) {
-    if (plat_now_ns() > until) {
-      scenario_error(h, t, scenario, "only %d of %d threads ready after 10 s",
-                     pool_ready_threads(p), pool_threads(p));
-      pool_destroy(p);
-      return NULL;
-    }
-    plat_sleep_ns(50000);
+  if (pool_await_ready(p, READY_DEADLINE_NS) != POOL_OK) {
+    scenario_error(h, t, scenario, "only %d of %d threads ready after 10 s",
+                   pool_ready_threads(p), pool_threads(p));
+    pool_destroy(p);
+    return NULL;
   }
   scenario_watch(h, p, NULL);
   return p;

@@ -78,7 +78,7 @@ typedef struct pool_backend {
   const char *name;        /* what pool_create and --backend take */
   const char *description; /* one line for `poolbench list` */
   /* Warm (spin for the budget before sleeping) or cold (sleep at once) when
-   * pool_options.warm is -1: the pool's character, e.g. spin warm, futex
+   * pool_options.mode is POOL_MODE_DEFAULT: the pool's character, e.g. spin warm, futex
    * cold. pool_set_warm changes it at any time. */
   bool warm_default;
   size_t state_size; /* bytes of per-pool state, zeroed before init (step 1) */

@@ -42,14 +42,20 @@ typedef enum pool_error {
   POOL_ESPAWN = -6, /* a worker thread could not be created */
   POOL_EUNSUPPORTED = -7, /* backend not built for this platform */
   POOL_EPROTOCOL = -8, /* the backend breaks backend.h (e.g. wait without wake) */
+  POOL_ETIMEDOUT = -9, /* pool_await_ready: workers not ready in time */
 } pool_error;
 
+/* How a pool starts: warm (its idle threads spin for the budget before
+ * sleeping) or cold (they sleep at once). Zero keeps the backend's own
+ * character (spin warm, futex cold), so zeroed options are the defaults. */
+typedef enum pool_mode { POOL_MODE_DEFAULT = 0, POOL_MODE_WARM, POOL_MODE_COLD } pool_mode;
+
+/* Zeroed (or a NULL pointer): every default. */
 typedef struct pool_options {
   /* Warm pools busy-wait this long when idle before sleeping; 0 picks the
    * default (POOL_DEFAULT_SPIN_NS), POOL_SPIN_FOREVER never sleeps. */
   uint64_t spin_ns;
-  /* Start warm (spinning) or cold (sleeping); -1 keeps the backend's default. */
-  int warm;
+  pool_mode mode;
   /* Natively each worker is pinned to its own CPU, the ones after the CPU
    * the caller runs on (re-pinned when the caller moves): otherwise the
    * kernel often wakes a worker onto the caller's CPU, where it waits behind
@@ -81,6 +87,10 @@ int pool_threads(const pool *p);
 /* How long idle threads spin before sleeping while the pool is warm. */
 uint64_t pool_spin_budget_ns(const pool *p);
 int pool_ready_threads(const pool *p); /* counts the caller */
+/* Sleeps (never spins: a Wasm worker starts only while its creator lets the
+ * runtime run) until every thread is ready, for at most timeout_ns: POOL_OK,
+ * or POOL_ETIMEDOUT with the pool still usable (calls run inline). */
+int pool_await_ready(const pool *p, uint64_t timeout_ns);
 const char *pool_backend_name(const pool *p);
 uint64_t pool_created_ns(const pool *p);
 void pool_stats(const pool *p, pool_stats_t *out);

@@ -479,7 +479,7 @@ int pool_create(pool **out, const char *backend, int threads,
   p->nworkers = be->wait ? threads - 1 : 0;
   p->spin_ns = opt && opt->spin_ns ? opt->spin_ns
               : be->spin_budget_ns ? be->spin_budget_ns() : POOL_DEFAULT_SPIN_NS;
-  atomic_init(&p->warm, opt && opt->warm >= 0 ? opt->warm != 0 : be->warm_default);
+  atomic_init(&p->warm, opt && opt->mode != POOL_MODE_DEFAULT ? opt->mode == POOL_MODE_WARM : be->warm_default);
   p->created_ns = plat_now_ns();
   p->pin = !(opt && opt->no_pin);
   atomic_init(&p->home_cpu, plat_current_cpu());
@@ -633,6 +633,16 @@ int pool_ready_threads(const pool *p) {
   return 1 + workers + (p->threads - 1 - p->nworkers); /* run-backends: all */
 }
 
+int pool_await_ready(const pool *p, uint64_t timeout_ns) {
+  if (!p) return POOL_EINVAL;
+  uint64_t until = plat_now_ns() + timeout_ns;
+  while (pool_ready_threads(p) < p->threads) {
+    if (plat_now_ns() >= until) return POOL_ETIMEDOUT;
+    plat_sleep_ns(50000);
+  }
+  return POOL_OK;
+}
+
 const char *pool_backend_name(const pool *p) { return p ? p->be->name : NULL; }
 
 uint64_t pool_created_ns(const pool *p) { return p ? p->created_ns : 0; }
@@ -693,6 +703,7 @@ const char *pool_strerror(int err) {
     case POOL_ENOMEM: return "out of memory";
     case POOL_ESPAWN: return "could not create a worker thread";
     case POOL_EUNSUPPORTED: return "backend not available on this platform";
+    case POOL_ETIMEDOUT: return "the pool's threads were not ready in time";
     case POOL_EPROTOCOL:
       return "backend breaks pools/backend.h: it needs both wait and wake, or run and neither, and a name and description";
     default: return "unknown error";

@@ -15,7 +15,7 @@
 
 extern const char *backend; /* the one under test */
 
-pool *make(int threads, int warm);
+pool *make(int threads, pool_mode mode);
 /* Waits (bounded) until every worker is ready, so calls really run in parallel. */
 void await_ready(pool *p);
 /* Waits (bounded) until every worker publishes state s. */

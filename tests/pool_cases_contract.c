@@ -20,7 +20,7 @@ void case_coverage(void) {
   static const size_t grains[] = {1, 7, 0};
   for (size_t t = 0; t < 4; t++) {
     int P = threads[t];
-    pool *p = make(P, -1);
+    pool *p = make(P, POOL_MODE_DEFAULT);
     test_phase("coverage", p);
     await_ready(p);
     size_t ranges[] = {0, 1, (size_t)P - 1, (size_t)P, (size_t)P + 1, 1000, 1000000};
@@ -45,7 +45,7 @@ void case_coverage(void) {
 void case_back_to_back(void) {
   const int calls = 100000;
   for (int warm = 0; warm <= 1; warm++) {
-    pool *p = make(2, warm);
+    pool *p = make(2, warm ? POOL_MODE_WARM : POOL_MODE_COLD);
     test_phase(warm ? "back_to_back warm" : "back_to_back cold", p);
     await_ready(p);
     size_t n = 5;
@@ -83,7 +83,7 @@ static void *submit_loop(void *arg) {
 }
 
 void case_concurrent(void) {
-  pool *p = make(3, -1);
+  pool *p = make(3, POOL_MODE_DEFAULT);
   test_phase("concurrent submitters", p);
   await_ready(p);
   enum { SUBMITTERS = 4, CALLS = 3000 };
@@ -124,7 +124,7 @@ static void outer_body(void *ctx, size_t b, size_t e) {
 }
 
 void case_nested(void) {
-  pool *p = make(2, -1);
+  pool *p = make(2, POOL_MODE_DEFAULT);
   test_phase("nested", p);
   await_ready(p);
   for (int round = 1; round <= 200; round++) {
@@ -157,7 +157,7 @@ static void *toggle_loop(void *arg) {
 }
 
 void case_toggle(void) {
-  pool *p = make(3, -1);
+  pool *p = make(3, POOL_MODE_DEFAULT);
   test_phase("warm/cold toggled during calls", p);
   await_ready(p);
   toggler t = {.p = p};
@@ -178,7 +178,7 @@ void case_toggle(void) {
 void case_create_destroy(void) {
   test_phase("create then destroy at once, 1000 times", NULL);
   for (int i = 0; i < 1000; i++) {
-    pool *p = make(1 + i % 4, i % 2);
+    pool *p = make(1 + i % 4, i % 2 ? POOL_MODE_WARM : POOL_MODE_COLD);
     if (i % 3 == 0) { /* sometimes use it before its workers are ready */
       counts *c = counts_new(0, 10, 1);
       CHECK(pool_parallel_for(p, 0, 10, 1, count_body, c) == POOL_OK, "%s", backend);
@@ -190,7 +190,7 @@ void case_create_destroy(void) {
 }
 
 void case_destroy_warm(void) {
-  pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .warm = 1};
+  pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .mode = POOL_MODE_WARM};
   for (int i = 0; i < 20; i++) {
     pool *p = NULL;
     CHECK(pool_create(&p, backend, 3, &o) == POOL_OK, "%s", backend);
@@ -222,6 +222,8 @@ void case_bad_input(void) {
   CHECK(pool_parallel_for(p, 5, 4, 1, nop_body, NULL) == POOL_ERANGE, "begin > end");
   CHECK(pool_parallel_for(p, 0, 4, 1, NULL, NULL) == POOL_EINVAL, "NULL body");
   CHECK(pool_parallel_for(NULL, 0, 4, 1, nop_body, NULL) == POOL_EINVAL, "NULL pool");
+  CHECK(pool_await_ready(NULL, 0) == POOL_EINVAL, "await_ready of a NULL pool");
+  CHECK(pool_await_ready(p, 0) == POOL_OK, "a pool of one thread is ready at once");
   pool_stats_t s;
   pool_stats(p, &s);
   CHECK(s.calls == 1, "rejected calls must not be counted (%llu)", (unsigned long long)s.calls);

@@ -61,7 +61,7 @@ static bool call_missed_sleeper(pool *p, int i, double *ms) {
 
 void case_participation(void) {
   if (strcmp(backend, "serial") == 0) return; /* no workers by design */
-  pool *p = make(2, 0);
+  pool *p = make(2, POOL_MODE_COLD);
   test_phase("participation (cold)", p);
   await_ready(p);
   CHECK(await_state(p, POOL_WORKER_SLEEPING), "%s: cold workers not asleep", backend);
@@ -86,7 +86,7 @@ void case_participation(void) {
   if (!ours) return;
 
   /* Warm forever: nobody sleeps, so not one wake-up may be issued. */
-  pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .warm = 1};
+  pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .mode = POOL_MODE_WARM};
   CHECK(pool_create(&p, backend, 2, &o) == POOL_OK, "%s", backend);
   test_phase("no wake-ups when warm", p);
   await_ready(p);
@@ -112,7 +112,7 @@ void case_participation(void) {
 void case_shared_cpu(void) {
   int ncpu = plat_cpu_count();
   if (!pool_backend_has_workers(backend) || ncpu < 2) return;
-  pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .warm = 1};
+  pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .mode = POOL_MODE_WARM};
   pool *p = NULL;
   CHECK(pool_create(&p, backend, 2, &o) == POOL_OK, "%s", backend);
   test_phase("a thread moved onto a spinning worker's CPU", p);
@@ -179,7 +179,7 @@ static void *call_idle_class(void *arg) {
 /* One attempt on a fresh pool: 1 checked, 0 says nothing (no starved call in
  * 5 tries, or the next calls came too late), -1 no idle class here. */
 static int solo_attempt(void) {
-  pool_options o = {.warm = 1, .no_pin = true}; /* the worker inherits the caller's one CPU */
+  pool_options o = {.mode = POOL_MODE_WARM, .no_pin = true}; /* the worker inherits the caller's one CPU */
   pool *p = NULL;
   CHECK(pool_create(&p, backend, 2, &o) == POOL_OK, "%s", backend);
   test_phase("solo: a caller starved by the worker it woke", p);

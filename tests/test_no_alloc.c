@@ -46,8 +46,7 @@ int main(void) {
     pool *p = NULL;
     CHECK(pool_create(&p, name, 2, NULL) == POOL_OK, "%s: create", name);
     test_phase("no_alloc", p);
-    uint64_t until = plat_now_ns() + 5000000000u;
-    while (pool_ready_threads(p) < 2 && plat_now_ns() < until) plat_sleep_ns(100000);
+    CHECK(pool_await_ready(p, 5000000000u) == POOL_OK, "%s: workers not ready after 5 s", name);
     _Atomic long sum = 0;
     for (int k = 0; k < 100; k++) pool_parallel_for(p, 0, 64, 0, body, &sum); /* warm-up */
     atomic_store(&allocs, 0);

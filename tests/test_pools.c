@@ -17,8 +17,8 @@
 
 const char *backend;
 
-pool *make(int threads, int warm) {
-  pool_options o = {.spin_ns = 0, .warm = warm};
+pool *make(int threads, pool_mode mode) {
+  pool_options o = {.mode = mode};
   pool *p = NULL;
   int rc = pool_create(&p, backend, threads, &o);
   CHECK(rc == POOL_OK && p, "%s threads=%d: %s", backend, threads, pool_strerror(rc));
@@ -26,11 +26,7 @@ pool *make(int threads, int warm) {
 }
 
 void await_ready(pool *p) {
-  uint64_t until = plat_now_ns() + 5000000000u;
-  while (pool_ready_threads(p) < pool_threads(p)) {
-    CHECK(plat_now_ns() < until, "%s: workers not ready after 5 s", backend);
-    plat_sleep_ns(100000);
-  }
+  CHECK(pool_await_ready(p, 5000000000u) == POOL_OK, "%s: workers not ready after 5 s", backend);
 }
 
 
