@@ -34,6 +34,13 @@ void counts_free(counts *c);
 void expect_hits(counts *c, uint32_t want, const char *what);
 void nop_body(void *ctx, size_t b, size_t e);
 
+/* A case that cannot check the backend here (no pinning, one CPU, no idle
+ * class) says why and returns: the run prints "skip", never "ok", and a
+ * case that checked no backend at all exits 77 (ctest: skipped). */
+void case_skip(const char *why);
+/* The case does not apply to the backend (solo: adaptive only). */
+void case_not_applicable(void);
+
 void case_coverage(void);
 void case_back_to_back(void);
 void case_concurrent(void);

@@ -60,7 +60,10 @@ static bool call_missed_sleeper(pool *p, int i, double *ms) {
 }
 
 void case_participation(void) {
-  if (strcmp(backend, "serial") == 0) return; /* no workers by design */
+  if (strcmp(backend, "serial") == 0) { /* no workers by design */
+    case_not_applicable();
+    return;
+  }
   pool *p = make(2, POOL_MODE_COLD);
   test_phase("participation (cold)", p);
   await_ready(p);
@@ -110,8 +113,18 @@ void case_participation(void) {
  * without the yield). The median of 9 moves, 2 ms apart from either. Needs
  * pinning: under Wasm nothing shares a CPU with a pinned spinner. */
 void case_shared_cpu(void) {
-  int ncpu = plat_cpu_count();
-  if (!pool_backend_has_workers(backend) || ncpu < 2) return;
+  /* Counted once: the case pins this thread, and the count is of the CPUs
+   * the calling thread may run on (later backends would read one). */
+  static int ncpu;
+  if (!ncpu) ncpu = plat_cpu_count();
+  if (!pool_backend_has_workers(backend)) {
+    case_not_applicable();
+    return;
+  }
+  if (ncpu < 2) {
+    case_skip("one CPU: nothing to move onto the worker's");
+    return;
+  }
   pool_options o = {.spin_ns = POOL_SPIN_FOREVER, .mode = POOL_MODE_WARM};
   pool *p = NULL;
   CHECK(pool_create(&p, backend, 2, &o) == POOL_OK, "%s", backend);
@@ -121,8 +134,9 @@ void case_shared_cpu(void) {
   uint64_t wait[MOVES];
   for (int i = 0; i < MOVES; i++) {
     int home = i % 2;
-    if (plat_pin_thread(pthread_self(), home) != 0) { /* this platform cannot pin */
+    if (plat_pin_thread(pthread_self(), home) != 0) {
       pool_destroy(p);
+      case_skip("this platform cannot pin a thread");
       return;
     }
     /* The call re-pins the worker to the CPU after the caller's. */
@@ -238,10 +252,20 @@ static int solo_attempt(void) {
 
 void case_solo(void) {
   /* The other pools keep waking (pools.participation checks that). */
-  if (strcmp(backend, "adaptive") != 0) return;
-  if (plat_pin_thread(pthread_self(), plat_current_cpu()) != 0) return; /* cannot share a CPU on purpose */
+  if (strcmp(backend, "adaptive") != 0) {
+    case_not_applicable();
+    return;
+  }
+  if (plat_pin_thread(pthread_self(), plat_current_cpu()) != 0) {
+    case_skip("this platform cannot pin a thread (to share a CPU on purpose)");
+    return;
+  }
   int r = 0;
   for (int i = 0; i < 5 && r == 0; i++) r = solo_attempt();
+  if (r < 0) {
+    case_skip("no idle scheduling class here (SCHED_IDLE)");
+    return;
+  }
   CHECK(r != 0, "%s: 5 attempts said nothing: an idle-class caller sharing the worker's CPU was "
         "never starved by the worker it woke, or the next call came later than %.0f ms (a loaded "
         "machine?)", backend, SOLO_WITHIN_NS / 1e6);

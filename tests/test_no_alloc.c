@@ -1,6 +1,8 @@
 /* No allocation on the parallel_for path: every malloc-family call made by
  * the pools' own code goes through these wrappers (linked with -Wl,--wrap),
- * and once a pool is ready, 10^4 calls of every backend must make none. */
+ * and once a pool is ready, 10^4 calls of every backend must make none.
+ * OpenMP's and oneTBB's runtimes are shared libraries the wrap cannot reach:
+ * for them only the wrapper is checked, and the output says so. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +59,11 @@ int main(void) {
     CHECK(n == 0, "%s: %ld allocations in 10^4 parallel_for calls", name, n);
     CHECK(atomic_load(&sum) == 64 * 10100, "%s: items lost", name);
     pool_destroy(p);
-    printf("ok no_alloc %s\n", name);
+    if (pool_backend_has_workers(name) || pool_backend_runs_on_caller(name))
+      printf("ok no_alloc %s\n", name);
+    else /* a runtime of its own (OpenMP, oneTBB): a shared library --wrap cannot reach */
+      printf("ok no_alloc %s: its wrapper only; allocations inside its runtime library are not seen\n",
+             name);
   }
   return 0;
 }
