@@ -30,6 +30,7 @@ struct harness {
   uint64_t opened_ns;      /* when the session began (the end record's elapsed_s) */
   host_machine_cpu taken_cpu; /* the machine's CPU time at the last take */
   uint64_t taken_ns;
+  uint64_t batch_stopped_after; /* the running batch's operations, if it stopped (0: all) */
 };
 
 /* The header fields `grain_work_ns` and `references`: what a reader needs to
@@ -157,35 +158,32 @@ void harness_emit_raw(harness *h, const char *type, const char *fields) {
   harness_write_record(h, &j);
 }
 
-/* The operations the running batch stopped after (0: it ran them all).
- * Batches run on the measuring thread only. */
-static uint64_t batch_stopped_after;
-
-void harness_batch_stop(uint64_t done) { batch_stopped_after = done; }
+void harness_batch_stop(harness *h, uint64_t done) { h->batch_stopped_after = done; }
 
 /* A timed batch of up to `iters` operations; *ran: how many it ran. Each one
  * finished is progress for the watchdog. */
-static double elapsed(harness_batch fn, void *ctx, uint64_t iters, uint64_t *ran) {
-  batch_stopped_after = 0;
+static double elapsed(harness *h, harness_batch fn, void *ctx, uint64_t iters, uint64_t *ran) {
+  h->batch_stopped_after = 0;
   uint64_t t0 = plat_now_ns();
   fn(ctx, iters);
   double e = (double)(plat_now_ns() - t0);
   watchdog_progress();
-  *ran = batch_stopped_after > 0 && batch_stopped_after < iters ? batch_stopped_after : iters;
+  uint64_t stopped = h->batch_stopped_after;
+  *ran = stopped > 0 && stopped < iters ? stopped : iters;
   return e;
 }
 
 /* Grows iters until one batch takes at least min_batch_ns (>= 1000x the
  * timer step); returns the last batch's time. */
-static double size_batch(const harness *h, harness_batch fn, void *ctx, uint64_t *iters) {
+static double size_batch(harness *h, harness_batch fn, void *ctx, uint64_t *iters) {
   uint64_t ran;
-  double t = elapsed(fn, ctx, *iters, &ran);
+  double t = elapsed(h, fn, ctx, *iters, &ran);
   while (t < h->min_batch_ns && ran == *iters && *iters < (1ull << 32)) {
     double grow = t > 0 ? h->min_batch_ns / t * 1.2 : 10;
     if (grow > 10) grow = 10;
     if (grow < 1.5) grow = 1.5;
     *iters = (uint64_t)ceil((double)*iters * grow);
-    t = elapsed(fn, ctx, *iters, &ran);
+    t = elapsed(h, fn, ctx, *iters, &ran);
   }
   return t;
 }
@@ -292,7 +290,7 @@ int harness_measure(harness *h, harness_batch fn, void *ctx, harness_result *r) 
       harness_mark mark;
       if (r->counted) harness_mark_now(h, &mark);
       uint64_t ran;
-      double e = elapsed(fn, ctx, iters, &ran);
+      double e = elapsed(h, fn, ctx, iters, &ran);
       if (rep > 0 && r->counted && harness_interfered(h, &mark, e)) {
         r->interfered++;
         if (r->reruns < rerun_budget) {

@@ -57,7 +57,7 @@ typedef void (*harness_batch)(void *ctx, uint64_t iters);
  * slice each where it was sized for a cache-line transfer (two threads
  * stacked on one CPU beside another process) would otherwise run for
  * seconds with nothing to show the watchdog. */
-void harness_batch_stop(uint64_t done);
+void harness_batch_stop(harness *h, uint64_t done);
 
 /* What a measurement is (the record's key fields). */
 typedef struct harness_key {

@@ -19,6 +19,7 @@ typedef struct pingpong {
   alignas(64) _Atomic bool stop;
   _Atomic bool started;
   bool futex;
+  harness *h;
   /* The caller's batch: once a spin wait slow enough to read the clock finds
    * it past `until_ns`, it stops at the end of that round trip. */
   uint64_t batch_cap_ns, until_ns;
@@ -91,7 +92,7 @@ static void round_trips(void *ctx, uint64_t iters) {
     while (await_change(pp, &pp->pong, v - 1, true) != v) {
     }
     if (pp->over) { /* each round trip completed: the partner is in step */
-      harness_batch_stop(i + 1);
+      harness_batch_stop(pp->h, i + 1);
       return;
     }
   }
@@ -107,6 +108,7 @@ static int measure_into(harness *h, bool futex, harness_result *r) {
   atomic_init(&pp->stop, false);
   atomic_init(&pp->started, false);
   pp->futex = futex;
+  pp->h = h;
   pp->batch_cap_ns = (uint64_t)(BATCH_CAP_FACTOR * harness_min_batch_ns(h));
   harness_set_job(h, 2, NULL);
   pthread_t th;

@@ -34,13 +34,13 @@ static void slow_then_fast(void *ctx, uint64_t iters) {
  * as a pingpong batch does when its round trips turn slow. */
 #define STOP_AFTER 5
 static void stops_early(void *ctx, uint64_t iters) {
-  (void)ctx;
+  harness *h = ctx;
   uint64_t n = iters > STOP_AFTER ? STOP_AFTER : iters;
   struct timespec t0, t;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   do clock_gettime(CLOCK_MONOTONIC, &t);
   while ((double)(t.tv_sec - t0.tv_sec) * 1e9 + (double)(t.tv_nsec - t0.tv_nsec) < 20000.0 * (double)n);
-  if (n < iters) harness_batch_stop(n);
+  if (n < iters) harness_batch_stop(h, n);
 }
 
 int main(void) {
@@ -75,7 +75,7 @@ int main(void) {
 
   /* A batch that stops early is timed per operation it ran, not per one it
    * was given (that would read 20 us x 5 / 10 and less). */
-  CHECK(harness_measure(h, stops_early, NULL, &r) == 0, "harness_measure failed");
+  CHECK(harness_measure(h, stops_early, h, &r) == 0, "harness_measure failed");
   CHECK(r.n == o.reps - 1 && r.median >= 15000 && r.median < 200000,
         "a batch stopped after %d operations of 20 us: median %g ns per operation, n %d",
         STOP_AFTER, r.median, r.n);
