@@ -57,6 +57,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   h->opened_ns = plat_now_ns();
   h->taken_ns = h->opened_ns;
   host_machine_cpu_now(&h->taken_cpu);
+  (void)host_others_demand_ns(0); /* the first snapshot */
   /* Opens the counters on the calling thread, the one whose migrations count. */
   host_interference first;
   host_interference_now(&first);
@@ -434,18 +435,22 @@ void harness_set_job(harness *h, int threads, const char *backend) {
  * ends of the window read counters kept in accounting steps (truncated per
  * field, ticked per CPU), so a few steps of it may be nobody's: those are
  * taken off, which makes the figure a lower bound, safe to flag a job on. */
-double harness_take_others_cores(harness *h) {
+harness_beside harness_take_beside(harness *h) {
   host_machine_cpu now, was = h->taken_cpu;
   host_machine_cpu_now(&now);
   uint64_t t = plat_now_ns();
   double wall = (double)(t - h->taken_ns);
+  int64_t demand = host_others_demand_ns((int64_t)(t - h->taken_ns));
   h->taken_cpu = now;
   h->taken_ns = t;
-  if (was.all_ns < 0 || was.self_ns < 0 || now.all_ns < 0 || now.self_ns < 0 || !(wall > 0))
-    return NAN;
+  harness_beside b = {NAN, NAN};
+  if (!(wall > 0)) return b;
+  if (demand >= 0) b.others_demand = (double)demand / wall;
+  if (was.all_ns < 0 || was.self_ns < 0 || now.all_ns < 0 || now.self_ns < 0) return b;
   double slack = (double)(2 + plat_cpu_count()) * (double)now.step_ns;
   double others = (double)(now.all_ns - was.all_ns) - (double)(now.self_ns - was.self_ns) - slack;
-  return others > 0 ? others / wall : 0;
+  b.others_cores = others > 0 ? others / wall : 0;
+  return b;
 }
 void harness_set_references(harness *h, double spin, double futex) {
   h->spin_rt_ns = spin;

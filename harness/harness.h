@@ -128,12 +128,16 @@ double harness_min_batch_ns(const harness *h); /* the shortest timed batch */
  * With more threads than cores, or threads the harness does not place,
  * waiting for a CPU is the job's own, not interference. */
 void harness_set_job(harness *h, int threads, const char *backend);
-/* At least how many cores' worth of CPU time other processes took since the
- * session opened or the last take (the check after each job takes it, so
- * it covers the job): what ran beside it, which no per-thread counter sees
- * while the job's threads sleep. NAN where the host cannot read the
- * machine's CPU time. */
-double harness_take_others_cores(harness *h);
+/* What went on beside the job since the session opened or the last take
+ * (the check after each job takes it, so it covers the job), which no
+ * per-thread counter sees while the job's threads sleep: at least how many
+ * cores' worth of CPU time other processes took, and how many cores'
+ * worth their CPU-bound threads ran or waited for (wanted, whether the job
+ * let them run or not). NAN where the host cannot read them. */
+typedef struct harness_beside {
+  double others_cores, others_demand;
+} harness_beside;
+harness_beside harness_take_beside(harness *h);
 
 /* Same-run physical references (set by the pingpong scenario). */
 void harness_set_references(harness *h, double spin_rt_ns, double futex_rt_ns);

@@ -77,6 +77,16 @@ typedef struct host_machine_cpu {
   int64_t all_ns, self_ns, step_ns;
 } host_machine_cpu;
 void host_machine_cpu_now(host_machine_cpu *out);
+/* How long other processes' CPU-bound threads ran or were runnable but had
+ * no CPU (their schedstat run time plus run-queue delay) since the previous
+ * call, window_ns ago: the threads alive at both calls that wanted a CPU
+ * for at least 3/4 of the window. It is the demand beside a job whether or
+ * not the job let it run (a job at a high priority starves a busy process,
+ * which then used little CPU but waited for it); a daemon's short wake-ups,
+ * which wait a time slice behind a job's spinning threads, are not. -1 on
+ * the first call and where the host cannot read other processes' (browsers,
+ * kernels without schedstat). */
+int64_t host_others_demand_ns(int64_t window_ns);
 /* Adds the host's environment facts to the run header object. */
 void host_probe(json *j);
 

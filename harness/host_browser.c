@@ -122,6 +122,11 @@ int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long l
 
 int64_t host_cpu_time_ns(void) { return -1; } /* browsers expose no CPU clock */
 
+int64_t host_others_demand_ns(int64_t window_ns) {
+  (void)window_ns;
+  return -1;
+}
+
 void host_machine_cpu_now(host_machine_cpu *out) {
   out->all_ns = out->self_ns = out->step_ns = -1; /* nor the machine's */
 }

@@ -83,6 +83,37 @@ EM_JS(double, js_machine_busy_steps, (void), {
   }
 });
 
+/* Other processes' CPU-bound threads' run time plus run-queue delay (ns,
+ * schedstat's first two fields) since the previous call, window_ns ago
+ * (host.h says which threads count); -1 the first time and where /proc
+ * cannot be read. The last snapshot stays in JS. */
+EM_JS(double, js_others_demand_ns, (double window_ns), {
+  var fs = require('fs'), now = new Map(), sum = 0;
+  try {
+    fs.readdirSync('/proc').forEach(function(pid) {
+      if (!/^[0-9]+$/.test(pid) || +pid === process.pid) return;
+      try {
+        fs.readdirSync('/proc/' + pid + '/task').forEach(function(tid) {
+          try {
+            var f = fs.readFileSync('/proc/' + pid + '/task/' + tid + '/schedstat', 'latin1').split(' ');
+            now.set(tid, +f[0] + +f[1]);
+          } catch (e) {} // a thread that just ended
+        });
+      } catch (e) {} // a process that just ended
+    });
+  } catch (e) {
+    return -1;
+  }
+  var was = globalThis.poolbenchOthersDemand;
+  globalThis.poolbenchOthersDemand = now;
+  if (!was) return -1;
+  now.forEach(function(demand, tid) {
+    var before = was.get(tid);
+    if (before !== undefined && 4 * (demand - before) >= 3 * window_ns) sum += demand - before;
+  });
+  return sum;
+});
+
 EM_JS(void, js_probe, (char *out, int len), {
   var os = require('os');
   var cpus = os.cpus();
@@ -204,6 +235,10 @@ void host_machine_cpu_now(host_machine_cpu *out) {
   out->step_ns = 10000000;
   out->all_ns = (int64_t)steps * out->step_ns;
   out->self_ns = host_cpu_time_ns();
+}
+
+int64_t host_others_demand_ns(int64_t window_ns) {
+  return (int64_t)js_others_demand_ns((double)window_ns);
 }
 
 int host_mkdirs(const char *path, char *err, size_t errlen) {

@@ -61,6 +61,85 @@ static void open_counters(void) {
   migrations_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+/* Each thread of other processes and its run time plus run-queue delay. */
+typedef struct {
+  long tid;
+  int64_t demand;
+} task_delay;
+
+static int by_tid(const void *a, const void *b) {
+  long x = ((const task_delay *)a)->tid, y = ((const task_delay *)b)->tid;
+  return (x > y) - (x < y);
+}
+
+/* Every other process's threads' demands, sorted by thread id: the count,
+ * or -1 if /proc cannot be read. *out is the caller's to free. */
+static long others_delays(task_delay **out) {
+  *out = NULL;
+  DIR *procs = opendir("/proc");
+  if (!procs) return -1;
+  long n = 0, cap = 0, self = (long)getpid();
+  struct dirent *p;
+  while ((p = readdir(procs)) != NULL) {
+    char *end;
+    long pid = strtol(p->d_name, &end, 10);
+    if (*end || pid <= 0 || pid == self) continue;
+    char path[64], buf[96];
+    snprintf(path, sizeof path, "/proc/%ld/task", pid);
+    DIR *tasks = opendir(path);
+    if (!tasks) continue; /* a process that just ended */
+    struct dirent *t;
+    while ((t = readdir(tasks)) != NULL) {
+      long tid = strtol(t->d_name, &end, 10);
+      if (*end || tid <= 0) continue;
+      snprintf(path, sizeof path, "/proc/%ld/task/%ld/schedstat", pid, tid);
+      int fd = open(path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) continue;
+      ssize_t got = read(fd, buf, sizeof buf - 1);
+      close(fd);
+      unsigned long long run, delay;
+      if (got <= 0) continue;
+      buf[got] = 0;
+      if (sscanf(buf, "%llu %llu", &run, &delay) != 2) continue;
+      if (n == cap) {
+        task_delay *grown = realloc(*out, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *grown);
+        if (!grown) break;
+        *out = grown;
+      }
+      (*out)[n++] = (task_delay){tid, (int64_t)(run + delay)};
+    }
+    closedir(tasks);
+  }
+  closedir(procs);
+  qsort(*out, (size_t)n, sizeof **out, by_tid);
+  return n;
+}
+
+/* Only the harness's main thread takes it, once per job. */
+int64_t host_others_demand_ns(int64_t window_ns) {
+  static task_delay *was;
+  static long n_was = -1;
+  task_delay *now;
+  long n_now = others_delays(&now);
+  int64_t sum = -1;
+  if (n_now >= 0 && n_was >= 0) {
+    sum = 0;
+    for (long i = 0, j = 0; i < n_now && j < n_was;) {
+      if (now[i].tid < was[j].tid) i++;
+      else if (now[i].tid > was[j].tid) j++;
+      else {
+        int64_t d = now[i].demand - was[j].demand;
+        if (4 * d >= 3 * window_ns) sum += d;
+        i++, j++;
+      }
+    }
+  }
+  free(was);
+  was = now;
+  n_was = n_now;
+  return sum;
+}
+
 void host_interference_now(host_interference *out) {
   pthread_once(&once, open_counters);
   out->run_delay_ns = have_schedstat ? run_delay_ns() : -1;

@@ -199,7 +199,7 @@ void scenario_pingpong_recheck(harness *h) {
  * Where counters judge the jobs themselves, the check only tells whether
  * the host moved the vCPUs, and says so if no try of it came out clean. */
 void scenario_pingpong_check(harness *h, int job) {
-  double others = harness_take_others_cores(h); /* before the check's own threads run */
+  harness_beside beside = harness_take_beside(h); /* before the check's own threads run */
   harness_result r;
   int tries;
   if (measure_clean(h, false, &r, &tries) != 0) return;
@@ -215,7 +215,8 @@ void scenario_pingpong_check(harness *h, int job) {
   json_int(&j, "n", r.n);
   json_int(&j, "tries", tries);
   if (r.counted) json_bool(&j, "clean", !r.kept_interfered);
-  json_num(&j, "others_cores", others);
+  json_num(&j, "others_cores", beside.others_cores);
+  json_num(&j, "others_demand", beside.others_demand);
   harness_write_record(h, &j);
   harness_result_free(&r);
 }

@@ -37,7 +37,8 @@ class RecordError(Exception):
 
 
 class Contract:
-    """The limits and the per-type field tables of results/README.md."""
+    """The limits, the bound of what ran beside a job, and the per-type
+    field tables of results/README.md."""
 
     def __init__(self, limits, types, optional=frozenset()):
         self.schema = int(limits["schema"])
@@ -48,6 +49,7 @@ class Contract:
         self.min_threads = int(limits["min_threads"])
         self.max_threads = int(limits["max_threads"])
         self.name = re.compile(limits["name_pattern"])
+        self.beside_max = float(limits["beside_max"])
         self.types = types
         self.optional = optional  # {(field, when)} that may be absent
 
@@ -550,6 +552,7 @@ def c_header(contract):
            f"#define CONTRACT_MIN_THREADS {contract.min_threads}",
            f"#define CONTRACT_MAX_THREADS {contract.max_threads}",
            f"#define CONTRACT_NAME_PATTERN {lit(contract.name.pattern)}",
+           f"#define CONTRACT_BESIDE_MAX {contract.beside_max!r}",
            "typedef struct { const char *type, *field, *typ; int nullable; const char *when; int optional; } "
            "contract_field;",
            "static const char *const CONTRACT_NAME_FIELDS[] = {"

@@ -44,9 +44,10 @@ INTERFERENCE_SOURCE = "interference"  # the header's words for the counters the 
 # The record of the spin round trip measured again (short) after every job,
 # so each job has one before it (or the run's own pingpong) and one after.
 REFERENCE_CHECK = "reference_check"
-# Its field: at least how many cores' worth of CPU time other processes took
-# during the job it follows (null where the host cannot read the machine's).
-OTHERS_CORES = "others_cores"
+# Its fields: at least how many cores' worth of CPU time other processes took
+# during the job it follows, and how many they ran or waited for (null where
+# the host cannot read them).
+OTHERS_CORES, OTHERS_DEMAND = "others_cores", "others_demand"
 # The idle mode whose threads spin between back-to-back calls: they hold
 # their CPUs, so a repetition's counters see any other task that took one.
 WARM = "warm"

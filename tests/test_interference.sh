@@ -4,8 +4,8 @@
 # 2-thread spin fork-join is preempted in most repetitions; its record must
 # say how many were interfered with and re-run, and the header which counters
 # told. A build that does not count says nothing, and fails here. The check
-# after each job says how much CPU the busy processes took beside it, and
-# the report flags the cold job (its threads slept: no counter saw the
+# after each job says how much CPU the busy processes took (and wanted)
+# beside it, and the report flags the cold job (its threads slept: no counter saw the
 # wake-ups land on busy CPUs), not the warm one its counters judged.
 # usage: test_interference.sh CMD...   (CMD runs poolbench natively)
 set -u
@@ -39,6 +39,11 @@ checks = [r for r in recs if r["type"] == "reference_check"]
 others = [c.get("others_cores") for c in checks]
 assert checks and all(isinstance(o, (int, float)) and o >= 0 for o in others) and max(others) >= 0.5, \
     f"others_cores {others} beside two busy processes"
+# Two busy processes want two cores, whether they ran or waited for them
+# (the first check's window began as they started: not counted).
+demand = [c.get("others_demand") for c in checks]
+assert all(isinstance(d, (int, float)) for d in demand) and min(demand[1:]) >= 1.0 and max(demand) >= 1.5, \
+    f"others_demand {demand} beside two busy processes"
 PY
 REPORT=$here/../report python3 - "$dir" <<'PY' || exit 1
 import os, sys

@@ -856,8 +856,8 @@ assert fj and not any(noisy.time_sliced(p, m) for m in p.measurements), "FAIL: a
 fj[0]["median"] = 8.0e6
 assert "scheduler time slice" in (noisy.why(p, fj[0]) or ""), f"FAIL: 8 ms fork-join not flagged: {noisy.why(p, fj[0])}"
 PY
-  # Other processes' CPU beside a job (the check after it says at least how
-  # much): above a quarter core, a job whose threads slept or whose
+  # Other processes' CPU beside a job, used or wanted (the check after it
+  # says at least how much): above a quarter core, a job whose threads slept or whose
   # repetitions no counter judged is flagged; a warm pool's or the serial
   # baseline's, judged one by one, is not; below it nothing is.
   REPORT=$here/../report python3 - "$busy" <<'PY' || exit 1
@@ -876,6 +876,15 @@ hit = [m for m in ms if noisy.beside(p, m)]
 assert hit and all(not judged(m) for m in hit), "FAIL: a judged job flagged for the work beside it"
 assert all(noisy.beside(p, m) for m in ms if not judged(m)), "FAIL: an unjudged job beside 0.6 cores not flagged"
 assert any(m["mode"] == "cold" for m in hit) and "0.60 cores" in noisy.why(p, hit[0]), noisy.why(p, hit[0])
+# A busy process the job starved used little CPU but waited for one: its
+# demand flags the same jobs; a quiet machine's daemons (0.12) flag none.
+for c in p.checks:
+    c["others_cores"], c["others_demand"] = 0.05, 0.12
+assert not any(noisy.beside(p, m) for m in ms), "FAIL: a job beside a quiet machine's demand flagged"
+for c in p.checks:
+    c["others_demand"] = 1.0
+assert [m for m in ms if noisy.beside(p, m)] == hit, "FAIL: a starved busy process does not flag the same jobs"
+assert "ran or waited for 1.00 cores" in noisy.why(p, hit[0]), noisy.why(p, hit[0])
 PY
   # Targets read the same rule: in the round trip measured beside the job.
   row=$(python3 "$here/../report/targets.py" "$busy" | grep '^native *1\. forkjoin warm.*spin/warm')

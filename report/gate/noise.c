@@ -27,11 +27,11 @@
  *   The futex round trip is left out of this rule: it spreads as much
  *   between quiet runs of one machine.
  * One key is noisy, too, when a run of either side measured it beside more
- * than NOISE_BESIDE cores of other processes' work (its job's check says)
- * and no counter judged its repetitions: a cold pool's threads sleep, and
- * wake onto CPUs another process holds, at another cost than onto idle
- * ones. If its raw median moved by its threshold, it is undecided: the
- * other work may have moved it any amount.
+ * than the contract's beside_max cores of other processes' work, done or
+ * wanted (its job's check says), and no counter judged its repetitions: a cold pool's threads sleep, and wake onto CPUs another
+ * process holds, at another cost than onto idle ones. If its raw median
+ * moved by its threshold, it is undecided: the other work may have moved it
+ * any amount. The report (report/noisy.py) flags the same jobs.
  * An undecided key is "insufficient" with the reason (exit 2), never a
  * regression nor a silent "ok"; the references and ignored keys are
  * reported as usual. */
@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "contract.h"
 #include "gate.h"
 
 #define NOISE_DRIFT 2.0          /* x or 1/x between the sides' medians */
@@ -49,7 +50,6 @@
 /* Quiet runs of one machine agree within ~5% (1.90-1.98 of 2 cores on the
  * 2-vCPU VM); one busy process beside them gives 1.0. */
 #define NOISE_CAPACITY 0.85
-#define NOISE_BESIDE 0.25 /* cores of other processes' work beside a job */
 
 /* One reference of a platform's runs on one side (a round trip, the
  * capacity): median, min, max of the runs' medians; n = 0 when none. */
@@ -202,10 +202,11 @@ static bool beside_others(const row *r, char *why, size_t len) {
   for (size_t s = 0; s < 2; s++)
     for (size_t i = 0; i < sides[s].n; i++) {
       const measurement *m = sides[s].e[i].m;
-      if (!(m->beside > NOISE_BESIDE) || judged(m)) continue;
+      double most = fmax(m->beside, m->wanted); /* NAN where a check did not say */
+      if (!(most > contract_beside_max) || judged(m)) continue;
       snprintf(why, len, "noisy: a %s run measured it beside %.2f cores of other processes' work, "
-               "which no counter judged (its threads slept, or its repetitions were not checked)",
-               sides[s].label, m->beside);
+               "done or wanted, which no counter judged (its threads slept, or its repetitions "
+               "were not checked)", sides[s].label, most);
       return true;
     }
   return false;

@@ -169,7 +169,7 @@ static int parse_measurement(const ctx *c, const cJSON *o, const record_file *f,
     return fail(c, "platform \"%s\" differs from the header's \"%s\"", m->platform, f->platform);
   if (m->work_ns < 0) return fail(c, "\"work_ns\" is negative (%g)", m->work_ns);
   if (m->median < 0) return fail(c, "\"median\" is negative (%g)", m->median);
-  m->beside = NAN;
+  m->beside = m->wanted = NAN;
   m->judged = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "interfered"));
 
   const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "samples");
@@ -319,8 +319,11 @@ static int parse_line(const ctx *c, const char *s, size_t len, record_file *f, s
     /* It follows a job: what it says of the machine holds for the
      * measurements since the last check. */
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "others_cores");
-    for (; f->checked < f->n_m; f->checked++)
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "others_demand");
+    for (; f->checked < f->n_m; f->checked++) {
       f->m[f->checked].beside = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+      f->m[f->checked].wanted = cJSON_IsNumber(w) ? w->valuedouble : NAN;
+    }
     rc = 0;
   } else if (strcmp(t->valuestring, "error") == 0) {
     if (grow((void **)&f->errors, f->n_errors, cap_e, sizeof *f->errors)) {

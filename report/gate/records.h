@@ -20,10 +20,11 @@ typedef struct {
   double *samples;
   size_t n_samples;
   int line; /* 1-based line in its file */
-  /* Other processes' CPU beside its job, in cores (the `others_cores` of
-   * the reference_check after it), NAN where no check said; and whether its
-   * repetitions were judged for interference one by one (it counts them). */
-  double beside;
+  /* Other processes' CPU beside its job, in cores: used, and used or waited
+   * for (the `others_cores` and `others_demand` of the reference_check after
+   * it), NAN where no check said; and whether its repetitions were judged
+   * for interference one by one (it counts them). */
+  double beside, wanted;
   int judged;
 } measurement;
 

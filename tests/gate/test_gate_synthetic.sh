@@ -9,13 +9,14 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 
 # gen OUT [--seed S] [--scale F] [--n N] [--set KEY=NS]... [--shift KEY=F]... [--drop KEY]...
-#     [--ref-names SPIN,FUTEX] [--beside CORES]
+#     [--ref-names SPIN,FUTEX] [--beside CORES] [--demand CORES]
 #   writes one run: header, references, dispatch/forkjoin/grain/idle_cpu
 #   records. KEY is the gate's key; --set gives that key's typical value,
 #   --shift multiplies that key only, --scale all; --ref-names names the
 #   round-trip references' backends (header and records); --beside follows
 #   every record with a reference_check saying other processes used CORES
-#   beside its job. Warm and serial records count interference, as natively.
+#   beside its job (--demand: and used or waited for CORES). Warm and serial
+#   records count interference, as natively.
 gen() {
   python3 - "$(dirname "$0")/.." "$@" <<'EOF'
 import argparse, json, random, sys
@@ -35,6 +36,7 @@ ap.add_argument("--no-pin", action="store_true")
 ap.add_argument("--ref-names", default="spin_pingpong,futex_pingpong")
 ap.add_argument("--cut", action="store_true", help="no end record: a run killed after its last key")
 ap.add_argument("--beside", type=float)
+ap.add_argument("--demand", type=float)
 a = ap.parse_args()
 rnd = random.Random(a.seed)
 shift = {k: float(v) for k, v in (s.split("=") for s in a.shift)}
@@ -79,7 +81,8 @@ with open(a.out, "w") as f:
         if a.beside is not None:
             f.write(json.dumps(complete({"type": "reference_check", "platform": P, "scenario": "pingpong",
                 "backend": spin_ref, "job": 2, "median": 260, "ci_lo": 250, "ci_hi": 270, "n": 9,
-                "others_cores": a.beside})) + "\n")
+                "others_cores": a.beside,
+                **({"others_demand": a.demand} if a.demand is not None else {})})) + "\n")
     if not a.cut:
         f.write(json.dumps({"type": "end", "platform": P, "jobs": len(recs), "failed": 0, "elapsed_s": 1}) + "\n")
 EOF
@@ -301,6 +304,11 @@ check "beside 0.6 cores: a moved cold key undecided, a moved warm one a regressi
 gen "$tmp/beside_low.ndjson" --seed 32 --beside 0.2 --shift "$FJ=1.5"
 check "beside 0.2 cores: the moved cold key is a regression" 1 "REGRESSION: $FJ " \
   -- "$tmp/base.ndjson" "$tmp/beside_low.ndjson"
+# A busy process the job starved: 0.05 cores used, 1.0 wanted.
+gen "$tmp/starved.ndjson" --seed 33 --beside 0.05 --demand 1.0 --shift "$FJ=1.5"
+check "beside a starved busy process (1.0 cores wanted): the moved cold key undecided" 2 \
+  "$FJ .*insufficient \(noisy: a current side run measured it beside 1.00 cores of other processes' work, done or wanted" \
+  -- "$tmp/base.ndjson" "$tmp/starved.ndjson"
 check "a baseline measured beside 0.6 cores: the moved cold key undecided" 2 \
   "$FJ .*insufficient \(noisy: a baseline run measured it beside 0.60" \
   -- "$tmp/beside.ndjson" "$tmp/base.ndjson"
