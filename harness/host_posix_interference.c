@@ -61,20 +61,21 @@ static void open_counters(void) {
   migrations_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-/* Each thread of other processes and its run time plus run-queue delay. */
+/* A thread of another process: its run time plus run-queue delay so far. */
 typedef struct {
   long tid;
   int64_t demand;
-} task_delay;
+} task_demand;
 
 static int by_tid(const void *a, const void *b) {
-  long x = ((const task_delay *)a)->tid, y = ((const task_delay *)b)->tid;
+  long x = ((const task_demand *)a)->tid, y = ((const task_demand *)b)->tid;
   return (x > y) - (x < y);
 }
 
 /* Every other process's threads' demands, sorted by thread id: the count,
- * or -1 if /proc cannot be read. *out is the caller's to free. */
-static long others_delays(task_delay **out) {
+ * or -1 if /proc cannot be read (or memory ran out). *out is the caller's
+ * to free. */
+static long others_demands(task_demand **out) {
   *out = NULL;
   DIR *procs = opendir("/proc");
   if (!procs) return -1;
@@ -102,25 +103,34 @@ static long others_delays(task_delay **out) {
       buf[got] = 0;
       if (sscanf(buf, "%llu %llu", &run, &delay) != 2) continue;
       if (n == cap) {
-        task_delay *grown = realloc(*out, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *grown);
-        if (!grown) break;
+        task_demand *grown = realloc(*out, (size_t)(cap = cap ? 2 * cap : 256) * sizeof *grown);
+        if (!grown) {
+          n = -1;
+          break;
+        }
         *out = grown;
       }
-      (*out)[n++] = (task_delay){tid, (int64_t)(run + delay)};
+      (*out)[n++] = (task_demand){tid, (int64_t)(run + delay)};
     }
     closedir(tasks);
+    if (n < 0) break;
   }
   closedir(procs);
-  qsort(*out, (size_t)n, sizeof **out, by_tid);
+  if (n < 0) {
+    free(*out);
+    *out = NULL;
+    return -1;
+  }
+  if (n > 1) qsort(*out, (size_t)n, sizeof **out, by_tid);
   return n;
 }
 
 /* Only the harness's main thread takes it, once per job. */
 int64_t host_others_demand_ns(int64_t window_ns) {
-  static task_delay *was;
+  static task_demand *was;
   static long n_was = -1;
-  task_delay *now;
-  long n_now = others_delays(&now);
+  task_demand *now;
+  long n_now = others_demands(&now);
   int64_t sum = -1;
   if (n_now >= 0 && n_was >= 0) {
     sum = 0;
