@@ -28,10 +28,11 @@
  *   between quiet runs of one machine.
  * One key is noisy, too, when a run of either side measured it beside more
  * than the contract's beside_max cores of other processes' work, done or
- * wanted (its job's check says), and no counter judged its repetitions: a cold pool's threads sleep, and wake onto CPUs another
- * process holds, at another cost than onto idle ones. If its raw median
- * moved by its threshold, it is undecided: the other work may have moved it
- * any amount. The report (report/noisy.py) flags the same jobs.
+ * wanted (its job's check says), and no counter judged its repetitions: a
+ * cold pool's threads sleep, and wake onto CPUs another process holds, at
+ * another cost than onto idle ones. If its raw median moved by its
+ * threshold, it is undecided: the other work may have moved it any amount.
+ * The report (report/noisy.py) flags the same jobs.
  * An undecided key is "insufficient" with the reason (exit 2), never a
  * regression nor a silent "ok"; the references and ignored keys are
  * reported as usual. */
