@@ -60,7 +60,7 @@ PYODIDE_FLAGS := $(if $(QUICK),--quick)
 # 64-bit integers as BigInt; without it 3.1.6 legalizes them and the module
 # fails to link ("llround ... imported function does not match the expected type").
 PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c harness/kernel.c harness/stats.c harness/vocabulary.c
-PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Ipools -Iharness
+PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Iharness
 
 .PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
 	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide bench-pymport serve report gate baseline gate-rates diagnose clean help
@@ -109,14 +109,14 @@ build-web:
 build-pyodide: $(BUILD_PYODIDE)/poolbench_side.so $(BUILD_PYODIDE)/poolbench_side_pthread.so
 	@true
 
-$(BUILD_PYODIDE)/poolbench_side.so: $(PYODIDE_SIDE_SRC) harness/kernel.h harness/timer.h harness/harness.h harness/stats.h harness/vocabulary.h pools/platform.h
+$(BUILD_PYODIDE)/poolbench_side.so: $(PYODIDE_SIDE_SRC) harness/kernel.h harness/timer.h harness/harness.h harness/stats.h harness/vocabulary.h platform/include/platform.h platform/include/pool_word.h
 	@mkdir -p $(BUILD_PYODIDE)
 	@$(EMENV) emcc $(PYODIDE_SIDE_FLAGS) $(PYODIDE_SIDE_SRC) -o $@
 	@$(EMENV) emcc --version | head -1 | sed -E 's/.*\) ([0-9][^ ]*).*/emcc \1/' >$(BUILD_PYODIDE)/side_compiler.txt
 
 # The same module with -pthread: only for the probe, which records that it
 # cannot load into Pyodide.
-$(BUILD_PYODIDE)/poolbench_side_pthread.so: $(PYODIDE_SIDE_SRC) harness/kernel.h harness/timer.h harness/harness.h harness/stats.h harness/vocabulary.h pools/platform.h
+$(BUILD_PYODIDE)/poolbench_side_pthread.so: $(PYODIDE_SIDE_SRC) harness/kernel.h harness/timer.h harness/harness.h harness/stats.h harness/vocabulary.h platform/include/platform.h platform/include/pool_word.h
 	@mkdir -p $(BUILD_PYODIDE)
 	@$(EMENV) emcc $(PYODIDE_SIDE_FLAGS) -pthread -Wno-experimental $(PYODIDE_SIDE_SRC) -o $@
 
