@@ -1,7 +1,8 @@
 /* What the pool test cases share (test_pools.c): the backend under test,
  * a pool maker, a counting body, and the cases, grouped by what they check
  * (pool_cases_contract.c: the pool contract; pool_cases_scheduling.c: that
- * workers take part and give their CPU back). */
+ * workers take part and give their CPU back; pool_cases_protocol.c: the
+ * registry's rules). */
 #ifndef POOLBENCH_POOL_CASES_H
 #define POOLBENCH_POOL_CASES_H
 

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backends.h"
 #include "check.h"
 #include "platform.h"
 #include "pool.h"
