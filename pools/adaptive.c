@@ -11,8 +11,8 @@
  *
  * Solo: where the kernel puts a woken worker on the caller's CPU (no affinity
  * under Wasm, hosts that pack vCPUs), waking it only swaps who runs the
- * chunks and adds two context switches. pool_core.c spots such a call and
- * stops waking for a while (learn_solo). */
+ * chunks and adds two context switches. The core spots such a call and stops
+ * waking for a while (pool_solo.c). */
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>

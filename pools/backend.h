@@ -97,9 +97,9 @@ typedef struct pool_backend {
   int (*run)(void *state, int threads, size_t begin, size_t end, size_t grain,
              pool_body body, void *ctx, uint64_t *caller_items);
   /* When warm, stop waking sleeping workers for a while after a woken one
-   * ran in the caller's place (learn_solo in pool_core.c) [where a woken
-   * worker lands on the caller's CPU, waking it only adds two context
-   * switches]. For core backends; leave false unless a test proves it pays. */
+   * ran in the caller's place (pool_solo.c) [where a woken worker lands on
+   * the caller's CPU, waking it only adds two context switches]. For core
+   * backends; leave false unless a test proves it pays. */
   bool solo_when_starved;
 } pool_backend;
 

@@ -24,16 +24,16 @@
  * job together) and one for its finished word; a shared claim or done
  * counter would add one per thread per call. */
 #include <pthread.h>
-#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backends.h"
 #include "platform.h"
+#include "pool_core.h"
+#include "pool_solo.h"
 #include "pool_watch.h"
 
-#define CACHE_LINE 64
 /* Sleeps are sliced so no wait is ever unbounded (Wasm main threads must keep
  * turning, and a stuck pool must stay observable). */
 #define WORKER_SLICE_NS 100000000u /* 100 ms */
@@ -47,82 +47,6 @@
  * and never when threads fit the cores (a warm worker would be asleep for
  * part of its budget). */
 #define SPIN_YIELD_NS 50000u
-/* Solo (backends with `solo_when_starved`): after a call whose woken worker
- * ran in the caller's place, calls do not wake sleeping workers for a window
- * of 4 ms (a frame's burst of calls, and time for the kernel to move the
- * worker to a CPU of its own), doubling while each call that wakes again
- * (a probe) finds the same, up to a quarter second between probes. A solo
- * call that runs longer than SOLO_CALL_NS wakes the workers after all, so a
- * long call loses at most that much help. */
-#define SOLO_MIN_NS 4000000u   /* 4 ms */
-#define SOLO_MAX_NS 256000000u /* 256 ms */
-#define SOLO_CALL_NS 1000000u  /* 1 ms */
-
-typedef struct worker {
-  alignas(CACHE_LINE) _Atomic uint32_t state; /* pool_worker_state */
-  _Atomic uint32_t generation;
-  /* The generation whose reserved chunk was taken last, by this worker or by
-   * the caller stealing it: on the worker's own line, so taking it is a
-   * local CAS unless the caller stole one lately. */
-  _Atomic uint32_t taken;
-  _Atomic uint64_t items;
-  _Atomic uint64_t ready_ns;
-  struct pool *pool;
-  pthread_t thread;
-  uint32_t chunk; /* its reserved chunk: index + 1 */
-  bool started;
-  /* gen << 32 | chunks this worker finished in that generation; alone on its
-   * line, since the caller polls it. */
-  alignas(CACHE_LINE) _Atomic uint64_t finished;
-} worker;
-
-struct pool {
-  const pool_backend *be;
-  void *bstate;
-  int threads, nworkers;
-  uint64_t spin_ns;
-  uint64_t yield_ns; /* spinners yield this often (0: never) */
-  uint64_t created_ns;
-  _Atomic int home_cpu; /* the caller's CPU at its last call; workers pin after it */
-  int ncpu;
-  bool pin;
-  worker *workers;
-
-  /* The call: what workers spin on and what they read next, on one line, so
-   * a worker learns both in one transfer. Written only by the busy holder:
-   * the job, then go, then gen. */
-  alignas(CACHE_LINE) pool_word gen;
-  _Atomic uint64_t go; /* gen << 32 | chunks of the call */
-  size_t begin, end, grain;
-  pool_body body;
-  void *ctx;
-  alignas(CACHE_LINE) _Atomic uint64_t claim; /* gen << 32 | unreserved chunks left */
-  /* The caller sleeps on it; a worker that finished and finds it asleep
-   * bumps it and wakes it. */
-  alignas(CACHE_LINE) pool_word done;
-  alignas(CACHE_LINE) _Atomic int sleepers[2]; /* per pool_channel */
-  _Atomic uint32_t sleeps[2]; /* sleeps announced so far, per pool_channel */
-  _Atomic bool warm;
-  _Atomic bool stop;
-  _Atomic int ready; /* workers that reached their loop */
-
-  alignas(CACHE_LINE) _Atomic uint32_t busy;
-  _Atomic uint32_t caller; /* pool_caller_state */
-  /* Stats written only by the busy holder (plain load+store, no lock prefix)
-   * and by inline callers (atomic add): separate so neither loses counts. */
-  _Atomic uint64_t par_calls, par_items, par_caller_items;
-  _Atomic uint64_t inl_calls, inl_items;
-  _Atomic uint64_t wakes;
-  uint32_t woken_sleeps;    /* sleeps[POOL_CH_WORK] when the caller woke them all */
-  uint64_t solo_until_ns;   /* calls before this do not wake sleepers (0: none) */
-  uint64_t solo_window_ns;  /* the last solo window (0: the last probe helped) */
-  uint32_t reserved_gen;    /* the generation of the last call that reserved chunks */
-};
-
-#define RELAXED memory_order_relaxed
-#define ACQUIRE memory_order_acquire
-#define RELEASE memory_order_release
-
 /* Counters and states only this thread writes (or the busy holder, in turn)
  * and others only read: published without a barrier, since on Wasm every
  * atomic store is a full fence, several per call on the caller's path. */
@@ -172,13 +96,6 @@ typedef struct wait_for {
  * (a second pass would publish its own finished count over the first's). */
 static bool new_generation(pool *p, const wait_for *w) {
   return (int32_t)(atomic_load_explicit(&p->gen, ACQUIRE) - w->seen) > 0;
-}
-
-/* Sequentially consistent loads: with the sleeper count they form the
- * store-load pair that no lost wake-up can slip through (notify_caller). */
-static uint32_t finished_in(const worker *w, uint32_t g) {
-  uint64_t f = atomic_load((_Atomic uint64_t *)&w->finished);
-  return (uint32_t)(f >> 32) == g ? (uint32_t)f : 0;
 }
 
 static bool all_finished(pool *p, const wait_for *w) {
@@ -389,29 +306,6 @@ static bool wake_workers(pool *p, int helpers) {
   return true;
 }
 
-static bool solo_now(const pool *p) {
-  return p->solo_until_ns && atomic_load_explicit(&p->warm, RELAXED) &&
-         atomic_load(&p->sleepers[POOL_CH_WORK]) > 0 && plat_now_ns() < p->solo_until_ns;
-}
-
-/* A call that woke a sleeping worker tells whether the worker ran beside the
- * caller or in its place: a woken worker placed on the caller's CPU (no
- * affinity under Wasm, and hosts that pack vCPUs) preempts the caller, runs
- * the chunks itself and spins its budget out there, so such calls pay a
- * wake-up and two context switches to run no faster than serial ones.
- * Starved = the caller ran under half its fair share. */
-static void learn_solo(pool *p, uint64_t caller_items, size_t items) {
-  if (!p->be->solo_when_starved || !atomic_load_explicit(&p->warm, RELAXED)) return;
-  if (caller_items * 2 * (uint64_t)p->threads < items) {
-    uint64_t w = p->solo_window_ns ? 2 * p->solo_window_ns : SOLO_MIN_NS;
-    p->solo_window_ns = w < SOLO_MAX_NS ? w : SOLO_MAX_NS;
-    p->solo_until_ns = plat_now_ns() + p->solo_window_ns;
-  } else {
-    p->solo_window_ns = 0;
-    p->solo_until_ns = 0;
-  }
-}
-
 static void *worker_main(void *arg) {
   worker *w = arg;
   pool *p = w->pool;
@@ -590,7 +484,7 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
     atomic_store_explicit(&p->go, (uint64_t)g << 32 | n | (reserve ? GO_RESERVED : 0), RELEASE);
     atomic_store(&p->gen, g);
     int helpers = (int)n - 1 < p->nworkers ? (int)n - 1 : p->nworkers;
-    bool solo = solo_now(p);
+    bool solo = pool_solo_now(p);
     bool woke = !solo && wake_workers(p, helpers);
 
     plat_publish_u32(&p->caller, POOL_CALLER_RUNNING);
@@ -601,7 +495,7 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
     if (solo && !caller_rest(p, g, n, reserve, plat_now_ns() + SOLO_CALL_NS, &mine, &caller_items))
       wake_workers(p, helpers); /* a long call */
     caller_rest(p, g, n, reserve, 0, &mine, &caller_items);
-    if (woke) learn_solo(p, caller_items, items);
+    if (woke) pool_solo_learn(p, caller_items, items);
     plat_publish_u32(&p->caller, POOL_CALLER_WAITING);
     wait_done(p, g, mine, n);
     plat_publish_u32(&p->caller, POOL_CALLER_IDLE);
@@ -617,101 +511,4 @@ int pool_parallel_for(pool *p, size_t begin, size_t end, size_t grain,
 
 void pool_set_warm(pool *p, bool warm) {
   if (p) atomic_store_explicit(&p->warm, warm, RELAXED);
-}
-
-bool pool_is_warm(const pool *p) {
-  return p && atomic_load_explicit(&((pool *)p)->warm, RELAXED);
-}
-
-int pool_threads(const pool *p) { return p ? p->threads : 0; }
-
-uint64_t pool_spin_budget_ns(const pool *p) { return p ? p->spin_ns : 0; }
-
-int pool_ready_threads(const pool *p) {
-  if (!p) return 0;
-  int workers = atomic_load_explicit(&((pool *)p)->ready, ACQUIRE);
-  return 1 + workers + (p->threads - 1 - p->nworkers); /* run-backends: all */
-}
-
-int pool_await_ready(const pool *p, uint64_t timeout_ns) {
-  if (!p) return POOL_EINVAL;
-  uint64_t until = plat_now_ns() + timeout_ns;
-  while (pool_ready_threads(p) < p->threads) {
-    if (plat_now_ns() >= until) return POOL_ETIMEDOUT;
-    plat_sleep_ns(50000);
-  }
-  return POOL_OK;
-}
-
-const char *pool_backend_name(const pool *p) { return p ? p->be->name : NULL; }
-
-uint64_t pool_created_ns(const pool *p) { return p ? p->created_ns : 0; }
-
-void pool_stats(const pool *p, pool_stats_t *out) {
-  if (!out) return;
-  memset(out, 0, sizeof *out);
-  if (!p) return;
-  pool *q = (pool *)p;
-  uint64_t inl = atomic_load_explicit(&q->inl_calls, RELAXED);
-  uint64_t inl_items = atomic_load_explicit(&q->inl_items, RELAXED);
-  out->calls = atomic_load_explicit(&q->par_calls, RELAXED) + inl;
-  out->inline_calls = inl;
-  out->items = atomic_load_explicit(&q->par_items, RELAXED) + inl_items;
-  /* Inline calls run on their caller, but not necessarily on the submitter:
-   * caller_items counts the items run by whoever called. */
-  out->caller_items = atomic_load_explicit(&q->par_caller_items, RELAXED) + inl_items;
-  out->wakes = atomic_load_explicit(&q->wakes, RELAXED);
-}
-
-int pool_worker(const pool *p, int i, pool_worker_info *out) {
-  if (!p || !out || i < 0 || i >= p->nworkers) return POOL_EINVAL;
-  worker *w = &p->workers[i];
-  out->state = (pool_worker_state)atomic_load_explicit(&w->state, RELAXED);
-  out->generation = atomic_load_explicit(&w->generation, RELAXED);
-  out->items = atomic_load_explicit(&w->items, RELAXED);
-  out->ready_ns = atomic_load_explicit(&w->ready_ns, RELAXED);
-  return POOL_OK;
-}
-
-void pool_words(const pool *p, uint32_t *generation, uint32_t *done) {
-  pool *q = (pool *)p;
-  if (generation) *generation = q ? atomic_load_explicit(&q->gen, RELAXED) : 0;
-  if (!done) return;
-  *done = 0;
-  if (!q) return;
-  uint32_t g = atomic_load_explicit(&q->gen, RELAXED);
-  for (int i = 0; i < q->nworkers; i++) *done += finished_in(&q->workers[i], g);
-}
-
-pool_caller_state pool_caller(const pool *p) {
-  return p ? (pool_caller_state)atomic_load_explicit(&((pool *)p)->caller, RELAXED)
-           : POOL_CALLER_IDLE;
-}
-
-const char *pool_caller_state_name(pool_caller_state s) {
-  static const char *const names[] = {"idle", "running chunks", "waiting for workers"};
-  return (unsigned)s < sizeof names / sizeof *names ? names[s] : "unknown";
-}
-
-const char *pool_strerror(int err) {
-  switch (err) {
-    case POOL_OK: return "success";
-    case POOL_EBACKEND: return "unknown backend (see pool_backend_at for the list)";
-    case POOL_ETHREADS: return "threads must be between 1 and 256";
-    case POOL_ERANGE: return "begin must not exceed end";
-    case POOL_EINVAL: return "NULL pool, body or output pointer";
-    case POOL_ENOMEM: return "out of memory";
-    case POOL_ESPAWN: return "could not create a worker thread";
-    case POOL_EUNSUPPORTED: return "backend not available on this platform";
-    case POOL_ETIMEDOUT: return "the pool's threads were not ready in time";
-    case POOL_EPROTOCOL:
-      return "backend breaks pools/backend.h: it needs both wait and wake, or run and neither, and a name and description";
-    default: return "unknown error";
-  }
-}
-
-const char *pool_worker_state_name(pool_worker_state s) {
-  static const char *const names[] = {"starting", "idle-spinning",
-                                      "idle-sleeping", "working", "done"};
-  return (unsigned)s < sizeof names / sizeof *names ? names[s] : "unknown";
 }
