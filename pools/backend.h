@@ -1,7 +1,8 @@
 /* What a backend provides, and the protocol the core (pool_core.c) follows
- * with it. Internal to pools/: the user's header is pool.h. Registering a
- * backend: its file defines `const pool_backend pool_backend_<name>`, one line
- * in backend_list.h names it, pools/CMakeLists.txt builds the file.
+ * with it. Internal to pools/: the user's header, with the contract every
+ * pool keeps, is pool.h. Registering a backend: its file defines
+ * `const pool_backend pool_backend_<name>`, one line in backend_list.h names
+ * it, pools/CMakeLists.txt builds the file.
  *
  * Most backends differ only in how an idle thread sleeps and is woken, so they
  * supply `wait` and `wake` and the core does everything else (workers, chunk

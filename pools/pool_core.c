@@ -1,5 +1,6 @@
-/* The contract every backend shares: workers, chunk claiming, the caller's
- * part, inline fallbacks, warm spinning, sleeper tracking and stats.
+/* The pool contract (pool.h), implemented once for every backend: workers,
+ * chunk claiming, the caller's part, inline fallbacks, warm spinning,
+ * sleeper tracking and stats.
  * Backends only say how an idle thread sleeps and is woken (backend.h).
  *
  * One call, step by step:

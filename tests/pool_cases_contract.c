@@ -1,4 +1,4 @@
-/* The pool contract, for every backend: every item runs once, back to back,
+/* The pool contract (pool.h), for every backend: every item runs once, back to back,
  * from concurrent submitters, nested, while warm and cold toggle, across
  * create/destroy (also while warm), bad input refused. */
 #include <pthread.h>

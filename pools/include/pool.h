@@ -1,18 +1,29 @@
 /* poolbench pools: one interface for every thread pool under test.
  *
- * A pool of `threads` runs on that many threads: the caller plus threads-1
- * workers. Every backend honours the same contract (implemented once, in
- * pool_core.c):
+ * The pool contract, stated here and nowhere else. Every backend honours it;
+ * the core (pool_core.c) implements it once for all of them:
+ *   - a pool of `threads` runs on that many threads: the caller plus
+ *     threads-1 workers (the core's, or those of the backend's own runtime;
+ *     serial runs every call on its caller alone);
+ *   - pool_parallel_for runs every item of [begin, end) exactly once, as
+ *     body(ctx, b, e) on chunks of `grain` consecutive items (the last may be
+ *     shorter; grain 0 picks about four chunks per thread, and a grain that
+ *     would make more than 2^31 - 1 chunks is raised to fit), in any order on
+ *     any of the pool's threads; it returns once every chunk has run, the
+ *     bodies' writes visible to the caller;
  *   - the caller always takes part in the work;
  *   - a nested call (from inside a body) or a call while another thread's call
  *     is in flight runs inline on its caller, serially, and never deadlocks;
  *   - until every worker is ready, calls run inline (Wasm threads start late
  *     and must never be waited for on a thread that cannot block);
+ *   - warm or cold (pool_mode below), switchable at any time (pool_set_warm);
+ *   - once the pool is ready, pool_parallel_for allocates nothing (in the
+ *     pools' own code: the openmp and tbb runtimes manage their own);
  *   - pool_destroy works at any time: before workers are ready, while warm.
  * Thread safety: pool_parallel_for, pool_set_warm and the read-only queries may
  * be called from any thread; pool_destroy must not race with other calls.
  * What a watchdog reads of a running pool is in pool_watch.h; what a backend
- * provides, in backend.h.
+ * provides, in pools/backend.h (private to the pools).
  */
 #ifndef POOLBENCH_POOL_H
 #define POOLBENCH_POOL_H
