@@ -228,7 +228,7 @@ static harness *open_session(harness_options *o, const char *out_dir, const char
     return NULL;
   }
   fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o->platform, o->threads, path);
-  if (watchdog_start(h, deadline_s) != 0) {
+  if (watchdog_start(harness_watchdog(h), deadline_s) != 0) {
     fprintf(stderr, "poolbench: cannot start the watchdog thread\n");
     harness_close(h);
     return NULL;
@@ -281,7 +281,7 @@ static int cmd_diagnose(int argc, char **argv) {
     if (rc > 0) fprintf(stderr, "poolbench: hazard %s does not exist on %s\n", names[i], o.platform);
   }
   harness_end(h, n, errors);
-  watchdog_stop();
+  watchdog_stop(harness_watchdog(h));
   harness_close(h);
   return errors ? 1 : 0;
 }
@@ -374,7 +374,7 @@ static int cmd_run(int argc, char **argv) {
   static summary_row rows[SUITE_MAX * 2 * SUITE_MAX_P];
   int nrows = 0;
   int failed = suite_run(h, &plan, rows, &nrows, stderr);
-  watchdog_stop();
+  watchdog_stop(harness_watchdog(h));
   suite_print_summary(stdout, h, rows, nrows);
   printf("records: %s\n", harness_opts(h)->out_path);
   harness_close(h);

@@ -16,21 +16,26 @@
 
 #include "json.h"
 
+/* One per session (which owns it); the counter's thread, if any, reads
+ * its state only through the pointer it was started with. */
+typedef struct call_clock call_clock;
+
 /* Which clock times single calls: "auto" (NULL too): the counter where the
  * system clock's step is coarse (> 1 us) and a core is free for it (logical
  * cores > threads + 1); "system"; "counter" (forced). Starts the counter's
- * thread when it is chosen. 0, or -1 with a one-line reason (a forced
- * counter that cannot start or does not run steadily). */
-int call_clock_start(const char *choice, int threads, double system_step_ns, char *err,
-                     size_t errlen);
-uint64_t call_clock_now_ns(void);
+ * thread when it is chosen. The clock, or NULL with a one-line reason (a
+ * forced counter that cannot start or does not run steadily). */
+call_clock *call_clock_start(const char *choice, int threads, double system_step_ns, char *err,
+                             size_t errlen);
+uint64_t call_clock_now_ns(const call_clock *c);
 /* The smallest step it resolves (ns): what single-call figures are limited by. */
-double call_clock_step_ns(void);
+double call_clock_step_ns(const call_clock *c);
 /* Whether readings taken on two threads compare. */
-bool call_clock_shared(void);
+bool call_clock_shared(const call_clock *c);
 /* The run header's "clock" object: which clock, why, its step, and for the
  * counter its calibration and checks against the system clock. */
-void call_clock_probe(json *j);
-void call_clock_stop(void);
+void call_clock_probe(const call_clock *c, json *j);
+/* Stops the counter's thread, if any, and frees the clock. */
+void call_clock_close(call_clock *c);
 
 #endif

@@ -5,9 +5,11 @@
 
 #include <stdbool.h>
 
+#include "harness.h"
+
 /* Names accepted by `poolbench run --test-fault NAME`. */
 bool fault_known(const char *name);
 /* Triggers the fault (does not return for "abort-in-worker"). */
-void fault_trigger(const char *name, int threads);
+void fault_trigger(harness *h, const char *name, int threads);
 
 #endif

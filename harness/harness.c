@@ -18,8 +18,13 @@
 #include "watchdog.h"
 
 
+/* Everything a run keeps lives here: the records file, the per-call clock
+ * and the watchdog are the session's, not the process's. */
 struct harness {
   harness_options o;
+  sink *sink;
+  call_clock *clock;
+  watchdog *wd;
   double step_ns;
   double iters_per_ns;
   double min_batch_ns;
@@ -62,21 +67,27 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   host_interference first;
   host_interference_now(&first);
   if (h->o.reps < HARNESS_MIN_REPS) h->o.reps = HARNESS_DEFAULT_REPS;
-  if (sink_open(o->out_path, err, errlen) != 0) {
+  h->sink = sink_open(o->out_path, err, errlen);
+  if (!h->sink) {
     free(h);
+    return NULL;
+  }
+  h->wd = watchdog_new(h);
+  if (!h->wd) {
+    snprintf(err, errlen, "out of memory");
+    harness_close(h);
     return NULL;
   }
   h->step_ns = timer_measure_step_ns();
   if (kernel_calibrate(h->step_ns, &h->iters_per_ns, err, errlen) != 0) {
-    sink_close();
-    free(h);
+    harness_close(h);
     return NULL;
   }
   double floor_ns = o->min_batch_ns > 0 ? o->min_batch_ns : (o->quick ? 2e5 : 1e6);
   h->min_batch_ns = fmax(1000 * h->step_ns, floor_ns);
-  if (call_clock_start(o->clock, o->threads, h->step_ns, err, errlen) != 0) {
-    sink_close();
-    free(h);
+  h->clock = call_clock_start(o->clock, o->threads, h->step_ns, err, errlen);
+  if (!h->clock) {
+    harness_close(h);
     return NULL;
   }
 
@@ -102,7 +113,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   json_num(&j, "kernel_iters_per_ns", h->iters_per_ns);
   json_num(&j, "min_batch_ns", h->min_batch_ns);
   host_probe(&j);
-  call_clock_probe(&j);
+  call_clock_probe(h->clock, &j);
   json_str(&j, "interference", host_interference_source());
   json_key_obj_begin(&j, "backends"); /* what each backend is, and why */
   for (int i = 0; i < pool_backend_count(); i++)
@@ -133,10 +144,15 @@ void harness_end(harness *h, int jobs, int failed) {
 
 void harness_close(harness *h) {
   if (!h) return;
-  call_clock_stop();
-  sink_close();
+  watchdog_free(h->wd);
+  call_clock_close(h->clock);
+  sink_close(h->sink);
   free(h);
 }
+
+watchdog *harness_watchdog(const harness *h) { return h->wd; }
+const call_clock *harness_call_clock(const harness *h) { return h->clock; }
+sink *harness_sink(harness *h) { return h->sink; }
 
 void harness_record_begin(harness *h, json *j, const char *type) {
   json_init(j);
@@ -146,9 +162,8 @@ void harness_record_begin(harness *h, json *j, const char *type) {
 }
 
 void harness_write_record(harness *h, json *j) {
-  (void)h;
   json_obj_end(j);
-  if (!j->failed) sink_write_line(j->buf, j->len);
+  if (!j->failed) sink_write_line(h->sink, j->buf, j->len);
   json_free(j);
 }
 
@@ -168,7 +183,7 @@ static double elapsed(harness *h, harness_batch fn, void *ctx, uint64_t iters, u
   uint64_t t0 = plat_now_ns();
   fn(ctx, iters);
   double e = (double)(plat_now_ns() - t0);
-  watchdog_progress();
+  watchdog_progress(h->wd);
   uint64_t stopped = h->batch_stopped_after;
   *ran = stopped > 0 && stopped < iters ? stopped : iters;
   return e;
@@ -350,8 +365,7 @@ int harness_result_latencies(const harness *h, double *lat, size_t n, int blocks
   r->p999 = stats_quantile_sorted(lat, n, 0.999);
   /* A call timed alone (by the per-call clock): quantization hurts below
    * ~10 steps. */
-  (void)h;
-  r->below_resolution = r->p50 < 10 * call_clock_step_ns();
+  r->below_resolution = r->p50 < 10 * call_clock_step_ns(h->clock);
   return 0;
 }
 

@@ -145,6 +145,9 @@ double harness_spin_rt_ns(const harness *h);
 double harness_futex_rt_ns(const harness *h);
 
 const harness_options *harness_opts(const harness *h);
+/* The session's watchdog (watchdog.h): its driver starts and stops it, the
+ * jobs report their progress to it. */
+struct watchdog *harness_watchdog(const harness *h);
 const char *harness_platform(const harness *h);
 
 #ifdef __cplusplus

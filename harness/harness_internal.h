@@ -7,6 +7,11 @@
 #include "json.h"
 #include "pool.h"
 
+/* What the session owns that its scenarios reach through it. */
+typedef struct call_clock call_clock;
+const call_clock *harness_call_clock(const harness *h);
+sink *harness_sink(harness *h);
+
 /* Starts a record with its type and platform; the caller adds fields, then
  * harness_write_record closes the object and writes the line. */
 void harness_record_begin(harness *h, json *j, const char *type);

@@ -98,7 +98,8 @@ static void wake_body(void *ctx, size_t b, size_t e) {
 
 /* Median wake latency (us) after idle_ms, and CPU share while idle (-1: no
  * CPU clock). */
-static int measure_wake(const char *backend, int idle_ms, double *wake_us, double *idle_cpu) {
+static int measure_wake(harness *h, const char *backend, int idle_ms, double *wake_us,
+                        double *idle_cpu) {
   enum { REPS = 5 };
   pool_options o = {.mode = POOL_MODE_COLD};
   pool *p = NULL;
@@ -107,7 +108,7 @@ static int measure_wake(const char *backend, int idle_ms, double *wake_us, doubl
     pool_destroy(p);
     return -2;
   }
-  watchdog_watch(p);
+  watchdog_watch(harness_watchdog(h), p);
   double lat[REPS], cpu[REPS];
   int ok = 0;
   for (int r = 0; r < REPS; r++) {
@@ -123,7 +124,7 @@ static int measure_wake(const char *backend, int idle_ms, double *wake_us, doubl
     pool_parallel_for(p, 0, 2, 1, wake_body, &w);
     if (w.seen_ns) lat[ok++] = (double)(w.seen_ns - t0) / 1e3;
   }
-  watchdog_watch(NULL);
+  watchdog_watch(harness_watchdog(h), NULL);
   pool_destroy(p);
   if (!ok) return -1;
   *wake_us = stats_of(lat, (size_t)ok).median;
@@ -135,8 +136,8 @@ static int atomic_wait_wake(harness *h) {
   static const int idle_ms[] = {1, 10, 100};
   double aw[3], fx[3], awc[3], fxc[3];
   for (int i = 0; i < 3; i++) {
-    int rc = measure_wake("atomic_wait", idle_ms[i], &aw[i], &awc[i]);
-    if (rc == 0) rc = measure_wake("futex", idle_ms[i], &fx[i], &fxc[i]);
+    int rc = measure_wake(h, "atomic_wait", idle_ms[i], &aw[i], &awc[i]);
+    if (rc == 0) rc = measure_wake(h, "futex", idle_ms[i], &fx[i], &fxc[i]);
     if (rc != 0) {
       verdict(h, "atomic_wait_wake", "error",
               rc == -2 ? "the pool's worker did not start within 10 s"
@@ -169,27 +170,24 @@ static int atomic_wait_wake(harness *h) {
  * driver (report/diagnose.py) counts it and writes the verdict record. */
 #define CONSOLE_LINES 200
 
-static harness *console_h;
-
 static void *console_writer(void *arg) {
-  (void)arg;
+  harness *h = arg;
   for (int i = 0; i < CONSOLE_LINES; i++) {
     char line[64];
     snprintf(line, sizeof line, "poolbench console line %d", i);
     host_console_log(line);
     json j;
-    harness_record_begin(console_h, &j, "console_probe");
+    harness_record_begin(h, &j, "console_probe");
     json_int(&j, "line", i);
-    harness_write_record(console_h, &j);
+    harness_write_record(h, &j);
   }
   return NULL;
 }
 
 static int console_loss(harness *h) {
   if (!host_console_log(NULL)) return 1; /* no asynchronous console here */
-  console_h = h;
   pthread_t th;
-  if (pthread_create(&th, NULL, console_writer, NULL) != 0) return -1;
+  if (pthread_create(&th, NULL, console_writer, h) != 0) return -1;
   pthread_join(th, NULL);
   return 0;
 }
@@ -199,6 +197,8 @@ static int console_loss(harness *h) {
  * event loop, so waiting for it right away waits forever. The builds here
  * pre-create workers (not reproduced); build/bench target poolbench_nopool
  * (Node and Chromium) pre-creates none. The wait is bounded: 2 s, in 1 ms slices. */
+/* Static: the detached thread may start after the call gave up on it, and
+ * its flag must still be there. */
 static pool_word started_flag;
 
 static void *starter(void *arg) {
@@ -240,21 +240,19 @@ static int late_start(harness *h) {
  * blocked, so neither moves. Natively printf just works. When the hazard
  * bites, the watchdog fires (its record is the evidence; report/diagnose.py
  * turns it into the verdict) and ends the run. */
-static pool_word printed;
-
 static void *printer(void *arg) {
-  (void)arg;
+  pool_word *printed = arg;
   printf("poolbench: a line printed by a pthread\n");
   fflush(stdout);
-  atomic_store(&printed, 1);
-  plat_futex_wake(&printed, 1);
+  atomic_store(printed, 1);
+  plat_futex_wake(printed, 1);
   return NULL;
 }
 
 static int printf_deadlock(harness *h) {
-  atomic_store(&printed, 0);
+  pool_word printed = 0;
   pthread_t th;
-  if (pthread_create(&th, NULL, printer, NULL) != 0) {
+  if (pthread_create(&th, NULL, printer, &printed) != 0) {
     verdict(h, "printf_deadlock", "error", "pthread_create failed", NULL, 0);
     return -1;
   }
@@ -298,7 +296,7 @@ const char *hazard_at(int i) {
 /* Returns 0 after a verdict, 1 when the hazard does not exist on this
  * platform, -1 on error (an "error" verdict was written). */
 int hazard_run(harness *h, const char *name, int threads) {
-  watchdog_job(1, "hazard", name, "default");
+  watchdog_job(harness_watchdog(h), 1, "hazard", name, "default");
   if (strcmp(name, "late_start") == 0) return late_start(h);
   if (strcmp(name, "before_ready") == 0) return before_ready(h, threads < 2 ? 2 : threads);
   if (strcmp(name, "atomic_wait_wake") == 0) return atomic_wait_wake(h);

@@ -11,10 +11,12 @@
 
 /* The synchronous sink: each call writes one complete line (the text plus a
  * newline) before it returns, from whatever thread calls it, so a crash leaves
- * every earlier line intact. */
-int sink_open(const char *path, char *err, size_t errlen);
-void sink_write_line(const char *text, size_t len);
-void sink_close(void);
+ * every earlier line intact. The session owns it; NULL from sink_open on
+ * error, with a one-line reason in err. */
+typedef struct sink sink;
+sink *sink_open(const char *path, char *err, size_t errlen);
+void sink_write_line(sink *s, const char *text, size_t len);
+void sink_close(sink *s);
 
 /* The record's platform name: "native", "node", "chrome". */
 const char *host_platform(void);

@@ -57,39 +57,45 @@ static _Noreturn void end_run(int code, const char *message) {
   for (;;) plat_sleep_ns(1000000000u);
 }
 
-static int sink_ok;
-static char *sink_path; /* the driver's file, for the message when a write fails */
+struct sink {
+  char *path; /* the driver's file, for the message when a write fails */
+};
 
-int sink_open(const char *path, char *err, size_t errlen) {
+sink *sink_open(const char *path, char *err, size_t errlen) {
   char why[256] = "";
-  if (path) {
-    free(sink_path);
-    sink_path = strdup(path);
-  }
   if (js_post_line("/result?probe=1", "", 0, why, sizeof why) != 0) {
     snprintf(err, errlen, "the local server does not accept records (POST /result: %s)", why);
-    return -1;
+    return NULL;
   }
-  sink_ok = 1;
-  return 0;
+  sink *s = calloc(1, sizeof *s);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  if (path) s->path = strdup(path);
+  return s;
 }
 
 /* A record the server refuses (or cannot take) ends the run at once, from
  * whichever thread wrote it, as a failed write does natively: a run that goes
  * on would report success with records missing. */
-void sink_write_line(const char *text, size_t len) {
+void sink_write_line(sink *s, const char *text, size_t len) {
   char why[256] = "";
-  if (!sink_ok || js_post_line("/result", text, (int)len, why, sizeof why) == 0) return;
+  if (!s || js_post_line("/result", text, (int)len, why, sizeof why) == 0) return;
   static const char fmt[] = "poolbench: cannot write %s: the local server refused the record (%s); "
                             "the run stops here";
-  const char *path = sink_path ? sink_path : "the records file";
+  const char *path = s->path ? s->path : "the records file";
   size_t n = sizeof fmt + strlen(path) + strlen(why);
   char *msg = malloc(n);
   if (msg) snprintf(msg, n, fmt, path, why);
   end_run(1, msg ? msg : "poolbench: cannot write the records file; the run stops here");
 }
 
-void sink_close(void) { sink_ok = 0; }
+void sink_close(sink *s) {
+  if (!s) return;
+  free(s->path);
+  free(s);
+}
 
 /* The browser the driver launched ("chrome", "firefox"), from the page's URL
  * (post.js checks it against that list). */

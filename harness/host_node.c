@@ -13,8 +13,10 @@
 #include "platform.h"
 #include "quote.h"
 
-static int sink_fd = -1; /* an OS descriptor: valid in every worker */
-static char *sink_path;  /* for the message when a write fails */
+struct sink {
+  int fd;     /* an OS descriptor: valid in every worker */
+  char *path; /* for the message when a write fails */
+};
 
 EM_JS(int, js_sink_open, (const char *path, char *err, int errlen), {
   try {
@@ -204,21 +206,30 @@ int host_peek_file(const char *path, char *head, size_t cap, size_t *got, long l
   return 0;
 }
 
-int sink_open(const char *path, char *err, size_t errlen) {
-  sink_fd = js_sink_open(path, err, (int)errlen);
-  if (sink_fd < 0) return -1;
-  free(sink_path);
-  sink_path = strdup(path);
-  return 0;
+sink *sink_open(const char *path, char *err, size_t errlen) {
+  sink *s = calloc(1, sizeof *s);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  s->fd = js_sink_open(path, err, (int)errlen);
+  if (s->fd < 0) {
+    free(s);
+    return NULL;
+  }
+  s->path = strdup(path);
+  return s;
 }
 
-void sink_write_line(const char *text, size_t len) {
-  if (sink_fd >= 0) js_sink_write(sink_fd, sink_path ? sink_path : "the records file", text, (int)len);
+void sink_write_line(sink *s, const char *text, size_t len) {
+  if (s && s->fd >= 0) js_sink_write(s->fd, s->path ? s->path : "the records file", text, (int)len);
 }
 
-void sink_close(void) {
-  if (sink_fd >= 0) js_sink_close(sink_fd);
-  sink_fd = -1;
+void sink_close(sink *s) {
+  if (!s) return;
+  if (s->fd >= 0) js_sink_close(s->fd);
+  free(s->path);
+  free(s);
 }
 
 const char *host_platform(void) { return "node"; }

@@ -20,8 +20,14 @@
 #include "pool.h"
 #include "quote.h"
 
-static int sink_fd = -1;
-static char *sink_path; /* for the message when a write fails */
+struct sink {
+  int fd;
+  char *path; /* for the message when a write fails */
+};
+
+/* The open sink's descriptor, for the fatal-signal handler: a handler takes
+ * no argument, so this is the one way it reaches the session's sink. */
+static volatile sig_atomic_t fatal_fd = -1;
 
 /* A fatal signal (abort() in a worker, a crash) becomes one "error" record,
  * written with write(2) only (async-signal-safe), then the default action. */
@@ -31,42 +37,49 @@ static void on_fatal(int sig) {
       "\"backend\":null,\"mode\":null,\"message\":\"";
   const char *name = sig == SIGABRT ? "SIGABRT" : sig == SIGSEGV ? "SIGSEGV"
                    : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE" : "SIGILL";
-  if (sink_fd >= 0) {
+  int fd = fatal_fd;
+  if (fd >= 0) {
     struct iovec v[3] = {{(void *)head, sizeof head - 1},
                          {(void *)name, strlen(name)},
                          {"\"}\n", 3}};
-    ssize_t r = writev(sink_fd, v, 3);
+    ssize_t r = writev(fd, v, 3);
     (void)r;
   }
   signal(sig, SIG_DFL);
   raise(sig);
 }
 
-int sink_open(const char *path, char *err, size_t errlen) {
-  sink_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (sink_fd < 0) {
-    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-    return -1;
+sink *sink_open(const char *path, char *err, size_t errlen) {
+  sink *s = calloc(1, sizeof *s);
+  if (!s) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
   }
-  free(sink_path);
-  sink_path = strdup(path);
+  s->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (s->fd < 0) {
+    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    free(s);
+    return NULL;
+  }
+  s->path = strdup(path);
+  fatal_fd = s->fd;
   static const int fatal[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
   for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], on_fatal);
   /* Past a file size limit (ulimit -f) the kernel would kill the run mid-line
    * without a word: ignored, the write fails with EFBIG and says so. */
   signal(SIGXFSZ, SIG_IGN);
-  return 0;
+  return s;
 }
 
 /* A record that cannot be written ends the run at once, from whichever thread
  * wrote it: a run that goes on would report success with records missing.
  * _exit leaves every line already written as it is (no stdio flush, no
  * atexit handlers racing the other threads). */
-static _Noreturn void sink_failed(int errnum) {
+static _Noreturn void sink_failed(const sink *s, int errnum) {
   char why[128] = "wrote nothing (disk full?)";
   if (errnum) strerror_r(errnum, why, sizeof why);
   static const char head[] = "poolbench: cannot write ";
-  const char *path = sink_path ? sink_path : "the records file";
+  const char *path = s->path ? s->path : "the records file";
   struct iovec v[5] = {{(void *)head, sizeof head - 1}, {(void *)path, strlen(path)},
                        {": ", 2}, {why, strlen(why)}, {"; the run stops here\n", 21}};
   ssize_t r = writev(2, v, 5);
@@ -74,16 +87,16 @@ static _Noreturn void sink_failed(int errnum) {
   _exit(1);
 }
 
-void sink_write_line(const char *text, size_t len) {
-  if (sink_fd < 0) return;
+void sink_write_line(sink *s, const char *text, size_t len) {
+  if (!s || s->fd < 0) return;
   /* One writev per line: with O_APPEND the line lands whole, after every
    * line written before it, whichever thread wrote it. */
   struct iovec v[2] = {{(void *)text, len}, {"\n", 1}};
   ssize_t left = (ssize_t)len + 1;
   while (left > 0) {
-    ssize_t n = writev(sink_fd, v, 2);
+    ssize_t n = writev(s->fd, v, 2);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) sink_failed(n < 0 ? errno : 0);
+    if (n <= 0) sink_failed(s, n < 0 ? errno : 0);
     left -= n;
     if (left == 0) return;
     /* A short write (disk full, signal): finish the rest byte-exactly. */
@@ -99,9 +112,12 @@ void sink_write_line(const char *text, size_t len) {
   }
 }
 
-void sink_close(void) {
-  if (sink_fd >= 0 && close(sink_fd) != 0) sink_failed(errno); /* NFS reports late */
-  sink_fd = -1;
+void sink_close(sink *s) {
+  if (!s) return;
+  if (fatal_fd == s->fd) fatal_fd = -1;
+  if (s->fd >= 0 && close(s->fd) != 0) sink_failed(s, errno); /* NFS reports late */
+  free(s->path);
+  free(s);
 }
 
 const char *host_platform(void) { return "native"; }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "call_clock.h"
+#include "harness_internal.h"
 #include "host.h"
 #include "platform.h"
 #include "scenarios.h"
@@ -35,7 +36,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   int frames = harness_opts(h)->quick ? 30 : 60;
   double *lat = malloc((size_t)frames * CALLS * sizeof *lat);
   if (!lat) {
-    scenario_release(p);
+    scenario_release(h, p);
     return -1;
   }
   burst_ctx c = {harness_work_iters(h, WORK_NS)};
@@ -47,9 +48,9 @@ static int run(harness *h, const target *t, summary_row *row) {
   uint64_t start = plat_now_ns();
   for (int f = 0; f < frames; f++) {
     for (int k = 0; k < CALLS; k++) {
-      uint64_t t0 = call_clock_now_ns();
+      uint64_t t0 = call_clock_now_ns(harness_call_clock(h));
       scenario_parallel_for(p, 0, ITEMS, 1, work, &c);
-      lat[f * CALLS + k] = (double)(call_clock_now_ns() - t0);
+      lat[f * CALLS + k] = (double)(call_clock_now_ns(harness_call_clock(h)) - t0);
     }
     uint64_t burst_end = plat_now_ns();
     int64_t c0 = cpu ? host_cpu_time_ns() : 0;
@@ -57,7 +58,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     if (next > burst_end) plat_sleep_ns(next - burst_end);
     if (cpu) gap_cpu += host_cpu_time_ns() - c0;
     gap_wall += plat_now_ns() - burst_end;
-    watchdog_progress();
+    watchdog_progress(harness_watchdog(h));
   }
   pool_stats(p, &b);
 
@@ -86,7 +87,7 @@ static int run(harness *h, const target *t, summary_row *row) {
       {"first_call_ns", first_ns},
   };
   int nex = 8 + scenario_pool_extras(p, &a, &b, ex + 8);
-  scenario_release(p);
+  scenario_release(h, p);
   harness_key k = {"bursts", t->backend, t->mode, t->threads, ITEMS, WORK_NS};
   harness_emit(h, &k, "ns", &r, ex, nex, NULL, 0);
   harness_result_free(&r);

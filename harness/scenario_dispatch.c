@@ -33,7 +33,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     row->caller_share = n ? ex[0].value : NAN;
     harness_result_free(&r);
   }
-  scenario_release(p);
+  scenario_release(h, p);
   return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "call_clock.h"
+#include "harness_internal.h"
 #include "platform.h"
 #include "scenarios.h"
 #include "watchdog.h"
@@ -31,6 +32,7 @@
 
 typedef struct fj_ctx {
   pool *p;
+  const call_clock *clock;        /* the session's per-call clock */
   int threads;
   bool stamp;                     /* read the clock in the items (timed calls) */
   uint64_t yield_ns;              /* a waiting item gives its CPU away this often */
@@ -76,12 +78,14 @@ static void item(void *ctx, size_t begin, size_t end) {
     uint64_t v = atomic_fetch_add_explicit(&f->arrived, 1, memory_order_acq_rel) + 1;
     uint64_t target = (v + p - 1) / p * p;
     if (v == target) {
-      if (f->stamp) atomic_store_explicit(&f->last_arrival, call_clock_now_ns(), memory_order_relaxed);
+      if (f->stamp)
+        atomic_store_explicit(&f->last_arrival, call_clock_now_ns(f->clock), memory_order_relaxed);
     } else if (!atomic_load_explicit(&f->failed, memory_order_relaxed)) {
       wait_for_all(f, target);
     }
     if (!f->stamp) continue;
-    uint64_t t = call_clock_now_ns(), seen = atomic_load_explicit(&f->last_end, memory_order_relaxed);
+    uint64_t t = call_clock_now_ns(f->clock);
+    uint64_t seen = atomic_load_explicit(&f->last_end, memory_order_relaxed);
     while (t > seen && !atomic_compare_exchange_weak_explicit(&f->last_end, &seen, t,
                                                                memory_order_relaxed,
                                                                memory_order_relaxed)) {
@@ -103,9 +107,9 @@ static void batch(void *ctx, uint64_t iters) {
  * start -> the last arrival) and the join (the last end -> return). */
 static double timed_call(fj_ctx *f, double *fork, double *join) {
   f->stamp = true;
-  uint64_t t0 = call_clock_now_ns();
+  uint64_t t0 = call_clock_now_ns(f->clock);
   call(f);
-  uint64_t t1 = call_clock_now_ns();
+  uint64_t t1 = call_clock_now_ns(f->clock);
   f->stamp = false;
   *fork = (double)(int64_t)(atomic_load(&f->last_arrival) - t0);
   *join = (double)(int64_t)(t1 - atomic_load(&f->last_end));
@@ -128,7 +132,7 @@ static bool extras(harness *h, const target *t, const char *scenario, fj_ctx *f,
                    atomic_load(&f->arrived_at_failure), t->threads, ARRIVAL_WAIT_NS / 1e6);
     return false;
   }
-  bool clock = call_clock_shared();
+  bool clock = call_clock_shared(f->clock);
   ex[0] = (harness_extra){"worker_share", (items - (double)(b->caller_items - a->caller_items)) / items};
   ex[1] = (harness_extra){"fork_ns", clock ? stats_of(fork, n).median : NAN};
   ex[2] = (harness_extra){"join_ns", clock ? stats_of(join, n).median : NAN};
@@ -152,6 +156,7 @@ static pool *begin_run(harness *h, const target *t, const char *scenario, fj_run
     return NULL;
   }
   r->f.threads = t->threads;
+  r->f.clock = harness_call_clock(h);
   /* With more threads than cores the awaited item may need this CPU: give
    * it away at once (natively a yield returns at once when nobody waits).
    * Otherwise now and then, but where a yield is a sleep (Wasm) never: a
@@ -161,15 +166,15 @@ static pool *begin_run(harness *h, const target *t, const char *scenario, fj_run
   return r->f.p = scenario_pool(h, t, scenario); /* NULL: it said why */
 }
 
-static void end_run(fj_run *r) {
-  if (r->f.p) scenario_release(r->f.p);
+static void end_run(harness *h, fj_run *r) {
+  if (r->f.p) scenario_release(h, r->f.p);
   free(r->lat), free(r->fork), free(r->join);
 }
 
 static int run(harness *h, const target *t, summary_row *row) {
   fj_run fr;
   if (!begin_run(h, t, "forkjoin", &fr)) {
-    end_run(&fr);
+    end_run(h, &fr);
     return -1;
   }
   pool_stats_t a, b;
@@ -179,7 +184,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   /* The fork and the join, from calls timed alone, back to back too. */
   for (size_t i = 0; i < fr.calls; i++) {
     fr.lat[i] = timed_call(&fr.f, &fr.fork[i], &fr.join[i]);
-    watchdog_progress();
+    watchdog_progress(harness_watchdog(h));
   }
   pool_stats(fr.f.p, &b);
   if (rc == 0) {
@@ -191,7 +196,7 @@ static int run(harness *h, const target *t, summary_row *row) {
       stats_sort(fr.lat, fr.calls);
       double p90 = stats_quantile_sorted(fr.lat, fr.calls, 0.90);
       double p99 = stats_quantile_sorted(fr.lat, fr.calls, 0.99);
-      bool resolved = p99 >= 10 * call_clock_step_ns();
+      bool resolved = p99 >= 10 * call_clock_step_ns(harness_call_clock(h));
       ex[FJ_EXTRAS] = (harness_extra){"p90", resolved ? p90 : NAN};
       ex[FJ_EXTRAS + 1] = (harness_extra){"p99", resolved ? p99 : NAN};
       harness_key k = {"forkjoin", t->backend, t->mode, t->threads, (uint64_t)t->threads, 0};
@@ -203,7 +208,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     }
     harness_result_free(&r);
   }
-  end_run(&fr);
+  end_run(h, &fr);
   return rc;
 }
 
@@ -212,7 +217,7 @@ static int run_spaced(harness *h, const target *t, summary_row *row) {
   if (strcmp(t->mode, "warm") == 0) return 0; /* spaced calls find a warm pool asleep too */
   fj_run fr;
   if (!begin_run(h, t, "forkjoin_spaced", &fr)) {
-    end_run(&fr);
+    end_run(h, &fr);
     return -1;
   }
   for (int i = 0; i < 10; i++) call(&fr.f); /* first-call costs stay out */
@@ -221,7 +226,7 @@ static int run_spaced(harness *h, const target *t, summary_row *row) {
   for (size_t i = 0; i < fr.calls; i++) {
     plat_sleep_ns(SPACING_NS);
     fr.lat[i] = timed_call(&fr.f, &fr.fork[i], &fr.join[i]);
-    watchdog_progress();
+    watchdog_progress(harness_watchdog(h));
   }
   pool_stats(fr.f.p, &b);
   int rc = -1;
@@ -237,7 +242,7 @@ static int run_spaced(harness *h, const target *t, summary_row *row) {
       harness_result_free(&r);
     }
   }
-  end_run(&fr);
+  end_run(h, &fr);
   return rc;
 }
 

@@ -113,7 +113,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   harness_write_record(h, &j);
   row->breakeven_ns = breakeven;
   row->breakeven_never = isnan(breakeven);
-  scenario_release(p);
+  scenario_release(h, p);
   return 0;
 }
 
@@ -164,7 +164,7 @@ static double ab_sample(grain_ctx *g, uint64_t calls) {
   uint64_t t0 = plat_now_ns();
   batch(g, calls);
   double ns = (double)(plat_now_ns() - t0) / (double)calls;
-  watchdog_progress();
+  watchdog_progress(harness_watchdog(g->h));
   return ns;
 }
 
@@ -179,7 +179,7 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
   pool *pools[AB_MAX_ARMS] = {NULL};
   for (int a = 1; a < arms_n; a++) {
     if (!(pools[a] = scenario_pool(h, &arms[a], "grain_ab"))) {
-      for (int b = 1; b < a; b++) scenario_release(pools[b]);
+      for (int b = 1; b < a; b++) scenario_release(h, pools[b]);
       return -1;
     }
   }
@@ -189,7 +189,7 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
     if (!(samples[a] = malloc((size_t)reps * sizeof **samples))) {
       scenario_error(h, t, "grain_ab", "out of memory");
       for (int b = 0; b < arms_n; b++) free(samples[b]);
-      for (int b = 1; b < arms_n; b++) scenario_release(pools[b]);
+      for (int b = 1; b < arms_n; b++) scenario_release(h, pools[b]);
       return -1;
     }
   }
@@ -212,7 +212,7 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
     for (int r = 0; r < reps; r++) {
       for (int a = 0; a < arms_n; a++) {
         for (;;) {
-          watchdog_sleep(AB_SETTLE_NS);
+          watchdog_sleep(harness_watchdog(h), AB_SETTLE_NS);
           scenario_watch(h, pools[a], arms[a].backend);
           harness_mark m;
           if (counted[a]) harness_mark_now(h, &m);
@@ -244,7 +244,7 @@ static int ab_run(harness *h, const target *t, summary_row *row) {
     }
   }
   for (int a = 0; a < arms_n; a++) free(samples[a]);
-  for (int a = 1; a < arms_n; a++) scenario_release(pools[a]);
+  for (int a = 1; a < arms_n; a++) scenario_release(h, pools[a]);
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "harness_internal.h"
 #include "platform.h"
 #include "scenarios.h"
 #include "watchdog.h"
@@ -30,9 +31,9 @@ static int run(harness *h, const target *t, summary_row *row) {
     int64_t c1 = host_cpu_time_ns();
     uint64_t t1 = plat_now_ns();
     samples[i] = (double)(c1 - c0) / (double)(t1 - t0);
-    watchdog_progress();
+    watchdog_progress(harness_watchdog(h));
   }
-  scenario_release(p);
+  scenario_release(h, p);
   harness_result r;
   harness_result_from(samples, windows, &r);
   harness_key k = {"idle_cpu", t->backend, t->mode, t->threads, 0, 0};

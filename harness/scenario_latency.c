@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "call_clock.h"
+#include "harness_internal.h"
 #include "platform.h"
 #include "scenarios.h"
 #include "watchdog.h"
@@ -16,7 +17,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   int calls = harness_opts(h)->quick ? 2000 : 10000;
   double *lat = malloc((size_t)calls * sizeof *lat);
   if (!lat) {
-    scenario_release(p);
+    scenario_release(h, p);
     return -1;
   }
   size_t items = (size_t)t->threads;
@@ -24,10 +25,10 @@ static int run(harness *h, const target *t, summary_row *row) {
   pool_stats_t a, b;
   pool_stats(p, &a);
   for (int i = 0; i < calls; i++) {
-    uint64_t t0 = call_clock_now_ns();
+    uint64_t t0 = call_clock_now_ns(harness_call_clock(h));
     scenario_parallel_for(p, 0, items, 1, scenario_empty_body, NULL);
-    lat[i] = (double)(call_clock_now_ns() - t0);
-    if ((i & 255) == 255) watchdog_progress();
+    lat[i] = (double)(call_clock_now_ns(harness_call_clock(h)) - t0);
+    if ((i & 255) == 255) watchdog_progress(harness_watchdog(h));
   }
   pool_stats(p, &b);
   harness_result r;
@@ -40,7 +41,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   row->p50_ns = r.p50, row->p99_ns = r.p99, row->p999_ns = r.p999;
   harness_result_free(&r);
   free(lat);
-  scenario_release(p);
+  scenario_release(h, p);
   return 0;
 }
 

@@ -47,7 +47,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     harness_result_free(&r);
   }
   if (rc == 0 || s.samples) harness_result_free(&s);
-  scenario_release(p);
+  scenario_release(h, p);
   return rc;
 }
 

@@ -23,7 +23,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   }
   int rc = 0;
   for (int rep = 0; rep < reps && rc == 0; rep++) {
-    watchdog_progress();
+    watchdog_progress(harness_watchdog(h));
     pool_options o = {.no_pin = harness_opts(h)->no_pin};
     pool *p = NULL;
     uint64_t t0 = plat_now_ns();

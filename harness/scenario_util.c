@@ -90,12 +90,12 @@ pool *scenario_pool(harness *h, const target *t, const char *scenario) {
 }
 
 void scenario_watch(harness *h, pool *p, const char *arm) {
-  watchdog_watch_arm(p, arm);
+  watchdog_watch_arm(harness_watchdog(h), p, arm);
   harness_watch_pool(h, p);
 }
 
-void scenario_release(pool *p) {
-  watchdog_watch(NULL);
+void scenario_release(harness *h, pool *p) {
+  watchdog_watch(harness_watchdog(h), NULL);
   pool_destroy(p);
 }
 

@@ -41,7 +41,7 @@ const scenario *scenario_find(const char *name);
 /* Creates the target's pool, waits (bounded) until it is ready, and watches
  * it (scenario_watch); scenario_release undoes both. */
 pool *scenario_pool(harness *h, const target *t, const char *scenario);
-void scenario_release(pool *p);
+void scenario_release(harness *h, pool *p);
 /* Shows the pool the next repetitions run on to the watchdog (with the arm,
  * where a job runs several) and to the harness's interference check. */
 void scenario_watch(harness *h, pool *p, const char *arm);

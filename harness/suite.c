@@ -51,18 +51,19 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
     if (!plan->scenarios[s]->per_target) continue;
     for (int t = 0; t < nt; t++) total += plan->scenarios[s]->applies(targets[t].backend);
   }
+  watchdog *wd = harness_watchdog(h);
   int done = 0, failed = 0;
   uint64_t t0 = plat_now_ns();
   if (plan->skip_jobs >= total)
     fprintf(stderr, "poolbench: --skip-jobs %d skips every job of this run's %d\n", plan->skip_jobs, total);
   summary_row none;
   if (progress) fprintf(progress, "[%3d/%d] pingpong references\n", done + 1, total);
-  watchdog_job(done + 1, "pingpong", "-", "default");
+  watchdog_job(wd, done + 1, "pingpong", "-", "default");
   failed += refs->run(h, &(target){"-", "default", 2}, &none) != 0;
   done++;
   if (plan->fault && plan->skip_jobs == 0) { /* part of job 1: a resumed run goes past it */
-    watchdog_job(1, "fault", plan->fault, "default");
-    fault_trigger(plan->fault, plan->threads[0]);
+    watchdog_job(wd, 1, "fault", plan->fault, "default");
+    fault_trigger(h, plan->fault, plan->threads[0]);
   }
   for (int s = 0; s < plan->nscenarios; s++) {
     const scenario *sc = plan->scenarios[s];
@@ -81,16 +82,16 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
                 sc->name, targets[t].backend, targets[t].mode, targets[t].threads, eta);
         fflush(progress);
       }
-      watchdog_job(done + 1, sc->name, targets[t].backend, targets[t].mode);
+      watchdog_job(wd, done + 1, sc->name, targets[t].backend, targets[t].mode);
       harness_set_job(h, targets[t].threads, targets[t].backend);
       failed += sc->run(h, &targets[t], &rows[t]) != 0;
       done++;
-      watchdog_job(done, "pingpong", "-", "reference_check");
+      watchdog_job(wd, done, "pingpong", "-", "reference_check");
       scenario_pingpong_check(h, done);
     }
   }
   if (done > 1) { /* jobs ran after the references: did they hold? */
-    watchdog_job(done, "pingpong", "-", "default");
+    watchdog_job(wd, done, "pingpong", "-", "default");
     scenario_pingpong_recheck(h);
   }
   harness_end(h, done, failed);

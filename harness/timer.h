@@ -6,8 +6,8 @@
 
 #include <stdint.h>
 
-/* The smallest non-zero step between two readings of `now`, in ns. */
-double timer_measure_step_of(uint64_t (*now)(void));
+/* The smallest non-zero step between two readings of `now(ctx)`, in ns. */
+double timer_measure_step_of(uint64_t (*now)(const void *ctx), const void *ctx);
 /* The same for the system clock (plat_now_ns). */
 double timer_measure_step_ns(void);
 

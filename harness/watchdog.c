@@ -18,7 +18,7 @@
  * longer: a busy machine slows every step alike, a hang stops them. */
 #define STALL_FACTOR 20
 
-static struct {
+struct watchdog {
   harness *h;
   uint64_t deadline_ns;
   pthread_t thread;
@@ -32,48 +32,69 @@ static struct {
   _Atomic int number;        /* the job's place in the run (as progress prints it) */
   char scenario[32], backend[32], mode[16], arm[32];
   pool *watched;
-} wd = {.lock = PTHREAD_MUTEX_INITIALIZER};
+};
+
+/* The running watchdog, for the pools' wait hook: the hook takes no
+ * argument, so this is the one way it reaches the session's watchdog. */
+static watchdog *_Atomic hooked;
+
+watchdog *watchdog_new(harness *h) {
+  watchdog *w = calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->h = h;
+  pthread_mutex_init(&w->lock, NULL);
+  return w;
+}
+
+void watchdog_free(watchdog *w) {
+  if (!w) return;
+  watchdog_stop(w);
+  pthread_mutex_destroy(&w->lock);
+  free(w);
+}
 
 static void copy(char *dst, size_t n, const char *src) {
   snprintf(dst, n, "%s", src ? src : "-");
 }
 
-void watchdog_job(int number, const char *scenario, const char *backend, const char *mode) {
-  pthread_mutex_lock(&wd.lock);
-  atomic_store(&wd.number, number);
-  copy(wd.scenario, sizeof wd.scenario, scenario);
-  copy(wd.backend, sizeof wd.backend, backend);
-  copy(wd.mode, sizeof wd.mode, mode);
-  wd.arm[0] = 0;
-  atomic_store(&wd.slept_ns, 0);
-  atomic_fetch_add(&wd.job, 1);
-  pthread_mutex_unlock(&wd.lock);
+void watchdog_job(watchdog *w, int number, const char *scenario, const char *backend,
+                  const char *mode) {
+  pthread_mutex_lock(&w->lock);
+  atomic_store(&w->number, number);
+  copy(w->scenario, sizeof w->scenario, scenario);
+  copy(w->backend, sizeof w->backend, backend);
+  copy(w->mode, sizeof w->mode, mode);
+  w->arm[0] = 0;
+  atomic_store(&w->slept_ns, 0);
+  atomic_fetch_add(&w->job, 1);
+  pthread_mutex_unlock(&w->lock);
 }
 
-void watchdog_watch_arm(pool *p, const char *arm) {
-  pthread_mutex_lock(&wd.lock);
-  wd.watched = p;
-  snprintf(wd.arm, sizeof wd.arm, "%s", arm ? arm : "");
-  pthread_mutex_unlock(&wd.lock);
+void watchdog_watch_arm(watchdog *w, pool *p, const char *arm) {
+  pthread_mutex_lock(&w->lock);
+  w->watched = p;
+  snprintf(w->arm, sizeof w->arm, "%s", arm ? arm : "");
+  pthread_mutex_unlock(&w->lock);
 }
 
-void watchdog_progress(void) {
-  atomic_fetch_add_explicit(&wd.progress, 1, memory_order_relaxed);
+void watchdog_progress(watchdog *w) {
+  atomic_fetch_add_explicit(&w->progress, 1, memory_order_relaxed);
 }
 
-void watchdog_watch(pool *p) { watchdog_watch_arm(p, NULL); }
+void watchdog_watch(watchdog *w, pool *p) { watchdog_watch_arm(w, p, NULL); }
 
 /* Credited before sleeping, so the watchdog never counts the sleep under way;
  * a duration, so the two threads' clocks need not compare. */
-void watchdog_sleep(uint64_t ns) {
-  atomic_fetch_add(&wd.slept_ns, ns);
+void watchdog_sleep(watchdog *w, uint64_t ns) {
+  atomic_fetch_add(&w->slept_ns, ns);
   plat_sleep_ns(ns);
 }
 
 /* Runs on the submitting thread between its sliced waits: the thread that
  * may end the process on every platform. */
 static void on_wait(void) {
-  int code = atomic_load_explicit(&wd.fired, memory_order_relaxed);
+  watchdog *w = atomic_load_explicit(&hooked, memory_order_relaxed);
+  int code = w ? atomic_load_explicit(&w->fired, memory_order_relaxed) : 0;
   if (code) exit(code);
 }
 
@@ -87,23 +108,23 @@ static void err_line(const char *fmt, ...) {
   host_write_stderr(buf, n < 0 ? 0 : (size_t)(n < (int)sizeof buf ? n : (int)sizeof buf - 1));
 }
 
-static void dump(double elapsed_s, double stalled_s, double bound_s) {
-  pthread_mutex_lock(&wd.lock);
+static void dump(watchdog *w, double elapsed_s, double stalled_s, double bound_s) {
+  pthread_mutex_lock(&w->lock);
   json j;
-  harness_record_begin(wd.h, &j, "watchdog");
-  json_str(&j, "scenario", wd.scenario);
-  json_str(&j, "backend", wd.backend);
-  json_str(&j, "mode", wd.mode);
-  json_int(&j, "job", atomic_load(&wd.number));
+  harness_record_begin(w->h, &j, "watchdog");
+  json_str(&j, "scenario", w->scenario);
+  json_str(&j, "backend", w->backend);
+  json_str(&j, "mode", w->mode);
+  json_int(&j, "job", atomic_load(&w->number));
   json_num(&j, "deadline_s", bound_s);
   json_num(&j, "elapsed_s", elapsed_s);
   json_num(&j, "stalled_s", stalled_s);
-  if (wd.arm[0]) json_str(&j, "arm", wd.arm);
+  if (w->arm[0]) json_str(&j, "arm", w->arm);
   err_line("poolbench: watchdog: job %d, %s %s %s%s%s, made no progress for %.1f s (bound %.0f s) "
            "after %.1f s; thread states:\n",
-           atomic_load(&wd.number), wd.scenario, wd.backend, wd.mode, wd.arm[0] ? ", in arm " : "",
-           wd.arm, stalled_s, bound_s, elapsed_s);
-  pool *p = wd.watched;
+           atomic_load(&w->number), w->scenario, w->backend, w->mode, w->arm[0] ? ", in arm " : "",
+           w->arm, stalled_s, bound_s, elapsed_s);
+  pool *p = w->watched;
   if (p) {
     uint32_t gen, done;
     pool_words(p, &gen, &done);
@@ -131,8 +152,8 @@ static void dump(double elapsed_s, double stalled_s, double bound_s) {
     json_str(&j, "caller", NULL);
     err_line("  (no pool was being measured)\n");
   }
-  harness_write_record(wd.h, &j);
-  pthread_mutex_unlock(&wd.lock);
+  harness_write_record(w->h, &j);
+  pthread_mutex_unlock(&w->lock);
 }
 
 /* Progress is timed on this thread's clock only: in a browser every worker
@@ -140,13 +161,13 @@ static void dump(double elapsed_s, double stalled_s, double bound_s) {
  * compare. The error is at most one poll. Sleeps a job chose are taken off
  * both its time and its pauses. */
 static void *watch(void *arg) {
-  (void)arg;
+  watchdog *w = arg;
   uint64_t seen_job = 0, seen_progress = 0, start = 0, last = 0, slept_at_last = 0, longest = 0;
-  while (!atomic_load(&wd.stop)) {
+  while (!atomic_load(&w->stop)) {
     plat_sleep_ns(POLL_NS);
-    uint64_t job = atomic_load(&wd.job), now = plat_now_ns();
-    uint64_t progress = atomic_load_explicit(&wd.progress, memory_order_relaxed);
-    uint64_t slept = atomic_load(&wd.slept_ns);
+    uint64_t job = atomic_load(&w->job), now = plat_now_ns();
+    uint64_t progress = atomic_load_explicit(&w->progress, memory_order_relaxed);
+    uint64_t slept = atomic_load(&w->slept_ns);
     if (job != seen_job) {
       seen_job = job, seen_progress = progress, start = last = now, slept_at_last = 0, longest = 0;
       continue;
@@ -158,12 +179,12 @@ static void *watch(void *arg) {
       seen_progress = progress, last = now, slept_at_last = slept;
       continue;
     }
-    uint64_t bound = wd.deadline_ns > STALL_FACTOR * longest ? wd.deadline_ns : STALL_FACTOR * longest;
-    if (job && pause > bound && !atomic_load(&wd.stop)) {
+    uint64_t bound = w->deadline_ns > STALL_FACTOR * longest ? w->deadline_ns : STALL_FACTOR * longest;
+    if (job && pause > bound && !atomic_load(&w->stop)) {
       uint64_t ran = now - start;
       ran = ran > slept ? ran - slept : 0;
-      dump((double)ran / 1e9, (double)pause / 1e9, (double)bound / 1e9);
-      atomic_store(&wd.fired, WATCHDOG_EXIT_CODE);
+      dump(w, (double)ran / 1e9, (double)pause / 1e9, (double)bound / 1e9);
+      atomic_store(&w->fired, WATCHDOG_EXIT_CODE);
       host_exit_now(WATCHDOG_EXIT_CODE);
       return NULL;
     }
@@ -171,21 +192,22 @@ static void *watch(void *arg) {
   return NULL;
 }
 
-int watchdog_start(harness *h, double deadline_s) {
-  if (deadline_s <= 0 || wd.running) return 0;
-  wd.h = h;
-  wd.deadline_ns = (uint64_t)(deadline_s * 1e9);
-  atomic_store(&wd.stop, false);
+int watchdog_start(watchdog *w, double deadline_s) {
+  if (deadline_s <= 0 || w->running) return 0;
+  w->deadline_ns = (uint64_t)(deadline_s * 1e9);
+  atomic_store(&w->stop, false);
+  atomic_store(&hooked, w);
   pool_set_wait_hook(on_wait);
-  if (pthread_create(&wd.thread, NULL, watch, NULL) != 0) return -1;
-  wd.running = true;
+  if (pthread_create(&w->thread, NULL, watch, w) != 0) return -1;
+  w->running = true;
   return 0;
 }
 
-void watchdog_stop(void) {
-  if (!wd.running) return;
-  atomic_store(&wd.stop, true);
-  pthread_join(wd.thread, NULL);
-  wd.running = false;
+void watchdog_stop(watchdog *w) {
+  if (!w || !w->running) return;
+  atomic_store(&w->stop, true);
+  pthread_join(w->thread, NULL);
+  w->running = false;
   pool_set_wait_hook(NULL);
+  atomic_store(&hooked, NULL);
 }

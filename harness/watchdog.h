@@ -15,22 +15,28 @@
 
 #define WATCHDOG_EXIT_CODE 3
 
+/* One per session, which owns it (harness_watchdog); idle until started. */
+typedef struct watchdog watchdog;
+watchdog *watchdog_new(harness *h);
+void watchdog_free(watchdog *w); /* stops it first */
+
 /* Starts the thread; deadline_s <= 0 disables the watchdog. */
-int watchdog_start(harness *h, double deadline_s);
+int watchdog_start(watchdog *w, double deadline_s);
 /* Job `number` (its place in the run) begins now: its progress counts from here. */
-void watchdog_job(int number, const char *scenario, const char *backend, const char *mode);
+void watchdog_job(watchdog *w, int number, const char *scenario, const char *backend,
+                  const char *mode);
 /* The job finished a batch or a repetition: it is alive. Cheap (a relaxed
  * increment), but off the timed path. */
-void watchdog_progress(void);
+void watchdog_progress(watchdog *w);
 /* The pool a dump shows (NULL: none). Call with NULL before destroying it. */
-void watchdog_watch(pool *p);
+void watchdog_watch(watchdog *w, pool *p);
 /* The same, for a job that drives several pools in turn: the dump also names
  * the `arm` (the backend) it was in. watchdog_watch clears it. */
-void watchdog_watch_arm(pool *p, const char *arm);
+void watchdog_watch_arm(watchdog *w, pool *p, const char *arm);
 /* Sleeps ns on purpose: a job's deliberate sleeps do not count against its
  * deadline, which bounds what it computes and waits for, not how long it
  * chose to pause (a job that settles between samples would trip under load). */
-void watchdog_sleep(uint64_t ns);
-void watchdog_stop(void);
+void watchdog_sleep(watchdog *w, uint64_t ns);
+void watchdog_stop(watchdog *w);
 
 #endif
