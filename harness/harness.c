@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "platform.h"
 #include "pool.h"
+#include "record.h"
 #include "stats.h"
 #include "timer.h"
 #include "vocabulary.h"
@@ -72,7 +73,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
     free(h);
     return NULL;
   }
-  h->wd = watchdog_new(h);
+  h->wd = watchdog_new(h->sink, h->o.platform);
   if (!h->wd) {
     snprintf(err, errlen, "out of memory");
     harness_close(h);
@@ -155,17 +156,10 @@ const call_clock *harness_call_clock(const harness *h) { return h->clock; }
 sink *harness_sink(harness *h) { return h->sink; }
 
 void harness_record_begin(harness *h, json *j, const char *type) {
-  json_init(j);
-  json_obj_begin(j);
-  json_str(j, "type", type);
-  json_str(j, "platform", h->o.platform);
+  record_begin(j, type, h->o.platform);
 }
 
-void harness_write_record(harness *h, json *j) {
-  json_obj_end(j);
-  if (!j->failed) sink_write_line(h->sink, j->buf, j->len);
-  json_free(j);
-}
+void harness_write_record(harness *h, json *j) { record_write(h->sink, j); }
 
 void harness_emit_raw(harness *h, const char *type, const char *fields) {
   json j;

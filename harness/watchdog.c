@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness_internal.h"
 #include "host.h"
+#include "json.h"
 #include "platform.h"
 #include "pool_watch.h"
+#include "record.h"
 
 #define POLL_NS 50000000u /* 50 ms */
 /* A job is stuck when it has made no progress for the deadline, or for this
@@ -19,7 +20,8 @@
 #define STALL_FACTOR 20
 
 struct watchdog {
-  harness *h;
+  sink *sink;           /* the session's: the dump is a record like any other */
+  const char *platform; /* the records' platform */
   uint64_t deadline_ns;
   pthread_t thread;
   bool running;
@@ -38,10 +40,11 @@ struct watchdog {
  * argument, so this is the one way it reaches the session's watchdog. */
 static watchdog *_Atomic hooked;
 
-watchdog *watchdog_new(harness *h) {
+watchdog *watchdog_new(sink *s, const char *platform) {
   watchdog *w = calloc(1, sizeof *w);
   if (!w) return NULL;
-  w->h = h;
+  w->sink = s;
+  w->platform = platform;
   pthread_mutex_init(&w->lock, NULL);
   return w;
 }
@@ -111,7 +114,7 @@ static void err_line(const char *fmt, ...) {
 static void dump(watchdog *w, double elapsed_s, double stalled_s, double bound_s) {
   pthread_mutex_lock(&w->lock);
   json j;
-  harness_record_begin(w->h, &j, "watchdog");
+  record_begin(&j, "watchdog", w->platform);
   json_str(&j, "scenario", w->scenario);
   json_str(&j, "backend", w->backend);
   json_str(&j, "mode", w->mode);
@@ -152,7 +155,7 @@ static void dump(watchdog *w, double elapsed_s, double stalled_s, double bound_s
     json_str(&j, "caller", NULL);
     err_line("  (no pool was being measured)\n");
   }
-  harness_write_record(w->h, &j);
+  record_write(w->sink, &j);
   pthread_mutex_unlock(&w->lock);
 }
 

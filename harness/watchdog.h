@@ -10,14 +10,15 @@
 #ifndef POOLBENCH_WATCHDOG_H
 #define POOLBENCH_WATCHDOG_H
 
-#include "harness.h"
+#include "host.h"
 #include "pool.h"
 
 #define WATCHDOG_EXIT_CODE 3
 
-/* One per session, which owns it (harness_watchdog); idle until started. */
+/* One per session, which owns it (harness_watchdog); idle until started.
+ * Its dump goes to the session's sink as a record of `platform`. */
 typedef struct watchdog watchdog;
-watchdog *watchdog_new(harness *h);
+watchdog *watchdog_new(sink *s, const char *platform);
 void watchdog_free(watchdog *w); /* stops it first */
 
 /* Starts the thread; deadline_s <= 0 disables the watchdog. */
