@@ -195,7 +195,7 @@ static int console_loss(harness *h) {
 /* 1. Blocking right after pthread_create: under Emscripten a thread without a
  * pre-created worker starts only when the creating thread returns to the
  * event loop, so waiting for it right away waits forever. The builds here
- * pre-create workers (not reproduced); build/bench target poolbench_nopool
+ * pre-create workers (not reproduced); the CLI target poolbench_nopool
  * (Node and Chromium) pre-creates none. The wait is bounded: 2 s, in 1 ms slices. */
 /* Static: the detached thread may start after the call gave up on it, and
  * its flag must still be there. */
