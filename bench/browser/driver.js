@@ -160,7 +160,8 @@ function prepare(o) {
   if (!fs.existsSync(path.join(o.build, program))) {
     fail(2, `${quoted(`${o.build}/${program}`)} missing: build it with make ${o.pyodide ? 'build-pyodide' : 'build-web'}`);
   }
-  // Pyodide's page also needs the Python files, the shared runner and Pyodide itself.
+  // Pyodide's page and worker live beside their runner (bench/pyodide/) and
+  // need the Python files and Pyodide itself; post.js comes from web.
   const roots = [web, path.resolve(o.build)];
   if (o.pyodide) {
     roots.push(path.join(root, 'bench', 'pyodide'), path.join(root, 'bench'),

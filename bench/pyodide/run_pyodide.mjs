@@ -1,5 +1,5 @@
 // What both Pyodide hosts share (the Node.js host, bench/pyodide/node_host.mjs,
-// and the browser's Web Worker, harness/web/pyodide_worker.mjs): the options,
+// and the browser's Web Worker, pyodide_worker.mjs beside it): the options,
 // and one run: load Pyodide, put the side modules and the Python scenario
 // files into its file system, run bench_pyodide.main().
 
