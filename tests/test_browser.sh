@@ -43,8 +43,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 driver=$here/../bench/browser/driver.js
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-# Without the browser build there is nothing to test: a skip (77), not a failure.
-[[ -f $web/poolbench.js ]] || { echo "SKIP: $web/poolbench.js missing (make build-web)"; exit 77; }
+# Without the browser build there is nothing to test: a skip (77) by hand, a
+# failure under make test (require.sh).
+source "$here/require.sh"
+[[ -f $web/poolbench.js ]] || missing "$web/poolbench.js missing (make build-web)"
 run() { timeout 300 node "$driver" --quiet --build "$web" --out "$dir" "$@" 2>"$dir/err.txt"; }
 case $case in
 e2e)
@@ -83,7 +85,7 @@ clock)
   bash "$here/test_call_clock.sh" chrome drive; rc=$?
   exit $rc ;;
 firefox)
-  [[ -x /usr/bin/firefox-esr ]] || { echo "SKIP: no /usr/bin/firefox-esr (scripts/setup.sh installs it)"; exit 77; }
+  [[ -x /usr/bin/firefox-esr ]] || missing "no /usr/bin/firefox-esr (scripts/setup.sh installs it)"
   run --browser firefox --deadline 240 -- run --quick --clock system || {
     echo "FAIL: driver exit $?"; cat "$dir/err.txt"; grep -v '^\[out\]' "$dir/firefox.log" | tail -5; exit 1; }
   backends=$(head -1 "$dir/firefox.ndjson" | python3 -c 'import json, sys; print(",".join(json.load(sys.stdin)["backends"]))')
@@ -109,7 +111,7 @@ EOF
     || { echo "FAIL: a refused session: exit $rc, '$msg2' (want exit 2 and one line)"; exit 1; }
   echo "ok: firefox.ndjson valid; $msg; $msg2" ;;
 remote)
-  [[ -x /usr/bin/chromium ]] || { echo "SKIP: no /usr/bin/chromium"; exit 77; }
+  [[ -x /usr/bin/chromium ]] || missing "no /usr/bin/chromium (scripts/setup.sh installs it)"
   mkdir "$dir/profile"
   /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
@@ -183,7 +185,7 @@ main_thread)
 diagnose)
   bash "$here/test_diagnose.sh" chrome node "$driver" --quiet --build "$web" --deadline 200 -- ;;
 late_start)
-  [[ -f $web/poolbench_nopool.js ]] || { echo "SKIP: $web/poolbench_nopool.js missing (make build-web)"; exit 77; }
+  [[ -f $web/poolbench_nopool.js ]] || missing "$web/poolbench_nopool.js missing (make build-web)"
   run --program poolbench_nopool.js --deadline 60 -- diagnose --hazard late_start --deadline 0 \
     || { echo "FAIL: driver exit $?"; cat "$dir/err.txt"; exit 1; }
   python3 "$here/check_records.py" "$dir/chrome.ndjson" >/dev/null || exit 1

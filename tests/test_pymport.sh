@@ -11,14 +11,15 @@
 set -u
 case=$1 lib=$2
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/require.sh"
 root=$here/..
 host=$root/bench/pymport/host.js
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 built=$root/node_modules/pymport/lib/binding/linux-x64/pymport.node
 if [[ $case != missing ]]; then  # usage: the options are the embedded Python's to check
-  [[ -f $built ]] || { echo "SKIP: pymport not built (make setup)"; exit 77; }
-  [[ -f $lib ]] || { echo "SKIP: $lib missing (make build)"; exit 77; }
+  [[ -f $built ]] || missing "pymport not built (make setup)"
+  [[ -f $lib ]] || missing "$lib missing (make build)"
 fi
 
 # One line on stderr, exit 2, no records file.

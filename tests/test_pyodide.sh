@@ -21,8 +21,10 @@ root=$here/..
 host=$root/bench/pyodide/node_host.mjs
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-# Without the side modules there is nothing to test: a skip (77), not a failure.
-[[ -f $build/poolbench_side.so ]] || { echo "SKIP: $build/poolbench_side.so missing (make build-pyodide)"; exit 77; }
+# Without the side modules there is nothing to test: a skip (77) by hand, a
+# failure under make test (require.sh).
+source "$here/require.sh"
+[[ -f $build/poolbench_side.so ]] || missing "$build/poolbench_side.so missing (make build-pyodide)"
 
 # Checks a quick run's file: schema, probe fields, scenarios, verdict.
 check_run() {
@@ -69,7 +71,7 @@ chrome)
   check_run "$dir/pyodide-chrome.ndjson" || exit 1
   echo "ok: pyodide-chrome" ;;
 firefox)
-  [[ -x /usr/bin/firefox-esr ]] || { echo "SKIP: no /usr/bin/firefox-esr (scripts/setup.sh installs it)"; exit 77; }
+  [[ -x /usr/bin/firefox-esr ]] || missing "no /usr/bin/firefox-esr (scripts/setup.sh installs it)"
   timeout 180 node "$root/bench/browser/driver.js" --quiet --pyodide --browser firefox --build "$build" --out "$dir" \
     --deadline 150 -- --quick 2>"$dir/err.txt" \
     || { echo "FAIL: exit $?"; cat "$dir/err.txt"; tail -5 "$dir/pyodide-firefox.log"; exit 1; }
