@@ -13,13 +13,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import records  # noqa: E402
+import run_model  # noqa: E402
 from vocab import CONTROL  # noqa: E402
 
 
 def console_verdict(node_file, stdout_file):
     """The console_loss record, or None when the Node run did not probe."""
-    recs, _ = records.read_file(node_file, records.load_schema())
+    recs, _ = run_model.read_file(node_file, run_model.load_schema())
     sent = sum(1 for r in recs if r["type"] == "console_probe")
     if not sent:
         return None
@@ -54,8 +54,8 @@ def main():
         if rec:
             with open(node, "a", encoding="utf-8") as f:
                 f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-        run = records.load_run(d)
-    except records.RecordError as e:
+        run = run_model.load_run(d)
+    except run_model.RecordError as e:
         print(f"diagnose: {e}", file=sys.stderr)
         return 2
     for p in run.values():

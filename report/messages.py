@@ -1,31 +1,12 @@
-"""How the report's programs say what went wrong: input quoted so that a
-message stays one line and sends the terminal nothing (ESC sequences from a
-record or an argument). The C programs (harness/quote.c) and the JS ones
-(bench/browser/quote.js) quote alike."""
+"""How the report's programs say what went wrong: input quoted as every
+reader quotes it (records/quote.py), bad options in one line."""
 import argparse
-import re
+import os
+import sys
 
-# Bytes a message carries as they are: printable ASCII but the quote and the
-# backslash, which are escaped like the newline and the tab.
-PRINTABLE = frozenset(range(0x20, 0x7f)) - {ord("'"), ord("\\")}
-ESCAPES = {ord("\n"): "\\n", ord("\t"): "\\t", ord("'"): "\\'", ord("\\"): "\\\\"}
-PLAIN_PATH = re.compile(r"[A-Za-z0-9_.,:/+=@-]*")
-
-
-def escaped(text):
-    """text with every byte but printable ASCII as \\n, \\t or \\xNN (UTF-8)."""
-    raw = text if isinstance(text, bytes) else str(text).encode("utf-8", "surrogateescape")
-    return "".join(chr(b) if b in PRINTABLE else ESCAPES.get(b, f"\\x{b:02x}") for b in raw)
-
-
-def quoted(text):
-    """Input (an argument, a path, record text) as a message quotes it."""
-    return f"'{escaped(text)}'"
-
-
-def where(path):
-    """A file named at the start of a message: as it is when plain, else quoted."""
-    return path if PLAIN_PATH.fullmatch(str(path)) else quoted(path)
+# The repository root: where the records package (the contract) is found.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from records.quote import escaped, quoted, where  # noqa: E402,F401
 
 
 class OneLineParser(argparse.ArgumentParser):

@@ -7,7 +7,7 @@ on its own evidence, per job: a fork-join faster than physics allows, the
 spin round trip moving around its job, repetitions another task
 interfered with that it had to keep, or other processes' work (done or
 wanted) beside a job that no counter could judge."""
-from records import load_schema
+from run_model import load_schema
 from references import ROUND_TRIPS, capacity_shortfall, counted, counts_interference, noise, reference_record
 from vocab import (CAPACITY, FORKJOIN, INTERFERED, INTERFERENCE_SOURCE, NATIVE, OTHERS_CORES,
                    OTHERS_DEMAND, PINGPONG, REFERENCE_CHECK, RERUNS, SERIAL, WARM, WASM, not_joined, ns)

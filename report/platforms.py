@@ -19,7 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import noisy  # noqa: E402
-import records  # noqa: E402
+import run_model  # noqa: E402
 from keys import key  # noqa: E402
 from messages import OneLineParser, quoted  # noqa: E402
 from vocab import NATIVE, W_DETAIL, WASM, in_unit, ordered  # noqa: E402
@@ -29,8 +29,8 @@ def read(path, schema):
     """The records of one file (schema-checked by the project's reader; exit
     2 naming file and line on bad input)."""
     try:
-        return records.read_file(path, schema)[0]
-    except records.RecordError as e:
+        return run_model.read_file(path, schema)[0]
+    except run_model.RecordError as e:
         print(f"platforms: {e}", file=sys.stderr)
         sys.exit(2)
 
@@ -68,8 +68,8 @@ def same_machine_native(run, contract, wasm_headers):
             found.append((os.path.getmtime(f), f))
     for _, f in sorted(found, reverse=True):
         try:
-            recs, _ = records.read_file(f, contract)
-        except records.RecordError:
+            recs, _ = run_model.read_file(f, contract)
+        except run_model.RecordError:
             continue  # a broken sibling is not this run's business
         if machine(recs[0]) in idents:
             return f
@@ -81,7 +81,7 @@ def main():
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", help="run directory")
     run = ap.parse_args().run
-    schema = records.load_schema()
+    schema = run_model.load_schema()
     wasm_files = {p: os.path.join(run, p + ".ndjson") for p in WASM
                   if os.path.exists(os.path.join(run, p + ".ndjson"))}
     native_path = os.path.join(run, NATIVE + ".ndjson")
@@ -92,8 +92,8 @@ def main():
     recs = {p: read(f, schema) for p, f in wasm_files.items()}
     if own_native:
         recs[NATIVE] = read(native_path, schema)
-    plats = {p: records.platform_of(r) for p, r in recs.items()}
-    records.link_native(plats)  # the run's own native only: a sibling's ran at another time
+    plats = {p: run_model.platform_of(r) for p, r in recs.items()}
+    run_model.link_native(plats)  # the run's own native only: a sibling's ran at another time
     busy(plats)
     if not wasm_files:
         print(f"platforms: no {' or '.join(p + '.ndjson' for p in WASM)} in {run}: wasm/native ratios skipped")

@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import records  # noqa: E402
+import run_model  # noqa: E402
 from messages import OneLineParser, quoted  # noqa: E402
 from tables import CI_LEVEL, cell  # noqa: E402
 from vocab import CPYTHONS, PY_SERIAL, PYMPORT, PYODIDE, PYTHON, W_DETAIL, ns  # noqa: E402
@@ -40,13 +40,13 @@ PROBE_FIELDS = ["load_ms", "python_threads", "pthread_side_module", "jspi", "can
 
 
 def load(run_dir, schema=None):
-    """{platform: records.Platform} of the Python platforms present in a run."""
-    schema = schema or records.load_schema()
+    """{platform: run_model.Platform} of the Python platforms present in a run."""
+    schema = schema or run_model.load_schema()
     out = {}
     for p in PYTHON:
         path = os.path.join(run_dir, p + ".ndjson")
         if os.path.exists(path):
-            out.update(records.load_run(path, schema))
+            out.update(run_model.load_run(path, schema))
     return out
 
 
@@ -121,7 +121,7 @@ def main():
     ap.add_argument("run", help="run directory")
     try:
         run = load(ap.parse_args().run)
-    except records.RecordError as e:
+    except run_model.RecordError as e:
         print(f"python_panel: {e}", file=sys.stderr)
         return 2
     if not run:

@@ -26,7 +26,7 @@ import plot_tradeoff  # noqa: E402
 import gate_verdicts  # noqa: E402
 import plots  # noqa: E402
 import python_panel  # noqa: E402
-import records  # noqa: E402
+import run_model  # noqa: E402
 import render_html  # noqa: E402
 import render_md  # noqa: E402
 import runs as several  # noqa: E402
@@ -70,8 +70,8 @@ def hazards(run_path, schema):
     if not diag_dir or not os.path.isdir(diag_dir):
         return []
     try:
-        diag = ordered(records.load_run(diag_dir, schema))
-    except records.RecordError as e:
+        diag = ordered(run_model.load_run(diag_dir, schema))
+    except run_model.RecordError as e:
         print(f"report: diagnostics left out: {e}", file=sys.stderr)
         return []
     return [[p, h["hazard"], h["verdict"], h["evidence"]] for p in diag for h in diag[p].hazards]
@@ -150,10 +150,10 @@ def main():
     a = ap.parse_args()
     paths = [r for r in a.run.split(",") if r]
     try:
-        schema = records.load_schema()
-        loaded = [(path, ordered(records.load_run(path, schema))) for path in paths]
-        base = ordered(records.load_run(a.baseline, schema)) if a.baseline else None
-    except records.RecordError as e:
+        schema = run_model.load_schema()
+        loaded = [(path, ordered(run_model.load_run(path, schema))) for path in paths]
+        base = ordered(run_model.load_run(a.baseline, schema)) if a.baseline else None
+    except run_model.RecordError as e:
         print(f"report: {e}", file=sys.stderr)
         return 2
     if not loaded:

@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import noisy  # noqa: E402
 from messages import OneLineParser  # noqa: E402
 from render_md import md_table  # noqa: E402
-import records  # noqa: E402
+import run_model  # noqa: E402
 import references  # noqa: E402
 from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, NATIVE, SERIAL_BACKEND,  # noqa: E402
                    interval, label, not_joined, ns)
@@ -496,8 +496,8 @@ def main():
     ap.add_argument("--markdown", action="store_true", help="a Markdown table")
     a = ap.parse_args()
     try:
-        run = records.load_run(a.run)
-    except records.RecordError as e:
+        run = run_model.load_run(a.run)
+    except run_model.RecordError as e:
         print(f"targets: {e}", file=sys.stderr)
         return 2
     rows = evaluate(run)

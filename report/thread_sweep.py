@@ -1,7 +1,7 @@
 """The thread sweep: `make bench` appends forkjoin and grain at P = 1, 2, 4, ...
 up to twice the logical cores to each platform's run. Here: each pool's
 fork-join cost at every P the file holds, and what it says in words. The
-headline views read the run's P only (records.Platform.find); this module
+headline views read the run's P only (run_model.Platform.find); this module
 alone reads every P (Platform.across_p)."""
 import noisy
 from vocab import FORKJOIN, NOISY_MARK, interval, is_serial, label, not_joined, ns

@@ -143,9 +143,9 @@ if [[ $refresh -eq 1 ]]; then
   busy=$(python3 - "$out"/*.ndjson <<'EOF'
 import sys
 sys.path.insert(0, "report")
-import records, references
+import run_model, references
 for path in sys.argv[1:]:
-    for p in records.load_run(path).values():
+    for p in run_model.load_run(path).values():
         why = references.capacity_shortfall(p)
         if why:
             print(f"{path}: {why}")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks poolbench NDJSON records against the schema in results/README.md.
+"""Checks poolbench NDJSON records against the schema (records/schema.json).
 
 usage: check_records.py FILE [FILE...] [--backends a,b] [--scenarios s,t]
   --backends   every listed backend must have a measurement record
@@ -11,8 +11,9 @@ import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report"))
-import records  # noqa: E402  (the project's one Python record reader)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from records.contract import RecordError, load_schema  # noqa: E402  (the project's one Python record reader)
+from records.reader import read_file  # noqa: E402
 
 
 def main():
@@ -21,12 +22,12 @@ def main():
     ap.add_argument("--backends", default="")
     ap.add_argument("--scenarios", default="")
     a = ap.parse_args()
-    schema = records.load_schema()
+    schema = load_schema()
     errors, meas = [], []
     for path in a.files:
         try:
-            recs, errs = records.read_file(path, schema, strict=False)
-        except records.RecordError as e:
+            recs, errs = read_file(path, schema, strict=False)
+        except RecordError as e:
             recs, errs = [], [str(e)]
         errors += errs
         meas += [r for r in recs if isinstance(r, dict) and r.get("type") == "measurement"]

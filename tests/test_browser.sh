@@ -223,7 +223,7 @@ refused)
   [[ $(wc -l <"$dir/err.txt") == 1 ]] && grep -q "refused the record (HTTP 400: .*unknown record type 'no_such_type'" "$dir/err.txt" \
     || { echo "FAIL: want one line with the server's reason:"; cat "$dir/err.txt"; exit 1; }
   head -c "$(wc -c <"$dir/before")" "$dir/chrome.ndjson" | cmp -s - "$dir/before" &&
-    ! grep -q no_such_type "$dir/chrome.ndjson" && python3 "$here/../report/records.py" check "$dir/chrome.ndjson" ||
+    ! grep -q no_such_type "$dir/chrome.ndjson" && python3 "$here/../records/check.py" check "$dir/chrome.ndjson" ||
     { echo "FAIL: chrome.ndjson lost its earlier lines or took the refused one"; exit 1; }
   echo "ok: exit 1 after $((SECONDS - start)) s: $(cat "$dir/err.txt")" ;;
 start_watch)

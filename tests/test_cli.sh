@@ -79,7 +79,7 @@ timeout 120 "${cmd[@]}" "${quick[@]}" --out "$out/r" --append >/dev/null 2>&1 ||
   { echo "FAIL: run --append exited $?"; fail=1; }
 [[ $(grep -c '"type":"header"' "$first") -eq 1 && $(wc -l <"$first") -gt $(wc -l <"$out/before") &&
    $(head -c "$(wc -c <"$out/before")" "$first" | cmp -s - "$out/before"; echo $?) -eq 0 ]] &&
-  python3 "$(dirname "$0")/../report/records.py" check "$first" &&
+  python3 "$(dirname "$0")/../records/check.py" check "$first" &&
   echo "ok: --append added its records after the first run's, one header, the contract kept" ||
   { echo "FAIL: --append should keep the first run and add its records under the one header"; fail=1; }
 

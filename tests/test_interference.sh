@@ -48,8 +48,8 @@ PY
 REPORT=$here/../report python3 - "$dir" <<'PY' || exit 1
 import os, sys
 sys.path.insert(0, os.environ["REPORT"])
-import noisy, records
-p = records.load_run(sys.argv[1])["native"]
+import noisy, run_model
+p = run_model.load_run(sys.argv[1])["native"]
 fj = {m["mode"]: m for m in p.measurements if m["scenario"] == "forkjoin"}
 assert noisy.beside(p, fj["cold"]), "the cold fork-join beside busy processes is not flagged"
 assert noisy.beside(p, fj["warm"]) is None, f"the warm fork-join, judged by its counters: {noisy.beside(p, fj['warm'])}"

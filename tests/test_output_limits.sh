@@ -25,7 +25,7 @@ fi
 deep=$out/long
 for _ in $(seq 300); do deep+=/abcdefghi; done
 if timeout 120 "${cmd[@]}" "${quick[@]}" --out "$deep" >/dev/null 2>"$out/err" &&
-   python3 "$(dirname "$0")/../report/records.py" check "$deep"/*.ndjson; then
+   python3 "$(dirname "$0")/../records/check.py" check "$deep"/*.ndjson; then
   echo "ok: a ${#deep}-byte --out path holds the run's records"
 else
   echo "FAIL: a ${#deep}-byte --out path: ...$(tail -n 1 "$out/err" | tail -c 200)"; fail=1

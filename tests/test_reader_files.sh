@@ -22,7 +22,7 @@ startValidator({platform: "native", records: process.argv[2],
 for kind in fifo zero huge; do
   dir=$out/$kind file=$out/$kind/native.ndjson
   readers=(
-    "records.py|python3 $root/report/records.py check $file"
+    "check.py|python3 $root/records/check.py check $file"
     "check_records.py|python3 $root/tests/check_records.py $file"
     "report.py|python3 $root/report/report.py $dir --out $out/report-$kind"
     "diagnose.py|python3 $root/report/diagnose.py $dir"

@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = os.path.join(HERE, "..", "report", "targets.py")
 sys.path.insert(0, os.path.join(HERE, "..", "report"))
 sys.path.insert(0, HERE)
-import records  # noqa: E402
+import run_model  # noqa: E402
 import targets  # noqa: E402
 from complete_record import complete  # noqa: E402
 FIXTURE = os.path.join(HERE, "fixtures", "run", "native.ndjson")
@@ -140,7 +140,7 @@ def rows_of(run, plat, prefix, d):
     for name, recs in run.items():
         with open(os.path.join(d, f"{name}.ndjson"), "w") as f:
             f.writelines(json.dumps(r) + "\n" for r in recs)
-    return [r for r in targets.evaluate(records.load_run(d)) if r[0] == plat and r[1].startswith(prefix)]
+    return [r for r in targets.evaluate(run_model.load_run(d)) if r[0] == plat and r[1].startswith(prefix)]
 
 
 class Cases:

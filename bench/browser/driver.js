@@ -475,11 +475,11 @@ class Usage extends Error {}
 
 // Exits 2 with the contract's one line when `file` cannot be appended to.
 function appendable(file) {
-  const check = path.join(__dirname, '..', '..', 'report', 'records.py');
+  const check = path.join(__dirname, '..', '..', 'records', 'check.py');
   const r = require('child_process').spawnSync('python3', [check, 'check', file],
                                                 {encoding: 'utf8', timeout: 60000});
   if (r.status !== 0) {
-    const why = (r.stderr || String(r.error || 'records.py failed')).trim().split('\n')[0];
+    const why = (r.stderr || String(r.error || 'records/check.py failed')).trim().split('\n')[0];
     fail(2, `cannot --append to ${file}: ${why.replace(/^records: /, '')}`);
   }
 }

@@ -11,7 +11,7 @@
 // is trusted: every POST carries the run's random token (?token=, given to
 // the page in its URL), comes from this origin or none, is a small UTF-8 text
 // body, and every record is checked against the record contract
-// (report/records.py) before it is written.
+// (records/check.py) before it is written.
 'use strict';
 const crypto = require('crypto');
 const dns = require('dns');
@@ -164,7 +164,7 @@ function inside(file, root) {
 // records: file the /result lines are appended to; log: the program's output.
 // platform: the records' platform ('chrome', 'firefox', 'pyodide-chrome', ...).
 // isolated: false serves without COOP/COEP (a test of the failure path).
-// validator: the record checker's command (default: records.py stream).
+// validator: the record checker's command (default: records/check.py stream).
 // host: the address to listen on and the only Host the requests may name
 // (127.0.0.1; another address of this machine, e.g. its LAN address, serves
 // a browser on another machine; 0.0.0.0 is refused).

@@ -1,6 +1,6 @@
 // The record check of the browser run's server: the project's one record
-// contract (report/records.py) in a child process, fed one line at a time.
-// `records.py stream --platform P FILE` learns FILE's state, then answers each
+// contract (records/check.py) in a child process, fed one line at a time.
+// `check.py stream --platform P FILE` learns FILE's state, then answers each
 // line on stdin with one line: "ok" (the caller appends the line to FILE) or
 // "error FILE:LINE: what". Lines go through it one at a time, in the order
 // they arrived, so its line count and the file always agree.
@@ -9,7 +9,7 @@ const {spawn} = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const RECORDS_PY = path.join(__dirname, '..', '..', 'report', 'records.py');
+const RECORDS_PY = path.join(__dirname, '..', '..', 'records', 'check.py');
 const ANSWER_MS = 30000; // a validator silent this long is taken for dead
 
 // Returns {check(line) -> Promise<{status, text}>, close()}: status 200 once
@@ -30,7 +30,7 @@ function startValidator({platform, records, onDeath, command}) {
   child.on('error', (e) => die(`the record validator could not start (${argv[0]}: ${e.message})`));
   child.on('close', (code, signal) => {
     const why = stderrTail.trim().split('\n').pop();
-    die(`the record validator (records.py stream) exited (${signal || 'code ' + code})` + (why ? `: ${why}` : ''));
+    die(`the record validator (records/check.py stream) exited (${signal || 'code ' + code})` + (why ? `: ${why}` : ''));
   });
   child.stdin.on('error', () => {}); // a dead child: reported by 'exit'
   child.stderr.on('data', (d) => { stderrTail = (stderrTail + d).slice(-2000); });

@@ -1,5 +1,5 @@
 /* The record contract in C; tests/test_contract.py feeds the same inputs to
- * this and to report/records.py and requires the same verdicts. */
+ * this and to records/reader.py and requires the same verdicts. */
 #include "contract.h"
 
 #include <ctype.h>

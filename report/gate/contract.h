@@ -1,6 +1,6 @@
-/* The record contract of results/README.md, line by line, in C: the same
- * rules report/records.py enforces, from the same tables (records_contract.h
- * is generated from the README at build time). The file-level rules (header
+/* The record contract of records/schema.json, line by line, in C: the same
+ * rules records/reader.py enforces, from the same schema (records_contract.h
+ * is generated from it at build time). The file-level rules (header
  * first and once, the header's platform) are the reader's (records.c).
  * Each check returns 0, or -1 with a one-line reason in `why`. */
 #ifndef POOLBENCH_CONTRACT_H

@@ -1,7 +1,7 @@
 /* NDJSON record reader on cJSON: one line at a time, enforcing the record
- * contract of results/README.md exactly as report/records.py does (the
+ * contract of records/schema.json exactly as records/reader.py does (the
  * limits and field tables come from records_contract.h, generated from the
- * same README), then extracting what the gate needs. */
+ * same schema), then extracting what the gate needs. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* O_CLOEXEC, fdopen: the fuzzer builds it as plain C11 */
 #endif

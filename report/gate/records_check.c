@@ -1,7 +1,7 @@
 /* records_check FILE...: each file's verdict under the record contract as
  * the gate reads it, one line per file ("ok FILE" or the one-line error);
  * exit 0 when all keep it, 2 otherwise. tests/test_contract.py compares
- * these verdicts with report/records.py's. */
+ * these verdicts with records/reader.py's. */
 #include <stdio.h>
 
 #include "records.h"

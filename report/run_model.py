@@ -1,0 +1,166 @@
+"""The report's model of a run: its records grouped by platform, each
+measurement placed between the spin references measured around it. The
+records are read and checked by the records package (records/: the
+contract, records/schema.json); what the report modules need of it is
+named here too, so they import one module."""
+import os
+import sys
+
+# The repository root: where the records package is found.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from records.contract import RecordError, load_schema, type_ok  # noqa: E402,F401
+from records.reader import read_file  # noqa: E402,F401
+from vocab import CAPACITY, NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
+
+# Scenarios measured at a P of their own whatever the run's: the same-run
+# references (pingpong is two threads; capacity, the cores the run got).
+OWN_P = (PINGPONG, CAPACITY)
+
+
+class Platform:
+    """The records of one platform in a run."""
+
+    def __init__(self, name, header):
+        self.name, self.header = name, header
+        self.measurements, self.breakeven, self.timelines, self.errors = [], [], [], []
+        self.hazards, self.watchdogs, self.probes, self.drifts = [], [], [], []
+        self.checks = []  # reference_check records, in file order
+        # {id(measurement): (the spin reference before it, the one after it)}:
+        # see add().
+        self._around = {}
+        self._pending, self._last_ref = [], None
+        # Whether the file's last record is its `end` (the run finished),
+        # and the last job it got to (a measurement or error): see cut_short().
+        self.ended, self._last_job = False, None
+        # The native platform of the same run folder (set by load_run; None
+        # when the run has none): what a Wasm figure's physics is checked on.
+        self.native = None
+
+    def add(self, r):
+        """Files record r (the next one of the file, in order). A measurement
+        is placed between the spin references measured around it: the last
+        reference_check before it, or the run's own spin pingpong (an
+        appended sweep measures its own), and the first reference_check
+        after it (None until one comes: the last job of a run cut short)."""
+        self.ended = r["type"] == "end"
+        if r["type"] in ("measurement", "error"):
+            self._last_job = r
+        if r["type"] == REFERENCE_CHECK and r.get("clean") is False:
+            # Natively, a check every try of which another task interfered
+            # with measured the load, not the vCPUs' placement: no reference
+            # (the jobs on either side were judged by their own counters).
+            return
+        {"measurement": self.measurements, "breakeven": self.breakeven,
+         "timeline": self.timelines, "error": self.errors,
+         "hazard": self.hazards, "watchdog": self.watchdogs,
+         "pyodide_probe": self.probes, "reference_drift": self.drifts,
+         REFERENCE_CHECK: self.checks}.get(r["type"], []).append(r)
+        spin = (self.header.get("references") or {}).get("spin")
+        if r["type"] == REFERENCE_CHECK or (r["type"] == "measurement" and r["scenario"] == PINGPONG
+                                            and spin and r["backend"] == spin):
+            for m in self._pending:
+                self._around[id(m)] = (self._last_ref, r if r["type"] == REFERENCE_CHECK else None)
+            self._pending, self._last_ref = [], r
+        elif r["type"] == "measurement":
+            self._pending.append(r)
+            self._around[id(r)] = (self._last_ref, None)
+
+    def cut_short(self):
+        """None when the file ends with its `end` record; else the last job it
+        got to, in words ('forkjoin spin warm P=2'; 'header' for none)."""
+        if self.ended:
+            return None
+        j = self._last_job
+        if j is None:
+            return "header"
+        words = [j["scenario"]] + [v for v in (j.get("backend"), j.get("mode")) if v and v != "default"]
+        return " ".join(words) + (f" P={j['threads']}" if "threads" in j else "") \
+            + (" (an error)" if j["type"] == "error" else "")
+
+    def around(self, m):
+        """(before, after): the spin references measured around measurement m
+        (a reference_check or the run's pingpong record; either may be None)."""
+        return self._around.get(id(m), (None, None))
+
+    def run_p(self):
+        """The run's P, the header's options.threads: a sweep appended to the
+        file (`--append --threads 1,4`) keeps the first run's header, so its
+        records are the ones at other P. None when the header does not say."""
+        p = (self.header.get("options") or {}).get("threads")
+        return p if type_ok(p, "integer") else None
+
+    def at_run_p(self, m):
+        p = self.run_p()
+        return p is None or m["threads"] == p or m["scenario"] in OWN_P
+
+    def headline(self):
+        """The measurements the report's headline views read: those at the
+        run's P (and the references at theirs); a thread sweep's others are
+        never ranked against them."""
+        return [m for m in self.measurements if self.at_run_p(m)]
+
+    def find(self, scenario, **key):
+        """The headline measurements of scenario matching key; an explicit
+        `threads` asks for that P (a record key: a baseline's counterpart)."""
+        ms = self.across_p(scenario, **key)
+        return ms if "threads" in key else [m for m in ms if self.at_run_p(m)]
+
+    def across_p(self, scenario, **key):
+        """Measurements of scenario matching key at every P the file holds."""
+        return [m for m in self.measurements if m["scenario"] == scenario
+                and all(m.get(k) == v for k, v in key.items())]
+
+    def call_step_ns(self):
+        """The step of the clock that timed single calls (latency, bursts,
+        spaced fork-joins): the header's clock, else the system clock's."""
+        clock = self.header.get("clock")
+        step = clock.get("step_ns") if isinstance(clock, dict) else None
+        ok = isinstance(step, (int, float)) and not isinstance(step, bool) and step > 0
+        return step if ok else self.header.get("timer_step_ns")
+
+    def reference(self, backend):
+        """Median of a same-run ping-pong reference, or None."""
+        r = self.find(PINGPONG, backend=backend)
+        return r[0]["median"] if r else None
+
+
+def platform_of(recs):
+    """A Platform of one file's records (recs[0] its header)."""
+    plat = Platform(recs[0]["platform"], recs[0])
+    for r in recs[1:]:
+        plat.add(r)
+    return plat
+
+
+def load_run(path, contract=None):
+    """{platform: Platform} from a run directory (every *.ndjson in it) or a
+    single records file. Raises RecordError on anything unusable."""
+    contract = contract or load_schema()
+    if os.path.isdir(path):
+        try:
+            names = os.listdir(path)
+        except OSError as e:
+            raise RecordError(path, 0, f"cannot list: {e.strerror}")
+        files = sorted(os.path.join(path, f) for f in names if f.endswith(".ndjson"))
+        if not files:
+            raise RecordError(path, 0, "no *.ndjson records in this directory")
+    elif os.path.exists(path):
+        files = [path]
+    else:
+        raise RecordError(path, 0, "no such file or directory")
+    run = {}
+    for f in files:
+        recs, _ = read_file(f, contract)
+        plat = platform_of(recs)
+        if plat.name in run:
+            raise RecordError(f, 1, f"a second file for platform {plat.name}")
+        run[plat.name] = plat
+    link_native(run)
+    return run
+
+
+def link_native(run):
+    """Gives each platform of one run folder its native platform (or None)."""
+    for plat in run.values():
+        plat.native = run.get(NATIVE)
+
