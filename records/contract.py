@@ -35,6 +35,7 @@ class Contract:
         self.max_threads = int(limits["max_threads"])
         self.name = re.compile(limits["name_pattern"])
         self.beside_max = float(schema["noise"]["beside_max"])
+        self.capacity_min = float(schema["noise"]["capacity_min"])
         self.names = schema["names"]
         self.key_fields = tuple(schema["key_fields"])
         self.name_fields = tuple(schema["name_fields"])

@@ -27,7 +27,8 @@ def names(c, prefix):
             f"#define {prefix}REF_SPIN {lit(refs['spin'])}",
             f"#define {prefix}REF_FUTEX {lit(refs['futex'])}",
             f"#define {prefix}CAPACITY_SCENARIO {lit(cap['scenario'])}",
-            f"#define {prefix}CAPACITY_BACKEND {lit(cap['backend'])}"]
+            f"#define {prefix}CAPACITY_BACKEND {lit(cap['backend'])}"] \
+        + [f"#define {prefix}{k.upper()} {float(v)!r}" for k, v in c.raw["noise"].items()]
 
 
 def schema_header(c):
@@ -46,7 +47,6 @@ def contract_header(c):
             f"#define CONTRACT_MAX_ABS_NUMBER {c.max_abs_number!r}",
             f"#define CONTRACT_MIN_THREADS {c.min_threads}",
             f"#define CONTRACT_NAME_PATTERN {lit(c.name.pattern)}"]
-    out += [f"#define CONTRACT_{k.upper()} {float(v)!r}" for k, v in c.raw["noise"].items()]
     out += ["typedef struct { const char *type, *field, *typ; int nullable; const char *when; int optional; } "
             "contract_field;",
             "static const char *const CONTRACT_NAME_FIELDS[] = {"

@@ -6,6 +6,7 @@ the cores the run got (`capacity`); and whether each is fit to be one
 (`noisy`: EPCC rejects noisy runs)."""
 import math
 
+from run_model import load_schema
 from vocab import CAPACITY, INTERFERED, RERUNS, ns
 
 # The header's `references` keys, in the order the report lists them, and
@@ -32,8 +33,9 @@ BESIDE = "the spin round trip measured beside the job"
 # The cores P plain threads got at once (the `capacity` record), against the
 # min(P, logical cores) a quiet machine gives (1.90-1.98 of 2 on the 2-vCPU
 # VMs). Another process holding a core takes one off: the round trips may
-# not show it, every parallel figure of the run does.
-CAPACITY_MIN = 0.75
+# not show it, every parallel figure of the run does. The schema's bound,
+# the one the gate holds a run to against the other side's.
+CAPACITY_MIN = load_schema().capacity_min
 
 
 def reference_record(p, unit):

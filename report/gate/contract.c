@@ -12,8 +12,6 @@
 
 #include "records_contract.h"
 
-const double contract_beside_max = CONTRACT_BESIDE_MAX;
-
 static int say(char why[CONTRACT_WHY_LEN], const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -22,9 +22,4 @@ int contract_check_values(const cJSON *v, char why[CONTRACT_WHY_LEN]);
  * presence and type, threads and non-negative ranges. */
 int contract_check_record(const cJSON *o, char why[CONTRACT_WHY_LEN]);
 
-/* The cores other processes used or wanted beside a job (a
- * reference_check's others_cores, others_demand) above which a reader calls
- * its figures noisy. */
-extern const double contract_beside_max;
-
 #endif

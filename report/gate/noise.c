@@ -3,8 +3,8 @@
  * out a machine that moved as a whole, not one that moved unevenly; then a
  * change may be the machine's, not the code's. A platform is noisy when
  * - a run of either side got less CPU than the other side's runs did: its
- *   `capacity` (the cores P plain threads got at once) below NOISE_CAPACITY
- *   times the other side's median. Another process held a core: any key may
+ *   `capacity` (the cores P plain threads got at once) below the schema's
+ *   capacity_min (the report's bound too) times the other side's median. Another process held a core: any key may
  *   have moved any amount (a thread that waits a time slice for its core),
  *   so every key whose raw median moved by its threshold is undecided;
  * - or its spin or its futex round trip moved between the sides by more
@@ -27,7 +27,7 @@
  *   The futex round trip is left out of this rule: it spreads as much
  *   between quiet runs of one machine.
  * One key is noisy, too, when a run of either side measured it beside more
- * than the contract's beside_max cores of other processes' work, done or
+ * than the schema's beside_max cores of other processes' work, done or
  * wanted (its job's check says), and no counter judged its repetitions: a
  * cold pool's threads sleep, and wake onto CPUs another process holds, at
  * another cost than onto idle ones. If its raw median moved by its
@@ -42,15 +42,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "contract.h"
 #include "gate.h"
+#include "records_schema.h"
 
 #define NOISE_DRIFT 2.0          /* x or 1/x between the sides' medians */
 #define NOISE_SPREAD_FLOOR 1.5   /* max/min of one side's runs */
 #define NOISE_SPREAD_GROWTH 2.0  /* over the baseline's spread */
-/* Quiet runs of one machine agree within ~5% (1.90-1.98 of 2 cores on the
- * 2-vCPU VM); one busy process beside them gives 1.0. */
-#define NOISE_CAPACITY 0.85
 
 /* One reference of a platform's runs on one side (a round trip, the
  * capacity): median, min, max of the runs' medians; n = 0 when none. */
@@ -109,7 +106,7 @@ static bool short_of_cores(const gate *g, const char *platform, char *why, size_
   refs_of(&g->cur, platform, "capacity", "threads", REF_SELF, &b);
   if (!a.n || !b.n) return false;
   double ma = median(&a), mb = median(&b);
-  if (!(b.min < NOISE_CAPACITY * ma || a.min < NOISE_CAPACITY * mb)) return false;
+  if (!(b.min < RECORDS_CAPACITY_MIN * ma || a.min < RECORDS_CAPACITY_MIN * mb)) return false;
   bool cur = b.min / ma < a.min / mb;
   snprintf(why, len, "noisy: a %s run of the %s got %.2f cores where the %s's got %.2f "
            "(another process held the CPU)", platform, cur ? "current side" : "baseline",
@@ -204,7 +201,7 @@ static bool beside_others(const row *r, char *why, size_t len) {
     for (size_t i = 0; i < sides[s].n; i++) {
       const measurement *m = sides[s].e[i].m;
       double most = fmax(m->beside, m->wanted); /* NAN where a check did not say */
-      if (!(most > contract_beside_max) || judged(m)) continue;
+      if (!(most > RECORDS_BESIDE_MAX) || judged(m)) continue;
       snprintf(why, len, "noisy: a %s run measured it beside %.2f cores of other processes' work, "
                "done or wanted, which no counter judged (its threads slept, or its repetitions "
                "were not checked)", sides[s].label, most);
