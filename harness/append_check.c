@@ -3,6 +3,7 @@
  * platform's records): it is checked before the first byte is written. */
 #include "append_check.h"
 #include "quote.h"
+#include "records_schema.h" /* generated from records/schema.json */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ int append_check(const char *path, const char *platform, char *err, size_t errle
     snprintf(err, errlen, "cannot --append to %s: out of memory", QUOTED(path));
     goto out;
   }
-  sprintf(want, fmt, platform, HARNESS_SCHEMA_VERSION);
+  sprintf(want, fmt, platform, RECORDS_SCHEMA);
   static const char other[] = "{\"type\":\"header\",\"platform\":\"";
   if (size == 0)
     snprintf(err, errlen, "cannot --append to %s: it is empty (no header line)", QUOTED(path));
@@ -51,7 +52,7 @@ int append_check(const char *path, const char *platform, char *err, size_t errle
              "mid-line)", QUOTED(path));
   else if (strncmp(head, other, sizeof other - 1) == 0)
     snprintf(err, errlen, "cannot --append to %s: it is not a schema-%d run of platform %s",
-             path, HARNESS_SCHEMA_VERSION, platform);
+             path, RECORDS_SCHEMA, platform);
   else
     snprintf(err, errlen, "cannot --append to %s: line 1 is not a poolbench header", QUOTED(path));
   free(want);

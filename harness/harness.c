@@ -13,11 +13,14 @@
 #include "platform.h"
 #include "pool.h"
 #include "record.h"
+#include "records_schema.h" /* generated from records/schema.json */
 #include "stats.h"
 #include "timer.h"
 #include "vocabulary.h"
 #include "watchdog.h"
 
+/* A record's threads are within the schema's limit: the pools' cap. */
+_Static_assert(RECORDS_MAX_THREADS == POOL_MAX_THREADS, "records/schema.json's max_threads is not POOL_MAX_THREADS");
 
 /* Everything a run keeps lives here: the records file, the per-call clock
  * and the watchdog are the session's, not the process's. */
@@ -47,8 +50,8 @@ static void write_vocabulary(json *j) {
   json_arr_end(j);
   /* Keyed by the unit: spin_rt_units and futex_rt_units are in these. */
   json_key_obj_begin(j, "references");
-  json_str(j, "spin", VOCAB_SPIN_REFERENCE);
-  json_str(j, "futex", VOCAB_FUTEX_REFERENCE);
+  json_str(j, "spin", RECORDS_REF_SPIN);
+  json_str(j, "futex", RECORDS_REF_FUTEX);
   json_obj_end(j);
 }
 
@@ -95,7 +98,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   if (o->continue_run) return h;
   json j;
   harness_record_begin(h, &j, "header");
-  json_int(&j, "schema", HARNESS_SCHEMA_VERSION);
+  json_int(&j, "schema", RECORDS_SCHEMA);
   char when[32];
   time_t now = time(NULL);
   struct tm tm;

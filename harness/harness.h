@@ -19,7 +19,6 @@ extern "C" {
 
 #define HARNESS_MIN_REPS 3
 #define HARNESS_DEFAULT_REPS 11 /* the first is discarded as warm-up */
-#define HARNESS_SCHEMA_VERSION 1
 
 typedef struct harness harness;
 

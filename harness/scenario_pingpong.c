@@ -11,7 +11,7 @@
 #include "platform.h"
 #include "scenarios.h"
 #include "stats.h"
-#include "vocabulary.h"
+#include "records_schema.h" /* the references' names, generated from records/schema.json */
 
 typedef struct pingpong {
   alignas(64) pool_word ping;
@@ -164,8 +164,8 @@ static double measure(harness *h, bool futex, const char *backend) {
 
 static int run(harness *h, const target *t, summary_row *row) {
   (void)row;
-  double spin = measure(h, false, VOCAB_SPIN_REFERENCE);
-  double futex = measure(h, true, VOCAB_FUTEX_REFERENCE);
+  double spin = measure(h, false, RECORDS_REF_SPIN);
+  double futex = measure(h, true, RECORDS_REF_FUTEX);
   if (spin <= 0 || futex <= 0) {
     double bad = spin <= 0 ? spin : futex;
     scenario_error(h, t, "pingpong", "%s round trip: %s", spin <= 0 ? "spin" : "futex",
@@ -186,7 +186,7 @@ void scenario_pingpong_recheck(harness *h) {
   json j;
   harness_record_begin(h, &j, "reference_drift");
   json_str(&j, "scenario", "pingpong");
-  json_str(&j, "backend", VOCAB_SPIN_REFERENCE);
+  json_str(&j, "backend", RECORDS_REF_SPIN);
   json_num(&j, "start_ns", start);
   json_num(&j, "end_ns", end);
   harness_write_record(h, &j);
@@ -207,7 +207,7 @@ void scenario_pingpong_check(harness *h, int job) {
   json j;
   harness_record_begin(h, &j, "reference_check");
   json_str(&j, "scenario", "pingpong");
-  json_str(&j, "backend", VOCAB_SPIN_REFERENCE);
+  json_str(&j, "backend", RECORDS_REF_SPIN);
   json_int(&j, "job", job);
   json_num(&j, "median", r.median);
   json_num(&j, "ci_lo", ci.lo);

@@ -2,7 +2,8 @@
 """The schema's names (records/schema.json) are the ones the code defines:
 its backends and scenarios those `poolbench list` prints (openmp and tbb,
 native_only_backends, may be missing from a build without them), in the
-same order; its platforms those the report orders (report/vocab.py).
+same order; its platforms those the report orders, its reference and
+capacity scenarios the report's (report/vocab.py).
 
 usage: test_schema_names.py POOLBENCH_CMD...
 """
@@ -14,7 +15,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "report"))
 from records.contract import load_schema  # noqa: E402
-from vocab import PLATFORM_ORDER  # noqa: E402
+from vocab import CAPACITY, PINGPONG, PLATFORM_ORDER  # noqa: E402
 
 
 def listed(cmd):
@@ -40,6 +41,9 @@ def main(cmd):
         fails.append(f"backends: poolbench list {got.get('backends')}, the schema {want}")
     if sorted(names["platforms"]) != sorted(PLATFORM_ORDER):
         fails.append(f"platforms: report/vocab.py {sorted(PLATFORM_ORDER)}, the schema {sorted(names['platforms'])}")
+    if (names["references"]["scenario"], names["capacity"]["scenario"]) != (PINGPONG, CAPACITY):
+        fails.append(f"reference scenarios: report/vocab.py {PINGPONG}, {CAPACITY}; the schema "
+                     f"{names['references']['scenario']}, {names['capacity']['scenario']}")
     for f in fails:
         print(f"FAIL: {f}")
     if not fails:

@@ -164,7 +164,7 @@ function prepare(o) {
   // need the Python files and Pyodide itself; post.js comes from web.
   const roots = [web, path.resolve(o.build)];
   if (o.pyodide) {
-    roots.push(path.join(root, 'bench', 'pyodide'), path.join(root, 'bench'),
+    roots.push(path.join(root, 'bench', 'pyodide'), path.join(root, 'bench'), path.join(root, 'records'),
                path.join(root, 'node_modules', 'pyodide'));
     const i = o.args.indexOf('--side');
     if (i >= 0 && o.args[i + 1]) {

@@ -19,12 +19,17 @@ harness's own stats.c).
 """
 import ctypes as C
 import json
+import os
 import sys
 import threading
 import time
 
 import poolbench_host as host
 import pycalls
+
+# The version of records/schema.json, which the hosts put beside this file.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema.json"), encoding="utf-8") as _f:
+    SCHEMA_VERSION = json.load(_f)["version"]
 
 SIDE_MAGIC = 0x706F6F6C
 STATS = ["median", "mad", "min", "max", "mean", "p50", "p90", "p99", "p999",
@@ -54,7 +59,7 @@ class Run:
     def header(self, iters_per_ns):
         c = self.ctx
         self.emit({
-            "type": "header", "platform": self.platform, "schema": 1,
+            "type": "header", "platform": self.platform, "schema": SCHEMA_VERSION,
             "start_time": c["start_time"], "git_commit": c["git_commit"],
             "compiler": f"Pyodide {c['pyodide_version']} (Python {sys.version.split()[0]}, "
                         f"Emscripten {'.'.join(map(str, emscripten_info().get('emscripten_version', ())))}); "

@@ -7,6 +7,7 @@ export const FILES = {
   // name in Pyodide's /poolbench -> where the hosts find it
   'bench_pyodide.py': 'bench/pyodide/bench_pyodide.py',
   'pycalls.py': 'bench/pycalls.py',
+  'schema.json': 'records/schema.json',
   'poolbench_side.so': 'build-pyodide/poolbench_side.so',
   'poolbench_side_pthread.so': 'build-pyodide/poolbench_side_pthread.so',
 };

@@ -50,11 +50,12 @@
 #include "gate.h"
 #include "quote.h"
 #include "mannwhitney.h"
+#include "records_schema.h"
 
 /* ---- normalization -------------------------------------------------- */
 
 static ref_kind ref_kind_of(const measurement *m) {
-  if (strcmp(m->scenario, "pingpong") == 0) return REF_SELF;
+  if (strcmp(m->scenario, RECORDS_REF_SCENARIO) == 0) return REF_SELF;
   if (strcmp(m->scenario, "grain") == 0) {
     if (strcmp(m->backend, "serial") == 0) return REF_SELF;
     /* W > 0: the work dominates, and the serial loop also absorbs a kernel
@@ -65,14 +66,12 @@ static ref_kind ref_kind_of(const measurement *m) {
   return strcmp(m->mode, "cold") == 0 ? REF_FUTEX : REF_SPIN;
 }
 
-/* The names runs used before their header named its references: the one
- * place the gate spells them. */
-#define SPIN_REF_DEFAULT "spin_pingpong"
-#define FUTEX_REF_DEFAULT "futex_pingpong"
+/* A header that names no references: the schema's names, which runs used
+ * before their header carried them. */
 
 const char *gate_ref_name(const record_file *f, ref_kind k) {
-  if (k == REF_SPIN) return f->ref_spin ? f->ref_spin : SPIN_REF_DEFAULT;
-  if (k == REF_FUTEX) return f->ref_futex ? f->ref_futex : FUTEX_REF_DEFAULT;
+  if (k == REF_SPIN) return f->ref_spin ? f->ref_spin : RECORDS_REF_SPIN;
+  if (k == REF_FUTEX) return f->ref_futex ? f->ref_futex : RECORDS_REF_FUTEX;
   return k == REF_SERIAL ? "serial" : "self";
 }
 
@@ -84,7 +83,7 @@ static const measurement *find_ref(const record_file *f, const measurement *m, r
       if (strcmp(r->scenario, "grain") == 0 && strcmp(r->backend, "serial") == 0 &&
           r->threads == m->threads && r->items == m->items && r->work_ns == m->work_ns)
         return r;
-    } else if (strcmp(r->scenario, "pingpong") == 0 &&
+    } else if (strcmp(r->scenario, RECORDS_REF_SCENARIO) == 0 &&
                strcmp(r->backend, gate_ref_name(f, k)) == 0) {
       return r; /* one per run; P does not matter */
     }

@@ -102,8 +102,8 @@ static void append(char *buf, size_t len, const char *fmt, ...) {
 /* Whether a run of either side got fewer cores than the other side's, and why. */
 static bool short_of_cores(const gate *g, const char *platform, char *why, size_t len) {
   refs a, b;
-  refs_of(&g->base, platform, "capacity", "threads", REF_SELF, &a);
-  refs_of(&g->cur, platform, "capacity", "threads", REF_SELF, &b);
+  refs_of(&g->base, platform, RECORDS_CAPACITY_SCENARIO, RECORDS_CAPACITY_BACKEND, REF_SELF, &a);
+  refs_of(&g->cur, platform, RECORDS_CAPACITY_SCENARIO, RECORDS_CAPACITY_BACKEND, REF_SELF, &b);
   if (!a.n || !b.n) return false;
   double ma = median(&a), mb = median(&b);
   if (!(b.min < RECORDS_CAPACITY_MIN * ma || a.min < RECORDS_CAPACITY_MIN * mb)) return false;
@@ -122,8 +122,8 @@ static bool refs_moved(const gate *g, const char *platform, char *why, size_t le
   snprintf(why, len, "noisy: %s", platform);
   for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
     refs a, b;
-    refs_of(&g->base, platform, "pingpong", NULL, kinds[i], &a);
-    refs_of(&g->cur, platform, "pingpong", NULL, kinds[i], &b);
+    refs_of(&g->base, platform, RECORDS_REF_SCENARIO, NULL, kinds[i], &a);
+    refs_of(&g->cur, platform, RECORDS_REF_SCENARIO, NULL, kinds[i], &b);
     if (!a.n || !b.n) continue; /* no reference: its keys are insufficient already */
     double ma = median(&a), mb = median(&b), x = mb / ma;
     if (x <= NOISE_DRIFT && x >= 1 / NOISE_DRIFT) continue;
@@ -143,8 +143,8 @@ static bool refs_moved(const gate *g, const char *platform, char *why, size_t le
  * and why; 0 when it is not. */
 static double refs_spread(const gate *g, const char *platform, char *why, size_t len) {
   refs a, b;
-  refs_of(&g->base, platform, "pingpong", NULL, REF_SPIN, &a);
-  refs_of(&g->cur, platform, "pingpong", NULL, REF_SPIN, &b);
+  refs_of(&g->base, platform, RECORDS_REF_SCENARIO, NULL, REF_SPIN, &a);
+  refs_of(&g->cur, platform, RECORDS_REF_SCENARIO, NULL, REF_SPIN, &b);
   if (!a.n || !b.n) return 0;
   double sa = a.max / a.min, sb = b.max / b.min;
   if (!(sb > NOISE_SPREAD_FLOOR && sb > NOISE_SPREAD_GROWTH * sa)) return 0;

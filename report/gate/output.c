@@ -11,6 +11,7 @@
 
 #include "gate.h"
 #include "quote.h"
+#include "records_schema.h"
 
 void gate_fmt_time(double ns, char *buf, size_t len) {
   if (ns < 1e3) snprintf(buf, len, "%.0f ns", ns);
@@ -57,7 +58,7 @@ static void describe_refs(const gate *g, FILE *to, const char *prefix) {
   for (size_t i = 0; i < g->n_rows; i++) {
     const row *r = &g->rows[i];
     const measurement *m = r->old->m;
-    if (strcmp(m->scenario, "pingpong") != 0) continue;
+    if (strcmp(m->scenario, RECORDS_REF_SCENARIO) != 0) continue;
     const char *what = strcmp(m->backend, gate_ref_name(r->old->f, REF_SPIN)) == 0 ? "spin"
                        : strcmp(m->backend, gate_ref_name(r->old->f, REF_FUTEX)) == 0 ? "futex"
                                                                                      : NULL;

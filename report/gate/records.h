@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#define RECORDS_SCHEMA 1 /* the schema version this reader understands */
+#include "records_schema.h" /* RECORDS_SCHEMA: the version this reader understands */
 #define RECORDS_ERR_LEN 512
 
 typedef struct {
