@@ -107,6 +107,15 @@ def _check_strings(v):
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 
 
+def schema_mismatch(version, current):
+    """Why a header of another schema version is refused: an older file says
+    what to do about it (the gate's reader says the same)."""
+    if type(version) is int and 1 <= version < current:
+        return (f"schema {version} file: written by an older poolbench; re-run it, or read it with "
+                f"the poolbench that wrote it (this one reads schema {current})")
+    return f"schema {version!r:.20}, this reader reads schema {current}"
+
+
 class Reader:
     """The contract's state across the lines of one file: feed it lines in
     order; each returns the record or raises RecordError for that line."""
@@ -130,8 +139,7 @@ class Reader:
             raise RecordError(self.path, self.line, "a second header (two runs in one file?)")
         if header:
             if rec.get("schema") != self.contract.schema:
-                raise RecordError(self.path, 1, f"schema {rec.get('schema')!r:.20}, this reader reads "
-                                  f"schema {self.contract.schema}")
+                raise RecordError(self.path, 1, schema_mismatch(rec.get("schema"), self.contract.schema))
             self.platform = rec.get("platform")
         elif "platform" in rec and rec["platform"] != self.platform:
             raise RecordError(self.path, self.line, f"platform {rec['platform']!r:.40} differs from "

@@ -7,6 +7,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from records.contract import applies, load_schema  # noqa: E402
 
+SCHEMA = load_schema().schema  # the version a header of this contract carries
 PLAIN = {"string": "x", "integer": 0, "number": 0, "boolean": False, "object": {}}
 
 

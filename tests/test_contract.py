@@ -27,6 +27,7 @@ NUMBERS = ["01", "1.", "-0", "1e999", "1E5", "-", "0.5e-3", "NaN", "Infinity", "
 STRINGS = ['"a\\u0000b"', '"\\ud800"', '"\\udc00x"', '"\\ud83d\\ude00"', '"\u00e9"', '"spin\\n"', '"x y"',
            '"\\x"', '""', '"a\tb"', '"' + "n" * 65 + '"', '"spin/warm"', '"ok-name_1.2:3+"']
 FIELD = r'"(\w+)": ?("(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|null|true|false)'
+OLDER = "schema 1 file: written by an older poolbench; re-run it"
 BOM = b"\xef\xbb\xbf"  # cJSON skips it before a value; JSON has none
 BYTES = [b'"', b"{", b"}", b"[", b"]", b",", b":", b"\\", b"\x00", b"\x7f", b"\xff", b"\xc3", b"\xed\xa0\x80",
          b"\t", b"\r", b"\x0c", b" ", b"0", b"-", b"e", b".", b"\n", BOM]
@@ -107,7 +108,8 @@ def must_refuse():
         "1e999": (hdr + b"\n" + rec.replace(b'"median":', b'"median":1e999,"x":', 1) + b"\n", 2),
         "5000 digits": (hdr + b"\n" + rec.replace(b'"median":', b'"median":' + b"9" * 5000 + b',"x":', 1) + b"\n", 2),
         "deep nesting": (hdr + b"\n" + b"[" * 30000 + b"]" * 30000 + b"\n", 2),
-        "schema 2": (hdr.replace(b'"schema":1', b'"schema":2') + b"\n" + rec + b"\n", 1),
+        "schema 1, an older file": (hdr.replace(b'"schema":2', b'"schema":1') + b"\n" + rec + b"\n", 1),
+        "schema 3": (hdr.replace(b'"schema":2', b'"schema":3') + b"\n" + rec + b"\n", 1),
         "platform not the header's": (hdr + b"\n" + rec.replace(b'"platform":"native"', b'"platform":"node"') + b"\n", 2),
         "newline in a name": (hdr + b"\n" + re.sub(rb'"backend":"[^"]*"', rb'"backend":"spin\\n!id"', rec) + b"\n", 2),
         "negative median": (hdr + b"\n" + re.sub(rb'"median":[0-9.e+]+', b'"median":-1', rec) + b"\n", 2),
@@ -190,6 +192,10 @@ def main():
             got = (verdict(py_out[first_refuse + k]), verdict(c_out[first_refuse + k]))
             if got != ((False, line), (False, line)):
                 sys.exit(f"FAIL: {name}: want both readers to refuse line {line}, got python {got[0]}, c {got[1]}")
+            if name.endswith("an older file") and not all(
+                    OLDER in m for m in (py_out[first_refuse + k], c_out[first_refuse + k])):
+                sys.exit(f"FAIL: {name}: want {OLDER!r} from both readers, got python "
+                         f"{py_out[first_refuse + k]!r}, c {c_out[first_refuse + k]!r}")
         for p, py, c in diffs[:8]:
             line = verdict(py)[1] or verdict(c)[1] or 1
             raw = open(p, "rb").read().split(b"\n")

@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "report"))
 sys.path.insert(0, HERE)
 import run_model  # noqa: E402
 import targets  # noqa: E402
-from complete_record import complete  # noqa: E402
+from complete_record import SCHEMA, complete  # noqa: E402
 FIXTURE = os.path.join(HERE, "fixtures", "run", "native.ndjson")
 CPU_TARGET = "8. adaptive CPU between bursts"
 
@@ -99,7 +99,7 @@ def platform_records(plat, spin_rt=SPIN_RT, futex_rt=FUTEX_RT):
     """A clean platform: fit references, both warm pools' fork-joins near
     1.2 spin round trips, cold pools' spaced fork-joins, and one record of
     every other scenario a target reads, each passing its target."""
-    return [complete({"type": "header", "platform": plat, "schema": 1, "references": dict(REFS),
+    return [complete({"type": "header", "platform": plat, "schema": SCHEMA, "references": dict(REFS),
                       "grain_work_ns": [0, 1000], "options": {"threads": 2}}),
             meas(plat, "pingpong", "spin_pingpong", "default", spin_rt, items=1),
             meas(plat, "pingpong", "futex_pingpong", "default", futex_rt, items=1),

@@ -113,6 +113,10 @@ static int parse_header(const ctx *c, const cJSON *o, record_file *f) {
   if (get_string(c, o, "header", "platform", 0, &f->platform) ||
       get_integer(c, o, "header", "schema", 0, 1000000, &f->schema))
     return -1;
+  /* An older file says what to do about it, as the Python reader does. */
+  if (f->schema >= 1 && f->schema < RECORDS_SCHEMA)
+    return fail(c, "schema %ld file: written by an older poolbench; re-run it, or read it with the "
+                "poolbench that wrote it (this one reads schema %d)", f->schema, RECORDS_SCHEMA);
   if (f->schema != RECORDS_SCHEMA)
     return fail(c, "schema %ld, this gate reads schema %d", f->schema, RECORDS_SCHEMA);
   /* Descriptive fields: read when present and well-typed, for the report. */

@@ -22,7 +22,7 @@ if "samples" in r:
 print(json.dumps(r, separators=(",", ":")))
 PY
 }
-header=$(mk '{"type":"header","platform":"native","schema":1,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":"Test CPU","logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}')
+header=$(mk '{"type":"header","platform":"native","schema":2,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":"Test CPU","logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}')
 s9='[100,101,102,103,104,105,106,107,108]'
 ref=$(mk "{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"pingpong\",\"backend\":\"spin_pingpong\",\"mode\":\"default\",\"threads\":2,\"items\":1,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}")
 disp=$(mk "{\"type\":\"measurement\",\"platform\":\"native\",\"scenario\":\"dispatch\",\"backend\":\"spin\",\"mode\":\"warm\",\"threads\":2,\"items\":2,\"work_ns\":0,\"unit\":\"ns\",\"median\":104,\"samples\":$s9}")
@@ -64,7 +64,7 @@ expect 2 'no BASELINE' -- "$good"
 timeout 20 "$gate" "$good" "$good" >/dev/null || { echo "FAIL: a valid file against itself"; fail=1; }
 
 # Record text in a message: a machine that names itself with terminal codes.
-evil_header=$(mk '{"type":"header","platform":"native","schema":1,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":"CPU\u001b]0;x\u0007\u001b[2J\nB","logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}')
+evil_header=$(mk '{"type":"header","platform":"native","schema":2,"start_time":"2026-01-01T00:00:00Z","git_commit":"abc","compiler":null,"timer_step_ns":20,"kernel_iters_per_ns":1,"min_batch_ns":200000,"cpu_model":"CPU\u001b]0;x\u0007\u001b[2J\nB","logical_cores":2,"kernel":null,"governor":null,"options":{"threads":2,"reps":10,"quick":true,"command":"x"}}')
 printf '%s\n%s\n%s\n' "$evil_header" "$ref" "$disp" >"$tmp/evil_cpu.ndjson"
 expect 2 "on 'CPU\\\\x1b\\]0;x\\\\x07\\\\x1b\\[2J\\\\nB', 2 logical cores.*different machines" "$good" "$tmp/evil_cpu.ndjson"
 # A device as the config never ends: refused at once, one line.
@@ -103,8 +103,10 @@ printf '%s\n%s\n{"type":"measurement",}\n' "$header" "$ref" >"$tmp/badjson.ndjso
 expect 2 "$tmp/badjson.ndjson:3: invalid JSON" "$tmp/badjson.ndjson" "$good"
 printf '%s\n\n%s\n' "$header" "$ref" >"$tmp/blank.ndjson"
 expect 2 "$tmp/blank.ndjson:2: empty line" "$tmp/blank.ndjson" "$good"
-printf '%s\n' "${header/\"schema\":1/\"schema\":2}" >"$tmp/schema.ndjson"
-expect 2 "$tmp/schema.ndjson:1: schema 2" "$tmp/schema.ndjson" "$good"
+printf '%s\n' "${header/\"schema\":2/\"schema\":3}" >"$tmp/schema.ndjson"
+expect 2 "$tmp/schema.ndjson:1: schema 3, this gate reads schema 2" "$tmp/schema.ndjson" "$good"
+printf '%s\n' "${header/\"schema\":2/\"schema\":1}" >"$tmp/schema1.ndjson"
+expect 2 "$tmp/schema1.ndjson:1: schema 1 file: written by an older poolbench; re-run it" "$tmp/schema1.ndjson" "$good"
 printf '%s\n%s\n%s\n%s\n' "$header" "$ref" "$disp" "$disp" >"$tmp/dup.ndjson"
 expect 2 "$tmp/dup.ndjson:4: duplicate key native/dispatch/spin/warm/2/2/0 \\(first at line 3\\)" "$good" "$tmp/dup.ndjson"
 printf '%s\n' "$header" >"$tmp/headeronly.ndjson"

@@ -21,7 +21,7 @@ gen() {
   python3 - "$(dirname "$0")/.." "$@" <<'EOF'
 import argparse, json, random, sys
 sys.path.insert(0, sys.argv.pop(1))
-from complete_record import complete
+from complete_record import SCHEMA, complete
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
 ap.add_argument("--seed", type=int, default=1)
@@ -59,7 +59,7 @@ for w in (0, 1000, 10000):
     recs.append(("grain", "serial", "default", 2, 16, w, "ns", 30 + 16 * w))
     recs.append(("grain", "spin", "warm", 2, 16, w, "ns", 1300 + 8 * w))
 with open(a.out, "w") as f:
-    f.write(json.dumps(complete({"type": "header", "platform": P, "schema": 1,
+    f.write(json.dumps(complete({"type": "header", "platform": P, "schema": SCHEMA,
         "start_time": "2026-01-01T00:00:00Z", "git_commit": "synthetic", "compiler": None,
         "timer_step_ns": 20, "kernel_iters_per_ns": 0.75, "min_batch_ns": 200000,
         "cpu_model": a.cpu, "logical_cores": 2, "kernel": None, "governor": None,
