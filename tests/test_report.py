@@ -314,7 +314,11 @@ class Hostile(ReportCase):
         self.refuse("inf", f"{hdr}\n{median_as('1e999')}\n")
         self.refuse("negative_sample", f"{hdr}\n{edit(rec, lambda r: r['samples'].__setitem__(0, -5))}\n")
         self.refuse("negative_median", f"{hdr}\n{edit(rec, setitem('median', -1))}\n")
-        self.refuse("schema2", f"{edit(hdr, setitem('schema', 2))}\n{rec}\n")
+        self.refuse("schema3", f"{edit(hdr, setitem('schema', 3))}\n{rec}\n")
+        self.refuse("schema1", f"{edit(hdr, setitem('schema', 1))}\n{rec}\n")
+        err = self.py(os.path.join(REPORT_DIR, "report.py"), self.mkdir("schema1", "nat")).stderr
+        self.assertIn("schema 1 file: written by an older poolbench; re-run it", err,
+                      f"schema1: not the older file's message: {err}")
         self.refuse("concatenated", f"{hdr}\n{rec}\n{hdr}\n{rec}\n")
         self.refuse("platform_mismatch", f"{hdr}\n{edit(rec, setitem('platform', 'node'))}\n")
         dup = rec.replace("{", '{"median":1,', 1)

@@ -13,7 +13,7 @@ import shutil
 
 from report_testkit import ANY, FIXTURE_BUSY, PLATFORMS, TARGETS, ReportCase, like, lines, ndjson, slurp, unmd, write_ndjson
 import noisy
-import records
+import run_model
 
 BUSY = FIXTURE_BUSY
 
@@ -34,7 +34,7 @@ class Busy(ReportCase):
         self.assertTrue(any(like(l, "**Machine**", ANY, f"**Busy machine**: {want_native}; {want_node}. ", ANY)
                             for l in md.splitlines()),
                         f"trust line: {lines(md, r'^[*][*]Machine')}")
-        run = records.load_run(BUSY)
+        run = run_model.load_run(BUSY)
         # Exactly the three planted figures are noisy, each for its reason: no other.
         got = {(name, m["scenario"], m["backend"], m["mode"]): noisy.why(p, m)
                for name, p in run.items() for m in p.measurements if noisy.why(p, m)}
@@ -147,7 +147,7 @@ class Busy(ReportCase):
         self.report_ok(short, what="short: report failed")
         self.assertNoGrep(r"^\*\*noisy run\*\*", unmd(f"{short}/report/summary.md"),
                           "short: a judged native run called noisy as a whole")
-        p = records.load_run(short)["native"]
+        p = run_model.load_run(short)["native"]
         judged = [m for m in p.measurements if "interfered" in m and m["scenario"] != "pingpong"]
         unjudged = [m for m in p.measurements if "interfered" not in m and m["scenario"] not in ("pingpong", "capacity")]
         assert judged and unjudged, (len(judged), len(unjudged))
@@ -158,7 +158,7 @@ class Busy(ReportCase):
         # An empty fork-join as long as a scheduler time slice (OpenMP's
         # threads, which no counter judges, stacked on one CPU beside two busy
         # processes: 8 ms a call) is flagged, and only it.
-        p = records.load_run(BUSY)["native"]
+        p = run_model.load_run(BUSY)["native"]
         fj = [m for m in p.measurements if m["scenario"] == "forkjoin" and m["backend"] == "openmp"]
         assert fj and not any(noisy.time_sliced(p, m) for m in p.measurements), "FAIL: a quiet figure called time-sliced"
         fj[0]["median"] = 8.0e6
@@ -170,7 +170,7 @@ class Busy(ReportCase):
         # slept or whose repetitions no counter judged is flagged; a warm
         # pool's or the serial baseline's, judged one by one, is not; below it
         # nothing is.
-        p = records.load_run(BUSY)["native"]
+        p = run_model.load_run(BUSY)["native"]
         ms = [m for m in p.measurements if m["scenario"] not in ("pingpong", "capacity")]
         for c in p.checks:
             c["others_cores"] = 0.2

@@ -9,7 +9,7 @@ import os
 import re
 
 from report_testkit import FIXTURE, FIXTURE_FJ, ReportCase, lines, ndjson, slurp, unmd, write_ndjson
-import records
+import run_model
 import references
 
 
@@ -279,7 +279,7 @@ class Threads(ReportCase):
         cv = [c.strip() for c in next(l for l in rows if l.startswith("| condvar/warm |")).strip("|").split("|")]
         assert cv[1:] == ["100 ns", "3.00 us"], f"FAIL: condvar/warm break-even {cv}"
         # A run at P = 4 still finds its references, measured at two threads.
-        p = records.load_run(sweep)["native"]
+        p = run_model.load_run(sweep)["native"]
         p.header["options"]["threads"] = 4
         assert references.round_trip(p, "spin") and references.round_trip(p, "futex"), "FAIL: no reference at P = 4"
         assert {m["threads"] for m in p.find("forkjoin")} == {4} and len(p.across_p("forkjoin")) == 36, "FAIL: find/across_p"
