@@ -22,7 +22,7 @@ size_t poolbench_result_size(void) { return sizeof(harness_result); }
 int poolbench_references(harness *h) {
   summary_row none;
   target t = {"-", "default", 2};
-  return scenario_find("pingpong")->run(h, &t, &none);
+  return scenario_run_pingpong(h, &t, &none);
 }
 
 /* The spin reference again after job `job`, with what ran beside the job:

@@ -143,10 +143,8 @@ static int cmd_list(int argc, char **argv) {
     printf("  %-12s %s\n", pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
   printf("scenarios:\n");
   for (int i = 0; i < scenario_count(); i++) {
-    const scenario *sc = scenario_at(i);
-    bool any = !sc->per_target; /* only those some backend of this build can run */
-    for (int b = 0; b < pool_backend_count() && !any; b++) any = sc->applies(pool_backend_at(b));
-    if (any) printf("  %-12s %s\n", sc->name, sc->description);
+    const scenario *sc = scenario_at(i); /* only those some backend of this build can run */
+    if (scenario_runs_here(sc)) printf("  %-12s %s\n", sc->name, sc->description);
   }
   return 0;
 }

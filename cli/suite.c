@@ -45,7 +45,6 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
   *nrows = nt;
 
   /* Count the jobs first so progress can say i/n and an ETA. */
-  const scenario *refs = scenario_find("pingpong");
   int total = 1;
   for (int s = 0; s < plan->nscenarios; s++) {
     if (!plan->scenarios[s]->per_target) continue;
@@ -58,8 +57,8 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
     fprintf(stderr, "poolbench: --skip-jobs %d skips every job of this run's %d\n", plan->skip_jobs, total);
   summary_row none;
   if (progress) fprintf(progress, "[%3d/%d] pingpong references\n", done + 1, total);
-  watchdog_job(wd, done + 1, "pingpong", "-", "default");
-  failed += refs->run(h, &(target){"-", "default", 2}, &none) != 0;
+  watchdog_job(wd, done + 1, scenario_name_pingpong, "-", "default");
+  failed += scenario_run_pingpong(h, &(target){"-", "default", 2}, &none) != 0;
   done++;
   if (plan->fault && plan->skip_jobs == 0) { /* part of job 1: a resumed run goes past it */
     watchdog_job(wd, 1, "fault", plan->fault, "default");
@@ -86,12 +85,12 @@ int suite_run(harness *h, const suite_plan *plan, summary_row *rows,
       harness_set_job(h, targets[t].threads, targets[t].backend);
       failed += sc->run(h, &targets[t], &rows[t]) != 0;
       done++;
-      watchdog_job(wd, done, "pingpong", "-", "reference_check");
+      watchdog_job(wd, done, scenario_name_pingpong, "-", "reference_check");
       scenario_pingpong_check(h, done);
     }
   }
   if (done > 1) { /* jobs ran after the references: did they hold? */
-    watchdog_job(wd, done, "pingpong", "-", "default");
+    watchdog_job(wd, done, scenario_name_pingpong, "-", "default");
     scenario_pingpong_recheck(h);
   }
   harness_end(h, done, failed);

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 
 #include "call_clock.h"
-#include "harness_internal.h"
 #include "host.h"
 #include "platform.h"
+#include "harness_internal.h"
 #include "scenarios.h"
 #include "watchdog.h"
 #include "stats.h"
@@ -27,9 +27,9 @@ static void work(void *ctx, size_t b, size_t e) {
   for (size_t i = b; i < e; i++) harness_spin_iters(c->iters);
 }
 
-static int run(harness *h, const target *t, summary_row *row) {
+int scenario_run_bursts(harness *h, const target *t, summary_row *row) {
   (void)row;
-  pool *p = scenario_pool(h, t, "bursts");
+  pool *p = scenario_pool(h, t, scenario_name_bursts);
   if (!p) return -1;
   /* 1 s: 1200 calls put 12 above the p99; bursts were the largest part of
    * make bench (2 s a pool, ~90 s over the four platforms, at 120 frames). */
@@ -88,20 +88,9 @@ static int run(harness *h, const target *t, summary_row *row) {
   };
   int nex = 8 + scenario_pool_extras(p, &a, &b, ex + 8);
   scenario_release(h, p);
-  harness_key k = {"bursts", t->backend, t->mode, t->threads, ITEMS, WORK_NS};
+  harness_key k = {scenario_name_bursts, t->backend, t->mode, t->threads, ITEMS, WORK_NS};
   harness_emit(h, &k, "ns", &r, ex, nex, NULL, 0);
   harness_result_free(&r);
   free(lat);
   return 0;
 }
-
-const scenario scenario_bursts = {
-    .name = "bursts",
-    .description = "every 16.7 ms a burst of 20 calls (16 items x 1 us): in-burst latency, CPU between bursts",
-    .per_target = true,
-    /* serial too: its row is the frame without a pool, and its gap CPU the
-     * host's own floor (Node's threads, our clock reads) that the pools' gap
-     * CPU is judged above. */
-    .applies = applies_all,
-    .run = run,
-};

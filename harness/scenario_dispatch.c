@@ -15,8 +15,8 @@ static void batch(void *ctx, uint64_t iters) {
     scenario_parallel_for(d->p, 0, d->items, 1, scenario_empty_body, NULL);
 }
 
-static int run(harness *h, const target *t, summary_row *row) {
-  pool *p = scenario_pool(h, t, "dispatch");
+int scenario_run_dispatch(harness *h, const target *t, summary_row *row) {
+  pool *p = scenario_pool(h, t, scenario_name_dispatch);
   if (!p) return -1;
   dispatch_ctx d = {p, (size_t)t->threads};
   pool_stats_t a, b;
@@ -27,7 +27,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   if (rc == 0) {
     harness_extra ex[SCENARIO_POOL_EXTRAS];
     int n = scenario_pool_extras(p, &a, &b, ex);
-    harness_key k = {"dispatch", t->backend, t->mode, t->threads, d.items, 0};
+    harness_key k = {scenario_name_dispatch, t->backend, t->mode, t->threads, d.items, 0};
     harness_emit(h, &k, "ns", &r, ex, n, NULL, 0);
     row->dispatch_ns = r.median;
     row->caller_share = n ? ex[0].value : NAN;
@@ -36,11 +36,3 @@ static int run(harness *h, const target *t, summary_row *row) {
   scenario_release(h, p);
   return rc;
 }
-
-const scenario scenario_dispatch = {
-    .name = "dispatch",
-    .description = "empty body, N = P items: time per call",
-    .per_target = true,
-    .applies = applies_all,
-    .run = run,
-};

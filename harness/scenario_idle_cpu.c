@@ -14,12 +14,12 @@
 
 /* A pool's idle threads (the serial reference has none); needs a process
  * CPU clock, which a browser does not offer. */
-static bool applies(const char *backend) {
+bool applies_idle_cpu(const char *backend) {
   return !pool_backend_runs_on_caller(backend) && host_cpu_time_ns() >= 0;
 }
 
-static int run(harness *h, const target *t, summary_row *row) {
-  pool *p = scenario_pool(h, t, "idle_cpu");
+int scenario_run_idle_cpu(harness *h, const target *t, summary_row *row) {
+  pool *p = scenario_pool(h, t, scenario_name_idle_cpu);
   if (!p) return -1;
   int windows = harness_opts(h)->quick ? 2 : 5;
   double samples[5];
@@ -36,18 +36,10 @@ static int run(harness *h, const target *t, summary_row *row) {
   scenario_release(h, p);
   harness_result r;
   harness_result_from(samples, windows, &r);
-  harness_key k = {"idle_cpu", t->backend, t->mode, t->threads, 0, 0};
+  harness_key k = {scenario_name_idle_cpu, t->backend, t->mode, t->threads, 0, 0};
   harness_extra ex[] = {{"window_ns", WINDOW_NS}};
   harness_emit(h, &k, "cores", &r, ex, 1, NULL, 0);
   row->idle_cores = r.median;
   harness_result_free(&r);
   return 0;
 }
-
-const scenario scenario_idle_cpu = {
-    .name = "idle_cpu",
-    .description = "CPU seconds per wall second while the pool sits idle (~0.5 s)",
-    .per_target = true,
-    .applies = applies,
-    .run = run,
-};

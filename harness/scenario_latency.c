@@ -11,8 +11,8 @@
 
 #define BLOCKS 10 /* per-block medians are the record's samples */
 
-static int run(harness *h, const target *t, summary_row *row) {
-  pool *p = scenario_pool(h, t, "latency");
+int scenario_run_latency(harness *h, const target *t, summary_row *row) {
+  pool *p = scenario_pool(h, t, scenario_name_latency);
   if (!p) return -1;
   int calls = harness_opts(h)->quick ? 2000 : 10000;
   double *lat = malloc((size_t)calls * sizeof *lat);
@@ -36,7 +36,7 @@ static int run(harness *h, const target *t, summary_row *row) {
   harness_extra ex[5 + SCENARIO_POOL_EXTRAS] = {{"p50", r.p50}, {"p90", r.p90}, {"p99", r.p99},
                          {"p999", r.p999}, {"calls", calls}};
   int n = 5 + scenario_pool_extras(p, &a, &b, ex + 5);
-  harness_key k = {"latency", t->backend, t->mode, t->threads, items, 0};
+  harness_key k = {scenario_name_latency, t->backend, t->mode, t->threads, items, 0};
   harness_emit(h, &k, "ns", &r, ex, n, NULL, 0);
   row->p50_ns = r.p50, row->p99_ns = r.p99, row->p999_ns = r.p999;
   harness_result_free(&r);
@@ -44,11 +44,3 @@ static int run(harness *h, const target *t, summary_row *row) {
   scenario_release(h, p);
   return 0;
 }
-
-const scenario scenario_latency = {
-    .name = "latency",
-    .description = "single dispatch calls timed one by one: p50, p90, p99, p99.9, max",
-    .per_target = true,
-    .applies = applies_all,
-    .run = run,
-};

@@ -30,9 +30,9 @@ static void serial(void *ctx, uint64_t iters) {
   for (uint64_t i = 0; i < iters; i++) touch(NULL, 0, ITEMS);
 }
 
-static int run(harness *h, const target *t, summary_row *row) {
+int scenario_run_many_items(harness *h, const target *t, summary_row *row) {
   (void)row;
-  pool *p = scenario_pool(h, t, "many_items");
+  pool *p = scenario_pool(h, t, scenario_name_many_items);
   if (!p) return -1;
   harness_result s, r;
   int rc = harness_measure(h, serial, NULL, &s);
@@ -42,7 +42,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     harness_extra ex[] = {{"serial_ns", s.median},
                           {"per_item_ns", r.median / ITEMS},
                           {"vs_serial", r.median / s.median}};
-    harness_key k = {"many_items", t->backend, t->mode, t->threads, ITEMS, 0};
+    harness_key k = {scenario_name_many_items, t->backend, t->mode, t->threads, ITEMS, 0};
     harness_emit(h, &k, "ns", &r, ex, 3, NULL, 0);
     harness_result_free(&r);
   }
@@ -50,11 +50,3 @@ static int run(harness *h, const target *t, summary_row *row) {
   scenario_release(h, p);
   return rc;
 }
-
-const scenario scenario_many_items = {
-    .name = "many_items",
-    .description = "10^5 nearly empty items, automatic grain, next to a serial loop",
-    .per_target = true,
-    .applies = applies_all,
-    .run = run,
-};

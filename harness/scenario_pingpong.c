@@ -154,7 +154,7 @@ static double measure(harness *h, bool futex, const char *backend) {
   int rc = measure_clean(h, futex, &r, &tries);
   if (rc != 0) return rc;
   if (backend) {
-    harness_key k = {"pingpong", backend, "default", 2, 1, 0};
+    harness_key k = {scenario_name_pingpong, backend, "default", 2, 1, 0};
     harness_emit(h, &k, "ns", &r, NULL, 0, NULL, 0);
   }
   double rt = r.median;
@@ -162,13 +162,14 @@ static double measure(harness *h, bool futex, const char *backend) {
   return rt;
 }
 
-static int run(harness *h, const target *t, summary_row *row) {
+int scenario_run_pingpong(harness *h, const target *t, summary_row *row) {
   (void)row;
   double spin = measure(h, false, RECORDS_REF_SPIN);
   double futex = measure(h, true, RECORDS_REF_FUTEX);
   if (spin <= 0 || futex <= 0) {
     double bad = spin <= 0 ? spin : futex;
-    scenario_error(h, t, "pingpong", "%s round trip: %s", spin <= 0 ? "spin" : "futex",
+    scenario_error(h, t, scenario_name_pingpong, "%s round trip: %s",
+                   spin <= 0 ? "spin" : "futex",
                    bad == -1 ? "could not create the partner thread"
                              : "no valid measurement (partner descheduled or timer stalled)");
     return -1;
@@ -185,7 +186,7 @@ void scenario_pingpong_recheck(harness *h) {
   if (!(start > 0) || !(end > 0)) return;
   json j;
   harness_record_begin(h, &j, "reference_drift");
-  json_str(&j, "scenario", "pingpong");
+  json_str(&j, "scenario", scenario_name_pingpong);
   json_str(&j, "backend", RECORDS_REF_SPIN);
   json_num(&j, "start_ns", start);
   json_num(&j, "end_ns", end);
@@ -206,7 +207,7 @@ void scenario_pingpong_check(harness *h, int job) {
   stats_interval ci = stats_median_ci(r.samples, (size_t)r.n);
   json j;
   harness_record_begin(h, &j, "reference_check");
-  json_str(&j, "scenario", "pingpong");
+  json_str(&j, "scenario", scenario_name_pingpong);
   json_str(&j, "backend", RECORDS_REF_SPIN);
   json_int(&j, "job", job);
   json_num(&j, "median", r.median);
@@ -220,11 +221,3 @@ void scenario_pingpong_check(harness *h, int job) {
   harness_write_record(h, &j);
   harness_result_free(&r);
 }
-
-const scenario scenario_pingpong = {
-    .name = "pingpong",
-    .description = "same-run references: spin and futex round trips, and the cores the run gets",
-    .per_target = false,
-    .applies = applies_all,
-    .run = run,
-};

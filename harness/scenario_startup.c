@@ -12,7 +12,7 @@
 
 #define DEADLINE_NS 10000000000u
 
-static int run(harness *h, const target *t, summary_row *row) {
+int scenario_run_startup(harness *h, const target *t, summary_row *row) {
   int reps = harness_opts(h)->quick ? 4 : harness_opts(h)->reps;
   int workers = t->threads - 1;
   double *all = calloc((size_t)reps, sizeof *all);
@@ -29,7 +29,7 @@ static int run(harness *h, const target *t, summary_row *row) {
     uint64_t t0 = plat_now_ns();
     int e = pool_create(&p, t->backend, t->threads, &o);
     if (e != POOL_OK) {
-      scenario_error(h, t, "startup", "pool_create: %s", pool_strerror(e));
+      scenario_error(h, t, scenario_name_startup, "pool_create: %s", pool_strerror(e));
       rc = -1;
       break;
     }
@@ -48,7 +48,7 @@ static int run(harness *h, const target *t, summary_row *row) {
         }
       }
       if (now - t0 > DEADLINE_NS) {
-        scenario_error(h, t, "startup", "workers not ready after 10 s");
+        scenario_error(h, t, scenario_name_startup, "workers not ready after 10 s");
         rc = -1;
       }
       plat_cpu_relax();
@@ -61,14 +61,14 @@ static int run(harness *h, const target *t, summary_row *row) {
     /* The first creation pays one-off costs (thread stacks, libraries). */
     harness_result_from(all + 1, reps - 1, &r);
     harness_extra ex[] = {{"first_ns", all[0]}};
-    harness_key k = {"startup", t->backend, t->mode, t->threads, 0, 0};
+    harness_key k = {scenario_name_startup, t->backend, t->mode, t->threads, 0, 0};
     harness_emit(h, &k, "ns", &r, ex, 1, NULL, 0);
     row->startup_ns = r.median;
     harness_result_free(&r);
 
     /* Each worker's ready time, median over the repetitions after the first. */
     json j;
-    scenario_record_begin(h, &j, "timeline", "startup", t);
+    scenario_record_begin(h, &j, "timeline", scenario_name_startup, t);
     json_arr_begin(&j, "ready_ns");
     double *col = calloc((size_t)reps, sizeof *col);
     for (int w = 0; w < workers && col; w++) {
@@ -82,11 +82,3 @@ static int run(harness *h, const target *t, summary_row *row) {
   free(all), free(timeline);
   return rc;
 }
-
-const scenario scenario_startup = {
-    .name = "startup",
-    .description = "pool_create until each worker is ready (a timeline)",
-    .per_target = true,
-    .applies = applies_workers,
-    .run = run,
-};

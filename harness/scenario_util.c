@@ -107,6 +107,7 @@ const char *scenario_serial_backend(void) {
   return "serial"; /* unreachable: the table always has the reference */
 }
 bool applies_workers(const char *backend) { return pool_backend_has_workers(backend); }
+bool applies_parallel(const char *backend) { return !pool_backend_runs_on_caller(backend); }
 
 int scenario_pool_extras(const pool *p, const pool_stats_t *a, const pool_stats_t *b,
                          harness_extra *out) {

@@ -9,6 +9,10 @@
 #include "json.h"
 #include "pool.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct target {
   const char *backend;
   const char *mode; /* "warm", "cold" or "default" */
@@ -33,9 +37,26 @@ typedef struct scenario {
   int (*run)(harness *h, const target *t, summary_row *row);
 } scenario;
 
+/* Which backends a scenario measures (scenario_list.h's `applies`). */
+bool applies_all(const char *backend);
+bool applies_workers(const char *backend);  /* our pools with worker threads */
+bool applies_parallel(const char *backend); /* all but the serial reference */
+bool applies_idle_cpu(const char *backend); /* scenario_idle_cpu.c */
+bool applies_grain_ab(const char *backend); /* scenario_grain_ab.c */
+
+/* Each scenario's run function (its file) and name (the table's), from
+ * scenario_list.h. */
+#define SCENARIO(x, per_target, applies, description) \
+  int scenario_run_##x(harness *h, const target *t, summary_row *row); \
+  extern const char scenario_name_##x[];
+#include "scenario_list.h"
+#undef SCENARIO
+
 int scenario_count(void);
 const scenario *scenario_at(int i);
 const scenario *scenario_find(const char *name);
+/* Whether some backend of this build runs it (a reference always runs). */
+bool scenario_runs_here(const scenario *s);
 
 /* Helpers shared by the scenarios (scenario_util.c). */
 /* Creates the target's pool, waits (bounded) until it is ready, and watches
@@ -51,10 +72,8 @@ void scenario_record_begin(harness *h, json *j, const char *type,
                            const char *scenario, const target *t);
 void scenario_error(harness *h, const target *t, const char *scenario,
                     const char *fmt, ...);
-bool applies_all(const char *backend);
 /* The serial reference's backend name (pools' runs_on_caller trait). */
 const char *scenario_serial_backend(void);
-bool applies_workers(const char *backend); /* our pools with worker threads */
 /* Fills extras from the stats delta of a measurement: caller_share,
  * wakes_per_call, inline_share, and the pool's spin_budget_ns (0 when cold or
  * without workers). Returns how many were written (<= SCENARIO_POOL_EXTRAS). */
@@ -79,5 +98,9 @@ void scenario_pingpong_check(harness *h, int job);
 /* The CPU the run gets when it asks for `threads` threads, in cores: a
  * `capacity` record (scenario_capacity.c), measured beside the round trips. */
 int scenario_capacity_measure(harness *h, int threads);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
