@@ -21,7 +21,9 @@
 
 static const char usage[] =
     "usage: poolbench run [options]   measure parallel_for costs, write records\n"
-    "       poolbench list            list backends and scenarios\n"
+    "       poolbench list [--json]   list backends and scenarios (--json: one\n"
+    "                                 object with their traits and the records'\n"
+    "                                 vocabulary: grain_work_ns, references)\n"
     "       poolbench diagnose [--hazard h,i] [--threads P] [--deadline S] [--out DIR] [--append]\n"
     "                                 reproduce known threading hazards, one verdict each\n"
     "       poolbench --help\n"
@@ -131,13 +133,57 @@ static const char *path_arg(const char *opt, const char *v) {
 static bool known_backend(const char *name) { return pool_backend_describe(name) != NULL; }
 static bool known_scenario(const char *name) { return scenario_find(name) != NULL; }
 
+/* `list --json`: the same names as the text form, for programs (the Python
+ * and JS drivers, Google Benchmark's grid), with the traits and vocabulary
+ * they would otherwise copy. */
+static int list_json(void) {
+  json j;
+  json_init(&j);
+  json_obj_begin(&j);
+  json_arr_begin(&j, "backends");
+  for (int i = 0; i < pool_backend_count(); i++) {
+    const char *b = pool_backend_at(i);
+    json_obj_begin(&j);
+    json_str(&j, "name", b);
+    json_str(&j, "description", pool_backend_describe(b));
+    json_bool(&j, "has_workers", pool_backend_has_workers(b));
+    json_bool(&j, "runs_on_caller", pool_backend_runs_on_caller(b));
+    json_obj_end(&j);
+  }
+  json_arr_end(&j);
+  json_arr_begin(&j, "scenarios");
+  for (int i = 0; i < scenario_count(); i++) {
+    const scenario *sc = scenario_at(i);
+    if (!scenario_runs_here(sc)) continue;
+    json_obj_begin(&j);
+    json_str(&j, "name", sc->name);
+    json_str(&j, "description", sc->description);
+    json_bool(&j, "per_target", sc->per_target);
+    json_obj_end(&j);
+  }
+  json_arr_end(&j);
+  harness_write_vocabulary(&j);
+  json_obj_end(&j);
+  int rc = j.failed ? 1 : 0;
+  if (rc) fprintf(stderr, "poolbench: out of memory writing the list\n");
+  else printf("%.*s\n", (int)j.len, j.buf);
+  json_free(&j);
+  return rc;
+}
+
 static int cmd_list(int argc, char **argv) {
+  bool as_json = false;
   for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) {
+      as_json = true;
+      continue;
+    }
     if (strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0)
-      bad_usage("list takes no options, got %s", QUOTED(argv[i]));
+      bad_usage("list takes only --json, got %s", QUOTED(argv[i]));
     fputs(usage, stdout);
     return 0;
   }
+  if (as_json) return list_json();
   printf("backends:\n");
   for (int i = 0; i < pool_backend_count(); i++)
     printf("  %-12s %s\n", pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));

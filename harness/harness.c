@@ -42,9 +42,9 @@ struct harness {
   uint64_t batch_stopped_after; /* the running batch's operations, if it stopped (0: all) */
 };
 
-/* The header fields `grain_work_ns` and `references`: what a reader needs to
- * read the run's records without a copy of the vocabulary. */
-static void write_vocabulary(json *j) {
+/* What a reader needs to read the run's records without a copy of the
+ * vocabulary. */
+void harness_write_vocabulary(json *j) {
   json_arr_begin(j, "grain_work_ns");
   for (size_t i = 0; i < VOCAB_GRAIN_WORKS; i++) json_num(j, NULL, vocab_grain_work_ns[i]);
   json_arr_end(j);
@@ -123,7 +123,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   for (int i = 0; i < pool_backend_count(); i++)
     json_str(&j, pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));
   json_obj_end(&j);
-  write_vocabulary(&j);
+  harness_write_vocabulary(&j);
   json_key_obj_begin(&j, "options");
   json_int(&j, "threads", o->threads);
   json_int(&j, "reps", h->o.reps);

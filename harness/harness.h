@@ -149,6 +149,11 @@ const harness_options *harness_opts(const harness *h);
 struct watchdog *harness_watchdog(const harness *h);
 const char *harness_platform(const harness *h);
 
+/* Writes the vocabulary's fields (`grain_work_ns`, `references`) into an
+ * open JSON object: every run's header, and `poolbench list --json`. */
+struct json;
+void harness_write_vocabulary(struct json *j);
+
 #ifdef __cplusplus
 }
 #endif

@@ -56,6 +56,7 @@ expect_usage run --scenario dispatch,
 expect_usage diagnose --hazard ,
 expect_usage diagnose --bogus
 expect_usage list --bogus
+expect_usage list --json --bogus
 expect_usage --help --bogus
 timeout 20 "${cmd[@]}" --help | grep 'usage: poolbench run' >/dev/null || { echo "FAIL: --help"; fail=1; }
 # --no-pin reaches the run's header (a pinned run records false).
@@ -110,6 +111,25 @@ else
 fi
 rm -rf "$out"
 timeout 20 "${cmd[@]}" list | grep -q '^  spin' || { echo "FAIL: list"; fail=1; }
+# `list --json` is one JSON object naming what the text form names, in the
+# same order, with the records' vocabulary.
+text=$(timeout 20 "${cmd[@]}" list) && as_json=$(timeout 20 "${cmd[@]}" list --json) \
+  && python3 - "$text" "$as_json" <<'PY' || { echo "FAIL: list --json"; fail=1; }
+import json, sys
+text, d = sys.argv[1], json.loads(sys.argv[2])
+section, names = None, {"backends": [], "scenarios": []}
+for line in text.splitlines():
+    if line.endswith(":"): section = line[:-1]
+    else: names[section].append(line.split()[0])
+for key in names:
+    got = [e["name"] for e in d[key]]
+    assert got == names[key] and got, (key, got, names[key])
+    assert all(e["description"] for e in d[key]), key
+assert [b["name"] for b in d["backends"] if b["runs_on_caller"]] == ["serial"], d["backends"]
+assert d["grain_work_ns"] == sorted(d["grain_work_ns"]) and len(d["grain_work_ns"]) > 1
+assert set(d["references"]) == {"spin", "futex"}, d["references"]
+print(f"ok: list --json names {len(d['backends'])} backends, {len(d['scenarios'])} scenarios")
+PY
 # A directory that cannot be made: one line naming it, exit 1, within seconds
 # (Node's recursive mkdirSync used to spin forever under /proc).
 err=$(timeout 20 "${cmd[@]}" run --quick --out /proc/nosuch/dir 2>&1 >/dev/null); rc=$?
