@@ -13,6 +13,8 @@
 #include "harness.h"
 #include "platform.h"
 #include "pool.h"
+#include "scenarios.h"
+#include "vocabulary.h"
 
 namespace {
 
@@ -112,21 +114,26 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "poolbench_gbench: --threads must be in 1..%d\n", POOL_MAX_THREADS);
     return 2;
   }
+  // Every backend of the build in its modes (as the CLI's targets), named
+  // scenario/backend/mode[/W] after the CLI's records; grain over the
+  // records' W list.
   for (int i = 0; i < pool_backend_count(); i++) {
     const char *be = pool_backend_at(i);
     std::vector<std::pair<std::string, int>> modes;
     if (pool_backend_has_workers(be)) modes = {{"warm", 1}, {"cold", 0}};
     else modes = {{"default", -1}};
     for (auto &[mode, warm] : modes) {
-      std::string suffix = std::string(be) + "/" + mode;
-      auto *d = benchmark::RegisterBenchmark(("dispatch/" + suffix).c_str(), bm_dispatch, be, warm);
-      auto *g = benchmark::RegisterBenchmark(("grain/" + suffix).c_str(), bm_grain, be, warm);
+      std::string suffix = std::string("/") + be + "/" + mode;
+      auto *d = benchmark::RegisterBenchmark((std::string(scenario_name_dispatch) + suffix).c_str(),
+                                             bm_dispatch, be, warm);
+      auto *g = benchmark::RegisterBenchmark((std::string(scenario_name_grain) + suffix).c_str(),
+                                             bm_grain, be, warm);
       for (auto *bm : {d, g}) {
         bm->UseRealTime()->Unit(benchmark::kNanosecond);
         if (!user_reps) bm->Repetitions(10);
-        if (!user_min_time) bm->MinTime(0.02);  // 10 reps x 99 benchmarks fit in ~1 min
+        if (!user_min_time) bm->MinTime(0.02);  // keeps the whole grid's repetitions short
       }
-      for (int w : {0, 100, 300, 1000, 3000, 10000, 30000, 100000}) g->Arg(w);
+      for (double w : vocab_grain_work_ns) g->Arg(int64_t(w));
     }
   }
   // Drop our own flag before Google Benchmark sees the arguments.
