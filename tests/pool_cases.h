@@ -42,17 +42,8 @@ void case_skip(const char *why);
 /* The case does not apply to the backend (solo: adaptive only). */
 void case_not_applicable(void);
 
-void case_coverage(void);
-void case_back_to_back(void);
-void case_concurrent(void);
-void case_nested(void);
-void case_toggle(void);
-void case_create_destroy(void);
-void case_destroy_warm(void);
-void case_participation(void);
-void case_shared_cpu(void);
-void case_solo(void);
-void case_bad_input(void);
-void case_protocol(void);
+#define POOL_CASE(name, deadline_s) void case_##name(void);
+#include "pool_case_list.h"
+#undef POOL_CASE
 
 #endif

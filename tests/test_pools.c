@@ -1,5 +1,6 @@
 /* Correctness and stress tests of every registered backend.
  * Usage: test_pools CASE [BACKEND]   (all backends when BACKEND is omitted)
+ *        test_pools --list           (the cases, as ctest runs them)
  * Each case checks every backend in the table, so a new backend is covered the
  * moment it is registered. The cases live in pool_cases_*.c. */
 #include <pthread.h>
@@ -83,24 +84,19 @@ static const struct {
   void (*run)(void);
   unsigned deadline_s;
 } cases[] = {
-    {"coverage", case_coverage, 120},
-    {"back_to_back", case_back_to_back, 240},
-    {"concurrent", case_concurrent, 120},
-    {"nested", case_nested, 120},
-    {"toggle", case_toggle, 120},
-    {"create_destroy", case_create_destroy, 240},
-    {"destroy_warm", case_destroy_warm, 60},
-    {"participation", case_participation, 60},
-    {"shared_cpu", case_shared_cpu, 60},
-    {"solo", case_solo, 60},
-    {"bad_input", case_bad_input, 30},
-    {"protocol", case_protocol, 30},
+#define POOL_CASE(name, deadline_s) {#name, case_##name, deadline_s},
+#include "pool_case_list.h"
+#undef POOL_CASE
 };
 
 int main(int argc, char **argv) {
   size_t ncases = sizeof cases / sizeof *cases;
+  if (argc == 2 && strcmp(argv[1], "--list") == 0) { /* ctest's cases, one a line */
+    for (size_t i = 0; i < ncases; i++) printf("%s\n", cases[i].name);
+    return 0;
+  }
   if (argc < 2 || argc > 3) {
-    fprintf(stderr, "usage: test_pools CASE [BACKEND]\ncases:");
+    fprintf(stderr, "usage: test_pools CASE [BACKEND] | --list\ncases:");
     for (size_t i = 0; i < ncases; i++) fprintf(stderr, " %s", cases[i].name);
     fputc('\n', stderr);
     return 2;
