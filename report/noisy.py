@@ -83,8 +83,8 @@ def impossible(p, m):
 # microseconds, tens of them when it wakes sleeping threads through the
 # kernel. One that takes a scheduler time slice had a thread wait for a CPU:
 # threads the harness cannot place (OpenMP's, a browser's Web Workers) stack
-# on one CPU beside another process (seen: OpenMP 8 ms, Chromium 4 ms per
-# call), where no counter judged their repetitions.
+# on one CPU beside another process (docs/measurements.md), where no
+# counter judged their repetitions.
 TIME_SLICE_NS = 1e6
 
 

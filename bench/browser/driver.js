@@ -70,7 +70,7 @@ const BROWSERS = {
 // on the page, no line posted, and the local browser's processes idle (below
 // CPU_BUSY cores over CPU_SPAN_MS). Pyodide's start fetches everything in
 // ~1 s, then runs Python's start for seconds of CPU with nothing to see but
-// that CPU (measured: Chromium ~1 core; on a busy machine > 10 s). Firefox
+// that CPU (docs/measurements.md). Firefox
 // with a BiDi session attached stalls about one start in four for good (the
 // program's worker stuck creating its nested pthread Workers, the .wasm never
 // fetched) at ~0.1 core (0.17 at most over 5 s), and a relaunch gets through.
