@@ -16,6 +16,7 @@ class RecordError(Exception):
     def __init__(self, path, line, what):
         # The message may quote the input: keep it on one line whatever it holds.
         what = re.sub(r"[\x00-\x1f\x7f]", "?", str(what))
+        self.line, self.what = line, what
         super().__init__(f"{where(path)}:{line}: {what}" if line else f"{where(path)}: {what}")
 
 
@@ -27,6 +28,7 @@ class Contract:
         limits = schema["limits"]
         self.raw = schema
         self.schema = int(schema["version"])
+        self.relabel_from = tuple(int(v) for v in schema.get("relabel_from", ()))
         self.max_line_bytes = int(limits["max_line_bytes"])
         self.max_file_bytes = int(limits["max_file_bytes"])
         self.max_depth = int(limits["max_depth"])
