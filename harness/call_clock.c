@@ -41,9 +41,9 @@ struct call_clock {
 /* A tick is a few ns of the delay kernel and a store without a barrier:
  * a reader taking the line then costs the counter little, as the store
  * waits in the store buffer (a barrier per store stalls the count each time
- * a call is timed). The count still runs at the speed of the core it gets:
- * on the 2-vCPU VM short intervals with the caller busy read ~19% short
- * under Node (short_bias_ns in the header says it for every run). */
+ * a call is timed). The count still runs at the speed of the core it gets,
+ * so short intervals can read short while the caller is busy (short_bias_ns
+ * in the header says by how much, for every run; docs/measurements.md). */
 #define TICK_ITERS 8
 static void *count(void *arg) {
   call_clock *cc = arg;
