@@ -225,11 +225,37 @@ static char *session_cmdline;
 /* Room for a message quoting a path as long as the OS takes. */
 #define ERR_LEN 4608
 
+/* What every measuring command takes: where the records go and how long a
+ * job may make no progress. One parser, so run and diagnose agree. */
+typedef struct session_args {
+  const char *out_dir;
+  bool append;
+  double deadline_s;
+} session_args;
+#define SESSION_ARGS_DEFAULT {.out_dir = NULL, .append = false, .deadline_s = 10}
+
+/* Consumes a (and its value v, advancing *i) when it is a session option. */
+static bool session_arg(session_args *s, const char *a, const char *v, int *i) {
+  if (strcmp(a, "--out") == 0) {
+    s->out_dir = path_arg(a, v);
+    (*i)++;
+  } else if (strcmp(a, "--append") == 0) {
+    s->append = true;
+  } else if (strcmp(a, "--deadline") == 0) {
+    s->deadline_s = (double)parse_int(a, v, 0, 86400);
+    (*i)++;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 /* The run's records file (DIR/<platform>.ndjson; DIR defaults to
  * results/<run-id><sub>), the harness session on it, and the watchdog. A
  * file already there is another run's: refused (exit 2) unless `append`. */
-static harness *open_session(harness_options *o, const char *out_dir, const char *sub,
-                             bool append, double deadline_s) {
+static harness *open_session(harness_options *o, const session_args *sa, const char *sub) {
+  const char *out_dir = sa->out_dir;
+  bool append = sa->append;
   static char err[ERR_LEN];
   char *dir;
   if (out_dir) {
@@ -272,7 +298,7 @@ static harness *open_session(harness_options *o, const char *out_dir, const char
     return NULL;
   }
   fprintf(stderr, "poolbench: %s, P = %d, writing %s\n", o->platform, o->threads, path);
-  if (watchdog_start(harness_watchdog(h), deadline_s) != 0) {
+  if (watchdog_start(harness_watchdog(h), sa->deadline_s) != 0) {
     fprintf(stderr, "poolbench: cannot start the watchdog thread\n");
     harness_close(h);
     return NULL;
@@ -282,13 +308,17 @@ static harness *open_session(harness_options *o, const char *out_dir, const char
 
 static bool known_hazard(const char *name) { return hazard_known(name); }
 
+/* One thread per logical core, within what the host can create. */
+static int default_threads(void) {
+  return plat_cpu_count() < host_max_threads() ? plat_cpu_count() : host_max_threads();
+}
+
 static int cmd_diagnose(int argc, char **argv) {
   harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS, .quick = true};
-  o.threads = plat_cpu_count() < host_max_threads() ? plat_cpu_count() : host_max_threads();
-  const char *out_dir = NULL, *names[16];
+  o.threads = default_threads();
+  session_args sa = SESSION_ARGS_DEFAULT;
+  const char *names[16];
   int n = 0;
-  bool append = false;
-  double deadline_s = 10;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -298,14 +328,7 @@ static int cmd_diagnose(int argc, char **argv) {
     } else if (strcmp(a, "--threads") == 0) {
       o.threads = (int)parse_int(a, v, 2, host_max_threads());
       i++;
-    } else if (strcmp(a, "--deadline") == 0) {
-      deadline_s = (double)parse_int(a, v, 0, 86400);
-      i++;
-    } else if (strcmp(a, "--out") == 0) {
-      out_dir = path_arg(a, v);
-      i++;
-    } else if (strcmp(a, "--append") == 0) {
-      append = true;
+    } else if (session_arg(&sa, a, v, &i)) {
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage, stdout);
       hazard_list(stdout);
@@ -316,7 +339,7 @@ static int cmd_diagnose(int argc, char **argv) {
   }
   if (n == 0)
     for (const char *hz; (hz = hazard_at(n)) != NULL;) names[n++] = hz;
-  harness *h = open_session(&o, out_dir, "/diagnose", append, deadline_s);
+  harness *h = open_session(&o, &sa, "/diagnose");
   if (!h) return 1;
   int errors = 0;
   for (int i = 0; i < n; i++) {
@@ -332,14 +355,11 @@ static int cmd_diagnose(int argc, char **argv) {
 
 static int cmd_run(int argc, char **argv) {
   suite_plan plan = {0};
-  plan.threads[0] = plat_cpu_count();
-  if (plan.threads[0] > host_max_threads()) plan.threads[0] = host_max_threads();
+  plan.threads[0] = default_threads();
   plan.nthreads = 1;
   plan.warm = plan.cold = true;
   harness_options o = {.platform = host_platform(), .reps = HARNESS_DEFAULT_REPS};
-  const char *out_dir = NULL;
-  bool append = false;
-  double deadline_s = 10;
+  session_args sa = SESSION_ARGS_DEFAULT;
   const char *scen_names[SUITE_MAX];
   int nscen = 0;
 
@@ -373,14 +393,7 @@ static int cmd_run(int argc, char **argv) {
         bad_usage("--clock takes auto, system or counter, got %s", QUOTED(v));
       o.clock = v;
       i++;
-    } else if (strcmp(a, "--out") == 0) {
-      out_dir = path_arg(a, v);
-      i++;
-    } else if (strcmp(a, "--append") == 0) {
-      append = true;
-    } else if (strcmp(a, "--deadline") == 0) {
-      deadline_s = (double)parse_int(a, v, 0, 86400);
-      i++;
+    } else if (session_arg(&sa, a, v, &i)) {
     } else if (strcmp(a, "--skip-jobs") == 0) {
       plan.skip_jobs = (int)parse_int(a, v, 0, 1000000);
       i++;
@@ -413,7 +426,7 @@ static int cmd_run(int argc, char **argv) {
               o.threads - 1, host_max_threads() - 1);
   if (o.quick && o.reps == HARNESS_DEFAULT_REPS) o.reps = 10; /* 9 kept: gate minimum */
 
-  harness *h = open_session(&o, out_dir, "", append, deadline_s);
+  harness *h = open_session(&o, &sa, "");
   if (!h) return 1;
   static summary_row rows[SUITE_MAX * 2 * SUITE_MAX_P];
   int nrows = 0;
