@@ -13,10 +13,11 @@ trap 'rm -rf "$tmp"' EXIT
 run=(--quick --scenario dispatch --backend spin,futex --threads 2)
 
 # The host may move the vCPUs between the two runs (the spin round trip x3
-# apart), or other work may run beside a cold job (another test, another
-# tenant): the gate then rightly calls keys undecided (gate.synthetic covers
-# both). Measure the pair again, a bounded number of times.
-busy="the machine moved|other processes' work"
+# apart), other work may run beside a cold job (another test, another
+# tenant), or one side may get fewer cores: the gate then rightly calls keys
+# undecided (gate.synthetic covers each). Measure the pair again, a bounded
+# number of times.
+busy="the machine moved|other processes' work|another process held the CPU"
 for attempt in 1 2 3; do
   rm -rf "$tmp/base" "$tmp/slow"
   timeout 60 "$poolbench" run "${run[@]}" --out "$tmp/base" >/dev/null 2>"$tmp/base.err" ||
