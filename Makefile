@@ -62,7 +62,7 @@ PYODIDE_FLAGS := $(if $(QUICK),--quick)
 PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c harness/kernel.c harness/stats.c harness/vocabulary.c
 PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Iharness
 
-.PHONY: all setup build build-node test test-native test-node test-tsan test-asan \
+.PHONY: all setup setup-postgres build build-node test test-native test-node test-tsan test-asan \
 	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide bench-pymport serve report gate baseline gate-rates diagnose clean help
 
 all: build
@@ -87,9 +87,14 @@ help:
 	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
 	@echo "                    (BASE=<commit>: vs that commit, both measured now)"
 	@echo "  make baseline     refresh results/baseline deliberately"
+	@echo "  make setup-postgres  setup, and psycopg for a PostgreSQL history (make test runs it)"
 
 setup:
 	@bash scripts/setup.sh
+
+# psycopg too, for HISTORY=postgresql://... (and the history.postgres test).
+setup-postgres:
+	@bash scripts/setup.sh --postgres
 
 build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
@@ -101,7 +106,7 @@ build-node:
 
 # Every build and program is there by then: a test that misses one fails
 # (POOLBENCH_REQUIRE_ALL, tests/require.sh) rather than skipping.
-test: setup
+test: setup-postgres
 	@POOLBENCH_REQUIRE_ALL=1 $(MAKE) --no-print-directory build-web build-pyodide test-native test-node test-tsan test-asan
 
 build-web:

@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
 # Installs every dependency poolbench needs, from Debian's packages and npm.
 # Idempotent: when everything is present it only checks (a few seconds).
+# usage: scripts/setup.sh [--postgres]
+#   --postgres  also psycopg, the driver of a PostgreSQL history
+#               (HISTORY=postgresql://...; make setup-postgres, make test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+postgres=0
+for arg in "$@"; do
+  case $arg in
+    --postgres) postgres=1 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup: unknown option '${arg//[^[:print:]]/?}' (try --help)" >&2; exit 2 ;;
+  esac
+done
 
 # Debian package -> a file whose presence proves it is installed (fast check,
 # no dpkg query per package).
@@ -21,6 +33,11 @@ declare -A PROBE=(
   [python3-dev]=/usr/bin/python3-config
   [pkg-config]=/usr/bin/pkg-config
 )
+# Debian's psycopg 3 is for its own interpreter (/usr/bin/python3): the
+# history finds it there from another one (history/backends.py).
+if ((postgres)); then
+  PROBE[python3-psycopg]=/usr/lib/python3/dist-packages/psycopg/__init__.py
+fi
 
 missing=()
 for pkg in "${!PROBE[@]}"; do
