@@ -9,6 +9,7 @@ CMAKE_FLAGS ?=
 # A run's records go to results/<run-id>/; RUN=DIR overrides, QUICK=1 makes
 # it a smoke run, THREADS=P sets the pool size.
 REPORT_RUN_GIVEN := $(filter command line,$(origin RUN))
+HISTORY_RUN_GIVEN := $(filter command line environment,$(origin RUN))
 ifndef RUN
 RUN := results/$(shell date -u +%Y%m%d-%H%M%S)
 endif
@@ -18,7 +19,7 @@ THREADS ?=
 # one argument each, never as shell text: make takes them unexpanded and
 # exports them, and recipes quote them from the environment ("$$RUN").
 PLATFORMS ?= native,node
-USER_VARS := RUN BASELINE BASE HOST BROWSER_WS PLATFORMS K QUICK THREADS
+USER_VARS := RUN BASELINE BASE HOST BROWSER_WS PLATFORMS K QUICK THREADS HISTORY NOHISTORY
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(USER_VARS)
 # Counts are checked first: make computes the thread sweep with THREADS.
@@ -48,6 +49,14 @@ AT_PRIORITY := $(if $(filter 0,$(PRIORITY)),,$(shell n=$$(nice -n -20 nice 2>/de
 RESUME = $(AT_PRIORITY) bash scripts/run_resuming.sh
 GBENCH_FLAGS := $(if $(QUICK),--benchmark_min_time=0.002 --benchmark_repetitions=3) $(if $(THREADS),--threads=$(THREADS))
 
+# The platforms' stages of `make bench`; each is also a target of its own.
+BENCH_STAGES := bench-native bench-node bench-browser bench-firefox bench-pymport bench-pyodide
+# Every measurement is added to the performance history (history/) when it
+# ends, whatever its outcome (scripts/history_add.sh: a run not stored is a
+# warning). HISTORY=<path> or postgresql://... says where (default
+# results/history.sqlite); HISTORY=none or NOHISTORY=1: not at all.
+HISTORY_ADD = bash scripts/history_add.sh
+
 # Debian's emcc 3.1.6 needs its node modules on NODE_PATH ("Cannot find module
 # 'acorn'"); harmless for other emscriptens.
 EMENV := NODE_PATH=/usr/share/nodejs$(if $(NODE_PATH),:$(NODE_PATH))
@@ -63,7 +72,8 @@ PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c 
 PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Iharness
 
 .PHONY: all setup setup-postgres build build-node test test-native test-node test-tsan test-asan \
-	build-web build-pyodide bench bench-native bench-node bench-browser bench-firefox bench-pyodide bench-pymport serve report gate baseline gate-rates diagnose clean help
+	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) serve report gate baseline gate-rates \
+	diagnose history-add history-list clean help
 
 all: build
 
@@ -87,6 +97,9 @@ help:
 	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
 	@echo "                    (BASE=<commit>: vs that commit, both measured now)"
 	@echo "  make baseline     refresh results/baseline deliberately"
+	@echo "  make history-add RUN=dir  add a run to the performance history (make bench, bench-*"
+	@echo "                    and gate add theirs; HISTORY=path|postgresql://..., HISTORY=none: off)"
+	@echo "  make history-list the runs in the history, one line each"
 	@echo "  make setup-postgres  setup, and psycopg for a PostgreSQL history (make test runs it)"
 
 setup:
@@ -145,7 +158,7 @@ test-asan:
 	@cmake --build build-asan -j $(JOBS) --target test_pools
 	@cd build-asan && ASAN_OPTIONS="detect_leaks=1 abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1" ctest --output-on-failure -L pools
 
-bench-native: setup build
+bench-native-stage: setup build
 	@$(RESUME) "$$RUN/native.ndjson" -- ./$(BUILD)/poolbench run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,256),$(RESUME) "$$RUN/native.ndjson" -- ./$(BUILD)/poolbench run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,256))
 	@$(AT_PRIORITY) python3 bench/py_baselines.py --lib $(BUILD)/libpoolbench.so --out "$$RUN" $(RUN_FLAGS)
@@ -156,17 +169,17 @@ bench-native: setup build
 	@echo "records: $$RUN/ (results/latest)"
 	@python3 report/platforms.py -- "$$RUN"
 
-bench-node: setup build-node
+bench-node-stage: setup build-node
 	@$(RESUME) "$$RUN/node.ndjson" -- node $(BUILD_NODE)/poolbench.js run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,8),$(RESUME) "$$RUN/node.ndjson" -- node $(BUILD_NODE)/poolbench.js run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py -- "$$RUN"
 
-bench-browser: setup build-web
+bench-browser-stage: setup build-web
 	@$(RESUME) "$$RUN/chrome.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,8),$(RESUME) "$$RUN/chrome.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py -- "$$RUN"
 
-bench-firefox: setup build-web
+bench-firefox-stage: setup build-web
 	@$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,8),$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py -- "$$RUN"
@@ -176,7 +189,7 @@ bench-firefox: setup build-web
 serve: setup build-web
 	@node bench/browser/serve.js --build $(BUILD_WEB) --out "$$RUN" $${HOST:+--host "$$HOST"}
 
-bench-pyodide: setup build-pyodide
+bench-pyodide-stage: setup build-pyodide
 	@$(AT_PRIORITY) node bench/pyodide/node_host.mjs --build $(BUILD_PYODIDE) --out "$$RUN" $(PYODIDE_FLAGS)
 	@$(AT_PRIORITY) node bench/browser/driver.js --pyodide --build $(BUILD_PYODIDE) --out "$$RUN" -- $(PYODIDE_FLAGS)
 	@$(AT_PRIORITY) node bench/browser/driver.js --pyodide --browser firefox --build $(BUILD_PYODIDE) --out "$$RUN" -- $(PYODIDE_FLAGS)
@@ -184,7 +197,7 @@ bench-pyodide: setup build-pyodide
 
 # CPython embedded in Node.js (pymport): the Python baselines as natively,
 # and the bridge's JS side (bench/pymport/host.js).
-bench-pymport: setup build
+bench-pymport-stage: setup build
 	@$(AT_PRIORITY) node bench/pymport/host.js --lib $(BUILD)/libpoolbench.so --out "$$RUN" $(RUN_FLAGS)
 
 # The report of a run: RUN=results/<run> (default: the newest), BASELINE=
@@ -194,14 +207,20 @@ report:
 	  [[ -n $$run ]] || { echo "make report: no run to report (make bench first, or RUN=results/<run>[,<run>...])" >&2; exit 2; }; \
 	  python3 report/report.py $${BASELINE:+"--baseline=$$BASELINE"} -- "$$run"
 
+# A stage on its own (make bench-node): its recipe (bench-node-stage), then
+# the run goes into the history, whether the stage succeeded or not.
+$(BENCH_STAGES):
+	@$(MAKE) --no-print-directory $@-stage; rc=$$?; $(HISTORY_ADD) bench "$$RUN"; exit $$rc
+
 # Every stage runs even when one fails (the report covers what ran); the exit
-# status then names the failed stages.
+# status then names the failed stages. The run goes into the history once, at the end.
 bench: setup
-	@failed=; for stage in bench-native bench-node bench-browser bench-firefox bench-pymport bench-pyodide; do \
-	  $(MAKE) --no-print-directory $$stage || failed="$$failed $$stage"; \
+	@failed=; for stage in $(BENCH_STAGES); do \
+	  $(MAKE) --no-print-directory $$stage-stage || failed="$$failed $$stage"; \
 	done; \
 	python3 report/report.py -- "$$RUN" || failed="$$failed report"; \
 	python3 report/targets.py -- "$$RUN" || true; \
+	$(HISTORY_ADD) bench "$$RUN"; \
 	echo "make bench: report at $$RUN/report/index.html (summary: $$RUN/report/summary.md)"; \
 	if [[ -n $$failed ]]; then echo "make bench: failed:$$failed (their output above says why)" >&2; exit 1; fi
 
@@ -223,6 +242,14 @@ baseline: setup build build-node
 # injected 30% dispatch slowdown (K=, default about 8 minutes).
 gate-rates: setup build
 	@python3 scripts/gate_rates $${K:+--k "$$K"}
+
+# The performance history (history/): add a run by hand, list what is stored.
+history-add:
+	@[[ -n "$(HISTORY_RUN_GIVEN)" ]] || { echo "make history-add: RUN=<run directory> is needed" >&2; exit 2; }
+	@python3 -m history.cli add --source manual -- "$$RUN"
+
+history-list:
+	@python3 -m history.cli list
 
 clean:
 	rm -rf build build-node build-web build-pyodide build-tsan build-asan build-base

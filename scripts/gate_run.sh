@@ -34,7 +34,9 @@ between runs; the gate pools them (see report/gate/compare.c).
   --base REV        measure the baseline now, from commit REV (see above)
   --out DIR         where this run's records go (default results/gate-<time>)
 Environment: BUILD (default build), BUILD_NODE (default build-node);
-POOLBENCH_INJECT_DELAY_NS/POOLBENCH_INJECT_BACKEND reach the runs (tests).
+POOLBENCH_INJECT_DELAY_NS/POOLBENCH_INJECT_BACKEND reach the runs (tests);
+HISTORY: where both sides' records are added at the end (scripts/history_add.sh;
+none: not).
 EOF
 }
 
@@ -168,6 +170,7 @@ EOF
   cp "$out"/*.ndjson "$next/" || die "cannot copy the records into $next"
   rm -rf "$baseline" && mv "$next" "$baseline" || die "cannot replace $baseline"
   echo "gate_run: baseline refreshed: $baseline/ ($(cd "$baseline" && echo *.ndjson))"
+  bash scripts/history_add.sh gate "$out"/*.ndjson
   exit 0
 fi
 
@@ -186,4 +189,9 @@ done
   "${base_files[@]}" -- "${cur_files[@]}"
 rc=$?
 echo "gate_run: records $out/, Markdown $out/gate.md, verdicts $out/gate.json; exit $rc" >&2
+# Both sides go into the performance history, each a run of its own (the
+# committed baseline once: stored already after that); the gate's exit
+# status stands whatever happens there.
+bash scripts/history_add.sh gate "${base_files[@]}"
+bash scripts/history_add.sh gate "${cur_files[@]}"
 exit $rc

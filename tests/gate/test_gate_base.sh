@@ -12,6 +12,7 @@
 # a bad commit is a one-line usage error.
 # usage: test_gate_base.sh SOURCE_DIR BUILD_DIR
 set -u
+export HISTORY=none # stand-in runs never reach the history
 src=$1 build=$2
 tmp=$(mktemp -d)
 wt=build-base/src

@@ -5,6 +5,7 @@
 # taken (exit 2, one line, the old baseline untouched).
 # usage: test_gate_refresh.sh SOURCE_DIR
 set -u
+export HISTORY=none # stand-in runs never reach the history
 src=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
