@@ -205,9 +205,14 @@ class Store:
                                       json.dumps(h["options"]), json.dumps(h)))[0][0]
 
     def series(self, machine=None, key_glob=None, platform=None):
-        """One dict per (run, key) (module docstring of history/; fields in
-        HISTORY_API), ordered by machine, platform, key, then the commit's
-        time (where the repository knows the commit) or the run's start."""
+        """One dict per (run, key), of the given machine (identity), key
+        (a shell glob on the key text) and platform, ordered by machine,
+        platform, key, then the commit's time (where this repository knows
+        the commit) or the run's start. Fields: machine, platform, family
+        (the scenario), key, commit, commit_time (or None), dirty, run_id,
+        start_time, median, lo and hi (the interval for the median: the
+        record's, at its ci_level; pooled, >= 95%; None from < 6 runs), n, noisy
+        (the report's noise rule), unit; files (how many were pooled)."""
         where, params = [], []
         for column, value in (("m.ident", machine), ("f.platform", platform)):
             if value is not None:
