@@ -24,6 +24,7 @@ import plot_threads  # noqa: E402
 import thread_sweep  # noqa: E402
 import plot_tradeoff  # noqa: E402
 import gate_verdicts  # noqa: E402
+import history_view  # noqa: E402
 import plots  # noqa: E402
 import python_panel  # noqa: E402
 import run_model  # noqa: E402
@@ -98,7 +99,7 @@ def verdict_blocks(run):
     return b + ([Note(note)] if note else [])
 
 
-def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
+def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None), history=()):
     """Every section of the report, once; a noisy run says so first."""
     b = [Note(banner) for banner in (tables.cut_banner(run), tables.noisy_banner(run)) if banner]
     b += verdict_blocks(run)
@@ -138,6 +139,7 @@ def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None)):
     if hazard_rows:
         b += [Heading(2, "Diagnostics (make diagnose)", only="md"), Heading(2, "Diagnostics", only="html"),
               Table(HAZARD_HEAD, hazard_rows)]
+    b += list(history)
     b += [Heading(2, "Environment"), Table(*tables.env_rows(run))]
     return Document(title, b)
 
@@ -182,7 +184,7 @@ def main():
 
     title = ", ".join(os.path.basename(os.path.abspath(p)) for p in paths)
     doc = document(f"poolbench report: {title}", run, made, pdir, pairs,
-                   hazards(paths[0], schema) if len(paths) == 1 else [], gate)
+                   hazards(paths[0], schema) if len(paths) == 1 else [], gate, history_view.section(newest[1], pdir))
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(render_md.render(doc))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
