@@ -19,7 +19,7 @@ THREADS ?=
 # one argument each, never as shell text: make takes them unexpanded and
 # exports them, and recipes quote them from the environment ("$$RUN").
 PLATFORMS ?= native,node
-USER_VARS := RUN BASELINE BASE HOST BROWSER_WS PLATFORMS K QUICK THREADS HISTORY NOHISTORY
+USER_VARS := RUN BASELINE BASE HOST BROWSER_WS PLATFORMS K QUICK THREADS HISTORY NOHISTORY KEY MACHINE PLATFORM
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(USER_VARS)
 # Counts are checked first: make computes the thread sweep with THREADS.
@@ -73,7 +73,7 @@ PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Ihar
 
 .PHONY: all setup setup-postgres build build-node test test-native test-node test-tsan test-asan \
 	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) serve report gate baseline gate-rates \
-	diagnose history-add history-list clean help
+	diagnose history-add history-list trend clean help
 
 all: build
 
@@ -93,6 +93,8 @@ help:
 	@echo "                    and JS calling Python: sync, callAsync, worker_threads"
 	@echo "  make bench        run the whole benchmark suite and the report"
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
+	@echo "  make trend        each key over the commits in the history, with change points"
+	@echo "                    (KEY=<glob>, MACHINE=, PLATFORM=; into RUN's report/trend)"
 	@echo "  make diagnose     reproduce known threading hazards on every platform, verdict table"
 	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
 	@echo "                    (BASE=<commit>: vs that commit, both measured now)"
@@ -211,6 +213,15 @@ report:
 # the run goes into the history, whether the stage succeeded or not.
 $(BENCH_STAGES):
 	@$(MAKE) --no-print-directory $@-stage; rc=$$?; $(HISTORY_ADD) bench "$$RUN"; exit $$rc
+
+# Each key's median over the commits in the history (HISTORY=, else
+# results/history.sqlite) with its change points; KEY=<glob>, MACHINE=,
+# PLATFORM= select. Plots and trend.md go to RUN's report/trend (default:
+# the newest run's).
+trend:
+	@run=$(if $(REPORT_RUN_GIVEN),$$RUN,$$(readlink -e results/latest)); \
+	  python3 -m history.trend $${KEY:+--key "$$KEY"} $${MACHINE:+--machine "$$MACHINE"} \
+	    $${PLATFORM:+--platform "$$PLATFORM"} $${run:+--out "$$run/report/trend"}
 
 # Every stage runs even when one fails (the report covers what ran); the exit
 # status then names the failed stages. The run goes into the history once, at the end.

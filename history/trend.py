@@ -189,7 +189,8 @@ def main(argv=None):
         ap.error("--alpha must lie between 0 and 1")
     out = a.out or default_out()
     if not out:
-        print("trend: no run folder to write into (results/latest): give --out DIR", file=sys.stderr)
+        print("trend: no run folder to write into (results/latest): give --out DIR (make trend RUN=DIR)",
+              file=sys.stderr)
         return 2
     try:
         lines = read(a)
