@@ -11,7 +11,8 @@ Writes DIR/trend.svg and trend.png (gnuplot; trend.gp is the script with its
 data) and DIR/trend.md (the change points), and prints the change points.
 DIR: --out, else the newest run's report/trend (results/latest). The
 history: --history, else $HISTORY, else results/history.sqlite. Exit 1
-when nothing in the history matches, 2 on bad options or an unusable history.
+when nothing in the history matches or the database fails, 2 on bad
+options or a history that is missing or refused.
 """
 import argparse
 import os
@@ -35,6 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # after a few (changepoints.p_value), a real change costs all of them.
 ALPHA = 0.005
 PERMUTATIONS = 999
+PANELS_MANY = 24  # more make a figure too tall to read: say how to draw fewer
 HEADLINE = tuple(scenario for _, scenario, _ in WORK)  # the verdict's families
 HEAD = ["machine", "platform", "key", "change", "p", "before", "after", "last commit before", "first commit after"]
 
@@ -159,13 +161,14 @@ def write(lines, out, alpha):
 
 
 def read(a):
-    """The Lines a's filters select; raises LookupError when the store is
-    missing or unusable (history.errors.HistoryError)."""
+    """The Lines a's filters select; raises LookupError(message, exit
+    status) when the store is missing or unusable (its HistoryError's
+    status: 2 refused, 1 the database failed)."""
     try:
         from history.errors import HistoryError
         from history.store import open_store
     except ImportError:
-        raise LookupError("no history store here (history/store.py)")
+        raise LookupError("no history store here (history/store.py)", 2)
     try:
         store = open_store(a.history)
         try:
@@ -173,7 +176,7 @@ def read(a):
         finally:
             store.close()
     except HistoryError as e:
-        raise LookupError(str(e))
+        raise LookupError(str(e), getattr(e, "status", 2))
 
 
 def main(argv=None):
@@ -195,14 +198,17 @@ def main(argv=None):
     try:
         lines = read(a)
     except LookupError as e:
-        print(f"trend: {CONTROL.sub('?', str(e))}", file=sys.stderr)
-        return 2
+        print(f"trend: {CONTROL.sub('?', e.args[0])}", file=sys.stderr)
+        return e.args[1]
     if not lines:
         asked = [f"{k} {quoted(v)}" for k, v in (("key", a.key), ("machine", a.machine), ("platform", a.platform)) if v]
         print(f"trend: nothing in the history matches {', '.join(asked) or 'at all'}", file=sys.stderr)
         return 1
     print(f"trend: {len(lines)} lines, {len({r['run_id'] for ln in lines for r in ln.rows})} runs", file=sys.stderr)
     detect(lines, a.alpha, lambda m: print(m, file=sys.stderr))
+    n = len(trend_plot.panels(lines))
+    print(f"trend: drawing {n} panels" + (" (KEY=, PLATFORM= or MACHINE= draw fewer)" if n > PANELS_MANY else ""),
+          file=sys.stderr)
     panels = write(lines, out, a.alpha)
     rows = change_rows(lines)
     print(text_table(HEAD, rows) if rows else f"no change point in {len(lines)} lines (p <= {a.alpha:g})")

@@ -62,14 +62,18 @@ class Case(unittest.TestCase):
         self.d = tempfile.mkdtemp(prefix="poolbench-trend-")
         self.addCleanup(shutil.rmtree, self.d, True)
 
-    def fake_store(self, rs, fail=None):
-        """history.store and history.errors as the CLI imports them."""
+    def fake_store(self, rs, fail=None, status=None):
+        """history.store and history.errors as the CLI imports them; fail:
+        open_store raises HistoryError(fail), with status if given."""
         errors = types.ModuleType("history.errors")
         errors.HistoryError = type("HistoryError", (Exception,), {})
 
         def open_store(url=None):
             if fail:
-                raise errors.HistoryError(fail)
+                e = errors.HistoryError(fail)
+                if status is not None:
+                    e.status = status
+                raise e
             return Store(rs)
         store = types.ModuleType("history.store")
         store.open_store = open_store
@@ -184,6 +188,10 @@ class Cli(Case):
         with mock.patch.dict(sys.modules, {"history.store": None}):
             rc, _, err = self.cli("--out", out)
         self.assertEqual(rc, 2)
+        self.one_line(err)
+        with self.fake_store([], fail="database is locked", status=1):
+            rc, _, err = self.cli("--out", out)
+        self.assertEqual(rc, 1, "the database failed: the store's own status")
         self.one_line(err)
         self.assertFalse(os.path.exists(out), "nothing written")
 
