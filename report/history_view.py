@@ -38,6 +38,8 @@ def locate(rows, chosen):
 def section(run, pdir):
     """The History blocks for the run ([] when there is none to show)."""
     url = os.environ.get("HISTORY") or None
+    if url == "none":  # turned off on purpose (the history's own switch)
+        return []
     if not url and not os.path.exists(DEFAULT):
         print(f"report: no history ({where(DEFAULT)}, or HISTORY=): no History section", file=sys.stderr)
         return []
