@@ -224,14 +224,15 @@ trend:
 	    $${PLATFORM:+--platform "$$PLATFORM"} $${run:+--out "$$run/report/trend"}
 
 # Every stage runs even when one fails (the report covers what ran); the exit
-# status then names the failed stages. The run goes into the history once, at the end.
+# status then names the failed stages. The run goes into the history once,
+# before the report, whose History section shows it among the earlier runs.
 bench: setup
 	@failed=; for stage in $(BENCH_STAGES); do \
 	  $(MAKE) --no-print-directory $$stage-stage || failed="$$failed $$stage"; \
 	done; \
+	$(HISTORY_ADD) bench "$$RUN"; \
 	python3 report/report.py -- "$$RUN" || failed="$$failed report"; \
 	python3 report/targets.py -- "$$RUN" || true; \
-	$(HISTORY_ADD) bench "$$RUN"; \
 	echo "make bench: report at $$RUN/report/index.html (summary: $$RUN/report/summary.md)"; \
 	if [[ -n $$failed ]]; then echo "make bench: failed:$$failed (their output above says why)" >&2; exit 1; fi
 
