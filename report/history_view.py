@@ -1,17 +1,13 @@
 """The report's History section: the verdict's figures over the commits this
 machine measured, from the history store (history/), with their change
-points (history/trend.py). The report never fails for it: a history that is
-absent, cannot be read or does not hold this run leaves the section out
-with one line on stderr."""
+points (history/trend.py). The report never fails for it: no history leaves
+the section out; one that cannot be read or does not hold this run, with
+one line on stderr."""
 import os
 import sys
 
-from messages import where
 from verdict import WORK, choose
 from vocab import CONTROL
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT = os.path.join(ROOT, "results", "history.sqlite")
 
 
 def picks(run):
@@ -37,23 +33,17 @@ def locate(rows, chosen):
 
 def section(run, pdir):
     """The History blocks for the run ([] when there is none to show)."""
+    from history import store as history_store, trend  # here: the tests put a store of their own
     url = os.environ.get("HISTORY") or None
     if url == "none":  # turned off on purpose (the history's own switch)
         return []
-    if not url and not os.path.exists(DEFAULT):
-        print(f"report: no history ({where(DEFAULT)}, or HISTORY=): no History section", file=sys.stderr)
+    if not url and not os.path.exists(history_store.DEFAULT):  # none kept yet: nothing to say
         return []
     chosen = picks(run)
     if not chosen:
         return []
     try:
-        from history import trend
-        from history.store import open_store
-    except ImportError:
-        print("report: history left out: no history store here (history/store.py)", file=sys.stderr)
-        return []
-    try:
-        store = open_store(url)
+        store = history_store.open_store(url)
         try:
             machine, keys = locate(store.series(), chosen)
             blocks = trend.section_blocks(store, machine, pdir, keys) if machine else None

@@ -76,7 +76,7 @@ class Case(unittest.TestCase):
                 raise e
             return Store(rs)
         store = types.ModuleType("history.store")
-        store.open_store = open_store
+        store.open_store, store.DEFAULT = open_store, "/nonexistent/history.sqlite"
         return mock.patch.dict(sys.modules, {"history.store": store, "history.errors": errors})
 
     def cli(self, *args):
