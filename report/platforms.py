@@ -93,7 +93,7 @@ def main():
     if own_native:
         recs[NATIVE] = read(native_path, schema)
     plats = {p: run_model.platform_of(r) for p, r in recs.items()}
-    run_model.link_native(plats)  # the run's own native only: a sibling's ran at another time
+    run_model.link_native(plats, os.path.abspath(run))  # the run's own native only: a sibling's ran at another time
     busy(plats)
     if not wasm_files:
         print(f"platforms: no {' or '.join(p + '.ndjson' for p in WASM)} in {run}: wasm/native ratios skipped")

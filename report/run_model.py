@@ -10,6 +10,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from records.contract import RecordError, load_schema, type_ok  # noqa: E402,F401
 from records.reader import read_file  # noqa: E402,F401
+import machines  # noqa: E402
 from vocab import CAPACITY, NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
 
 # Scenarios measured at a P of their own whatever the run's: the same-run
@@ -32,9 +33,13 @@ class Platform:
         # Whether the file's last record is its `end` (the run finished),
         # and the last job it got to (a measurement or error): see cut_short().
         self.ended, self._last_job = False, None
-        # The native platform of the same run folder (set by load_run; None
-        # when the run has none): what a Wasm figure's physics is checked on.
-        self.native = None
+        # The native platform of the same run folder and machine (set by
+        # link_native; None when there is none): what a Wasm figure's physics
+        # is checked on and its ratios are taken over. other_native: the
+        # folder's native where it ran on another machine (a browser on a
+        # Grid node), which no figure is held to.
+        self.native = self.other_native = None
+        self.machine = machines.of_header(header)  # link_native: the folder's view
 
     def add(self, r):
         """Files record r (the next one of the file, in order). A measurement
@@ -155,12 +160,17 @@ def load_run(path, contract=None):
         if plat.name in run:
             raise RecordError(f, 1, f"a second file for platform {plat.name}")
         run[plat.name] = plat
-    link_native(run)
+    link_native(run, os.path.abspath(path))
     return run
 
 
-def link_native(run):
-    """Gives each platform of one run folder its native platform (or None)."""
+def link_native(run, folder):
+    """Gives each platform of one run folder (its path: folder) its machine
+    (machines.assign) and the folder's native platform where that ran on
+    the same machine."""
+    machines.assign(run, folder)
+    nat = run.get(NATIVE)
     for plat in run.values():
-        plat.native = run.get(NATIVE)
+        same = nat is not None and nat.machine == plat.machine
+        plat.native, plat.other_native = (nat, None) if same else (None, nat)
 

@@ -10,7 +10,7 @@ import noisy
 import references
 from references import noise
 from vocab import (FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, indistinct, interval, is_serial, label, left_out,
-                   ns, plain, timer_limited)
+                   ns, timer_limited)
 
 BURSTS = "bursts"
 # (what the user does, scenario, the plot that shows it): the three questions.
@@ -158,8 +158,7 @@ def left_out_note(left):
 def trust(run):
     """The run's trust line: machine, each platform's timer step (and the
     single-call clock's where it differs), noisy or not, timer-limited figures."""
-    machines = sorted({f"{plain(p.header['cpu_model'])}, {p.header.get('logical_cores')} logical cores"
-                       for p in run.values() if p.header.get("cpu_model")}) or ["unknown machine"]
+    machines = sorted({p.machine.describe() for p in run.values()})
     steps = []
     for name, p in run.items():
         t, c = p.header.get("timer_step_ns"), p.call_step_ns()

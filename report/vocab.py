@@ -14,6 +14,12 @@ PYTHON = CPYTHONS + PYODIDE  # the Python panel's platforms, CPython first
 # The order platforms appear in: natively first, then what it is compared with.
 PLATFORM_ORDER = (NATIVE,) + CPYTHONS + WASM + PYODIDE
 
+# Header fields that say where a platform ran, beyond its CPU model and
+# logical cores: the Selenium Grid node that ran a remote browser, the
+# host's name, and the browser's version (the `browser` field names it too,
+# as `Chrome/156.0...`). Older files have none of them: read with .get.
+GRID_NODE, HOSTNAME, BROWSER_VERSION = "grid_node", "hostname", "browser_version"
+
 PINGPONG = "pingpong"  # the scenario of the same-run references (references.py)
 CAPACITY = "capacity"  # the cores the run got (references.py)
 
