@@ -8,8 +8,10 @@ whichever exist) and writes RUN_DIR/report/ (or DIR): index.html (one
 self-contained file, plots embedded), plots/*.svg and *.png (gnuplot), and
 summary.md (for CI logs and pull requests). With --baseline, adds old-vs-new
 columns and a ratio plot. Several runs (comma-separated: other machines,
-browsers or commits) are laid side by side, each platform labelled by its
-run, with the trend of the verdict's figures over the runs of one machine.
+browsers or commits) are laid side by side, each platform named by its
+machine and platform ('EPYC 7B13 ×2 · chrome 156'; the start where runs
+share both), with the trend of the verdict's figures over the runs of one
+machine.
 Exit 2 with a one-line error on unusable input.
 """
 import argparse

@@ -156,12 +156,15 @@ class Runs(ReportCase):
         pts = re.search(r"\$d0 << EOD\n(.*?)\nEOD", gp, re.S).group(1).splitlines()
         meds = [float(l.split()[1]) for l in pts]
         assert [round(m / meds[0], 2) for m in meds] == [1.0, 1.3, 0.8], f"FAIL: trend points {meds}"
+        # Named by machine and platform (Chromium's with its version), and,
+        # as the three share both, by their start.
         md = unmd(f"{d}/summary.md")
-        for plat in ("native", "node"):
+        for plat in ("native", "node", "chrome 156"):
             for i in (1, 2, 3):
-                assert f"| {plat} @ c0ffee{i} | back-to-back calls |" in md, f"FAIL: no verdict row for {plat} @ c0ffee{i}"
-        assert "| chrome @ c0ffee1, Chrome/156.0.8078.114 | back-to-back calls |" in md, "FAIL: chrome not labelled with its browser"
-        assert md.index("native @ c0ffee1") < md.index("native @ c0ffee2") < md.index("native @ c0ffee3"), "FAIL: runs out of order"
+                assert f"| EPYC ×2 · {plat} · 2026-12-0{i} 10:00 | back-to-back calls |" in md, \
+                    f"FAIL: no verdict row for {plat} of run {i}: {lines(md, 'back-to-back calls')}"
+        assert md.index("EPYC ×2 · native · 2026-12-01") < md.index("EPYC ×2 · native · 2026-12-02") \
+            < md.index("EPYC ×2 · native · 2026-12-03"), "FAIL: runs out of order"
         # One run alone draws no trend.
         self.report_ok(self.path("r1"), "--out", self.path("one"), what="one run failed")
         self.assertFalse(os.path.exists(self.path("one/plots/trend.svg")), "a trend of one run")
