@@ -28,6 +28,7 @@ import plot_tradeoff  # noqa: E402
 import gate_verdicts  # noqa: E402
 import history_view  # noqa: E402
 import plots  # noqa: E402
+import machines  # noqa: E402
 import python_panel  # noqa: E402
 import run_model  # noqa: E402
 import render_html  # noqa: E402
@@ -81,24 +82,36 @@ def hazards(run_path, schema):
 
 
 def verdict_blocks(run):
-    """The verdict section: the run's trust line, then the table."""
-    rows, left = verdict.verdict(run)
-    b = [Heading(2, "Verdict"), Note(verdict.trust(run))]
-    if rows:
-        b += [Table(*verdict.table(rows)),
-              Note("Ranked by median; pools whose 95% intervals overlap the cheapest one's are tied, as is "
-                   "any figure limited by the timer's step (†: its clock cannot order it), and "
-                   "then the lower CPU price decides (CPU burnt between bursts, else idle); where nothing "
-                   "but a † median would, the row gives no verdict. Only clean figures are ranked: a platform "
-                   "whose references fail, or a figure that fails its own checks (a fork-join below one spin "
-                   "round trip, or as long as a scheduler time slice, the round trip moving x2 around its job, "
-                   "repetitions another task interfered with), gives no verdict where it could be the one to use. "
-                   "Back-to-back and rare calls: fork-joins every thread joins (`forkjoin`, `forkjoin_spaced`); "
-                   "bursts: frame-like bursts of small calls (`bursts`).")]
-    else:
-        b.append(Note("No verdict: the run has no `forkjoin`, `forkjoin_spaced` or `bursts` records of a pool."))
-    note = verdict.left_out_note(left)
-    return b + ([Note(note)] if note else [])
+    """The verdict section: per machine (a heading each where the run spans
+    several: no figure is ranked against another machine's), its trust
+    line, its table and the pools left out; then how the table reads."""
+    b, ranked = [Heading(2, "Verdict")], False
+    groups = machines.groups(run)
+    for name, sub in groups:
+        rows, left = verdict.verdict(sub)
+        b += [Heading(3, f"Machine: {name}")] if len(groups) > 1 else []
+        b.append(Note(verdict.trust(sub)))
+        if rows:
+            b.append(Table(*verdict.table(rows)))
+        else:
+            b.append(Note("No verdict: the run has no `forkjoin`, `forkjoin_spaced` or `bursts` records of a pool"
+                          + (" on this machine." if len(groups) > 1 else ".")))
+        note = verdict.left_out_note(left)
+        b += [Note(note)] if note else []
+        ranked = ranked or bool(rows)
+    if ranked:
+        b.append(Note("Ranked by median; pools whose 95% intervals overlap the cheapest one's are tied, as is "
+                      "any figure limited by the timer's step (†: its clock cannot order it), and "
+                      "then the lower CPU price decides (CPU burnt between bursts, else idle); where nothing "
+                      "but a † median would, the row gives no verdict. Only clean figures are ranked: a platform "
+                      "whose references fail, or a figure that fails its own checks (a fork-join below one spin "
+                      "round trip, or as long as a scheduler time slice, the round trip moving x2 around its job, "
+                      "repetitions another task interfered with), gives no verdict where it could be the one to use. "
+                      "Back-to-back and rare calls: fork-joins every thread joins (`forkjoin`, `forkjoin_spaced`); "
+                      "bursts: frame-like bursts of small calls (`bursts`)."
+                      + (" Each machine is judged on its own figures; its rows are never ranked against another "
+                         "machine's." if len(groups) > 1 else "")))
+    return b
 
 
 def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None), history=()):

@@ -157,7 +157,7 @@ class Runs(ReportCase):
         meds = [float(l.split()[1]) for l in pts]
         assert [round(m / meds[0], 2) for m in meds] == [1.0, 1.3, 0.8], f"FAIL: trend points {meds}"
         # Named by machine and platform (Chromium's with its version), and,
-        # as the three share both, by their start.
+        # as the three share both, by their start; one machine: one verdict.
         md = unmd(f"{d}/summary.md")
         for plat in ("native", "node", "chrome 156"):
             for i in (1, 2, 3):
@@ -165,6 +165,7 @@ class Runs(ReportCase):
                     f"FAIL: no verdict row for {plat} of run {i}: {lines(md, 'back-to-back calls')}"
         assert md.index("EPYC ×2 · native · 2026-12-01") < md.index("EPYC ×2 · native · 2026-12-02") \
             < md.index("EPYC ×2 · native · 2026-12-03"), "FAIL: runs out of order"
+        assert "### Machine" not in md, "FAIL: a run of one machine split by machine"
         # One run alone draws no trend.
         self.report_ok(self.path("r1"), "--out", self.path("one"), what="one run failed")
         self.assertFalse(os.path.exists(self.path("one/plots/trend.svg")), "a trend of one run")
