@@ -5,9 +5,9 @@ part (else the pools are tied), and only of pools whose workers took part.
 Nothing here is written by hand about results."""
 import noisy
 import thread_sweep
-from ratios import ratios
+from ratios import not_compared, ratios
 from references import ROUND_TRIPS, noise, units, usable_for
-from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, WASM, indistinct, interval,
+from vocab import (CPYTHONS, DISPATCH, FORKJOIN, FORKJOIN_SPACED, SERIAL_BACKEND, indistinct, interval,
                    is_serial, label, left_out, not_joined, ns, plain, timer_limited)
 
 IDLE_BURN = 0.05  # share of a core above which an idle pool "burns CPU"
@@ -97,12 +97,14 @@ def findings(run):
                          + "; ".join(plain(e.get("message", "")) for e in p.errors[:3]) + ".", None))
         out += [(noisy_first(name, p, f), plot) for f, plot in mine]
     r = ratios(run)
-    for plat in WASM:
+    for plat in dict.fromkeys(x[2] for x in r):
         rr = sorted(x[3] for x in r if x[2] == plat and x[0] == "dispatch")
         if rr:
             med = rr[len(rr) // 2]
             out.append((f"**{plat} vs native**: an empty `dispatch` costs {med:.2f}x native (median over "
                         f"{len(rr)} backends, range {rr[0]:.2f}-{rr[-1]:.2f}x).", "wasm_ratio"))
+    out += [(f"**{plat} vs native**: no ratios, N/A ({why}): figures of two machines are not compared.", None)
+            for plat, why in not_compared(run)]
     return out
 
 

@@ -10,8 +10,9 @@ Reads RUN_DIR/native.ndjson and RUN_DIR/{node,chrome,firefox}.ndjson
 (whichever exist; neither: exit 2). For the ratios, without a native run
 there, the newest native.ndjson of a sibling run measured on the same machine
 (CPU model and logical cores; unknown counts as another machine); with none,
-or no Wasm run, the ratios are skipped with a note (exit 0). Exit 2 on a
-malformed file, naming it and the line.
+or no Wasm run, the ratios are skipped with a note (exit 0). A browser run
+on a Grid node beside the native run is another machine: its ratios N/A.
+Exit 2 on a malformed file, naming it and the line.
 """
 import argparse
 import os
@@ -22,6 +23,7 @@ import noisy  # noqa: E402
 import run_model  # noqa: E402
 from keys import key  # noqa: E402
 from messages import OneLineParser, quoted  # noqa: E402
+from ratios import not_compared  # noqa: E402
 from vocab import NATIVE, W_DETAIL, WASM, in_unit, ordered  # noqa: E402
 
 
@@ -107,7 +109,13 @@ def main():
             return 0
         print(f"platforms: native figures from {native_path} (same machine, another run)")
     native = measurements(recs[NATIVE] if own_native else read(native_path, schema))
-    wasm = {p: measurements(recs[p]) for p in wasm_files}
+    # A browser run on another machine (a Grid node) beside the native run:
+    # no ratio across machines.
+    for p, why in not_compared(plats):
+        print(f"platforms: {p}/native ratios N/A ({why})")
+    wasm = {p: measurements(recs[p]) for p in wasm_files if not plats[p].other_native}
+    if not wasm:
+        return 0
     cols = list(wasm)
     print(f"\nwasm/native ratios of medians, run {run} (>1: slower than native)")
     head = f"{'scenario':<9} {'backend':<14} {'mode':<7} {'W':>7} {'native':>10}"

@@ -10,7 +10,7 @@ import subprocess
 
 import python_panel
 from ratios import VIEWS as RATIO_VIEWS, ratios
-from vocab import CONTROL, PY_SERIAL, PYODIDE, WASM, label, ns
+from vocab import CONTROL, PY_SERIAL, PYODIDE, label, ns
 
 SIZE = (1200, 820)
 W0_AT = 30  # where W = 0 sits on the log axis
@@ -237,7 +237,8 @@ def wasm_ratio(run, out_dir):
     if not data:
         return None
     views = [v for v, *_ in RATIO_VIEWS if any(d[0] == v for d in data)]
-    s = multiplot(len(views), 'Wasm / native ratio of medians, same run (> 1: slower than native)')
+    plats = list(dict.fromkeys(d[2] for d in data))
+    s = multiplot(len(views), 'Wasm / native ratio of medians, same run and machine (> 1: slower than native)')
     for v in views:
         tg = sorted({d[1] for d in data if d[0] == v})
         s += KEY + "\nset logscale y\nunset logscale x"
@@ -245,8 +246,9 @@ def wasm_ratio(run, out_dir):
         categories(s, tg)
         s += f"set title {q(v)}"
         parts = []
-        for k, plat in enumerate(WASM):
-            pts = [(tg.index(d[1]) + (k - 0.5) * 0.2, d[3]) for d in data if d[0] == v and d[2] == plat]
+        for k, plat in enumerate(plats):
+            pts = [(tg.index(d[1]) + (k - (len(plats) - 1) / 2) * 0.4 / len(plats), d[3])
+                   for d in data if d[0] == v and d[2] == plat]
             if pts:
                 parts.append(f"{s.data(pts)} using 1:2 with points pt {7 + 2 * k} ps 1.4 title {q(plat)}")
         parts.append("1 with lines lc rgb 'black' dashtype 3 title 'native'")
