@@ -278,7 +278,9 @@ def startup(run, out_dir):
 
 
 def comparison(pairs, out_dir):
-    """pairs: [(platform, key label, old, new)]: new/old per key."""
+    """pairs: [(platform, key label, old, new, gate key, why not compared)]:
+    new/old per key of one machine (tables.compare_pairs)."""
+    pairs = [x for x in pairs if not x[5]]
     if not pairs:
         return None
     plats = sorted({p for p, *_ in pairs})

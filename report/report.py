@@ -143,6 +143,8 @@ def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None), histor
                              "P threads beat the serial loop)"), Table(*even)]
     if pairs:
         b += [Heading(2, "Compared with the baseline"), Table(*tables.compare_table(pairs, gate[0]))]
+        apart = tables.apart_note(pairs)
+        b += [Note(apart)] if apart else []
         if gate[1]:
             b.append(Note(f"The regression gate on the same pair (make gate's U test and thresholds, "
                           f"report/gate.conf): {gate[1]}."))

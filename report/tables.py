@@ -2,10 +2,13 @@
 environment, and the keys shared with a baseline run."""
 import noisy
 from keys import counterpart
+from machines import differ
 from references import ROUND_TRIPS, noise, round_trip
 from gate_verdicts import gate_key
 from vocab import NOISY_MARK, PINGPONG, W_VIEWS, in_unit, label, ns, timer_limited, w_name
 
+# A ratio of figures measured on two machines: never taken.
+NOT_COMPARED = "N/A (different machines)"
 GRAINS = ("grain", "grain_ab")  # the scenarios whose records differ by W
 
 # The coverage the harness aims its median intervals at (STATS_CI_TARGET):
@@ -134,13 +137,15 @@ def checks_range(p):
 
 
 def compare_pairs(run, base):
-    """[(platform, key label, old median, new median, the gate's key)] of
-    comparable keys."""
+    """[(platform, key label, old median, new median, the gate's key, why
+    the two are not compared or None)] of the keys both runs measured: a
+    pair of two machines has no ratio (why: 'different machines: ...')."""
     pairs = []
     for name, p in run.items():
         b = base.get(name)
         if not b:
             continue
+        apart = differ(p, b)
         for m in p.headline():
             if m["unit"] != "ns" or m["scenario"] == "grain" and m["work_ns"] not in W_VIEWS:
                 continue
@@ -148,7 +153,7 @@ def compare_pairs(run, base):
             if o:
                 w = f" W={m['work_ns']:g}" if m["scenario"] == "grain" else ""
                 pairs.append((name, f"{m['scenario']} {label(m)}{w}", o["median"], m["median"],
-                              gate_key(name, m)))
+                              gate_key(name, m), apart))
     return pairs
 
 
@@ -158,5 +163,16 @@ def compare_table(pairs, gate):
     def p_value(v):
         return f"{v['p']:.4f}" if isinstance(v.get("p"), (int, float)) else "-"
     return (["platform", "key", "old", "new", "new/old", "gate", "U-test p"],
-            [[p, k, ns(o), ns(n), f"{n / o:.2f}", gate.get(g, {}).get("verdict", "-"), p_value(gate.get(g, {}))]
-             for p, k, o, n, g in pairs if o > 0])
+            [[p, k, ns(o), ns(n), NOT_COMPARED if apart else f"{n / o:.2f}", gate.get(g, {}).get("verdict", "-"),
+              p_value(gate.get(g, {}))] for p, k, o, n, g, apart in pairs if o > 0])
+
+
+def apart_note(pairs):
+    """One sentence saying which platforms' baseline ran on another machine
+    (their ratios N/A), or None."""
+    apart = dict((p, why) for p, *_, why in pairs if why)
+    if not apart:
+        return None
+    return (f"No new/old where the baseline ran on another machine, {NOT_COMPARED}: "
+            + "; ".join(f"{p}: {why}" for p, why in apart.items())
+            + ". Figures of two machines differ by more than any change of code: compare runs of one machine.")
