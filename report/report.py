@@ -10,8 +10,8 @@ summary.md (for CI logs and pull requests). With --baseline, adds old-vs-new
 columns and a ratio plot. Several runs (comma-separated: other machines,
 browsers or commits) are laid side by side, each platform named by its
 machine and platform ('EPYC 7B13 ×2 · chrome 156'; the start where runs
-share both), with the trend of the verdict's figures over the runs of one
-machine.
+share both), with a verdict per machine, the runs' figures against each
+other (no ratio across machines: N/A) and their trend on each machine.
 Exit 2 with a one-line error on unusable input.
 """
 import argparse
@@ -19,6 +19,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import across  # noqa: E402
 import plot_forkjoin  # noqa: E402
 import plot_latency  # noqa: E402
 import plot_speedup  # noqa: E402
@@ -114,10 +115,14 @@ def verdict_blocks(run):
     return b
 
 
-def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None), history=()):
-    """Every section of the report, once; a noisy run says so first."""
+def document(title, run, made, pdir, pairs, hazard_rows, gate=({}, None), runs=(), history=()):
+    """Every section of the report, once; a noisy run says so first. runs:
+    the runs laid side by side, oldest first, when there are several."""
     b = [Note(banner) for banner in (tables.cut_banner(run), tables.noisy_banner(run)) if banner]
     b += verdict_blocks(run)
+    compared = across.table(runs) if len(runs) > 1 else None
+    if compared:
+        b += [Heading(2, "Across runs"), Table(*compared), Note(across.NOTE)]
     b += [Note(f"Platforms: {', '.join(run)}. Every figure is a median over repetitions "
               "(the first discarded); plots as files in `plots/`.", only="html"),
           Heading(2, "Findings"), Findings([(f, plot if plot in made else None) for f, plot in findings(run)]),
@@ -201,7 +206,8 @@ def main():
 
     title = ", ".join(os.path.basename(os.path.abspath(p)) for p in paths)
     doc = document(f"poolbench report: {title}", run, made, pdir, pairs,
-                   hazards(paths[0], schema) if len(paths) == 1 else [], gate, history_view.section(newest[1], pdir))
+                   hazards(paths[0], schema) if len(paths) == 1 else [], gate, several.in_order(loaded),
+                   history_view.section(newest[1], pdir))
     with open(os.path.join(out, "summary.md"), "w", encoding="utf-8") as f:
         f.write(render_md.render(doc))
     with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:

@@ -47,6 +47,20 @@ def lines(text, pattern):
     return [l for l in text.splitlines() if re.search(pattern, l)]
 
 
+def section(md, heading):
+    """The text of summary.md's section '## heading', up to the next '## '."""
+    parts = md.split(f"\n## {heading}\n")
+    return parts[1].split("\n## ")[0] if len(parts) > 1 else ""
+
+
+def cells(text):
+    """The body rows of the Markdown tables in text, each a list of cells
+    (head rows, those after which a |---| line comes, left out)."""
+    ls = text.splitlines()
+    return [[c.strip() for c in l.split("|")[1:-1]] for i, l in enumerate(ls)
+            if l.startswith("| ") and not (i + 1 < len(ls) and ls[i + 1].startswith("|---"))]
+
+
 def slurp(path):
     with open(path, encoding="utf-8", errors="surrogateescape") as f:
         return f.read()

@@ -8,9 +8,11 @@ the verdict gives none where it cannot judge."""
 import os
 import re
 
-from report_testkit import FIXTURE, FIXTURE_FJ, ReportCase, lines, ndjson, slurp, unmd, write_ndjson
+from report_testkit import FIXTURE, FIXTURE_FJ, ReportCase, cells, lines, ndjson, section, slurp, unmd, write_ndjson
 import run_model
 import references
+
+WORK = "back-to-back calls"  # the verdict's first kind of work
 
 
 def scaled(r, f, keys=("median", "min", "max", "mean", "mad", "ci_lo", "ci_hi")):
@@ -166,6 +168,9 @@ class Runs(ReportCase):
         assert md.index("EPYC ×2 · native · 2026-12-01") < md.index("EPYC ×2 · native · 2026-12-02") \
             < md.index("EPYC ×2 · native · 2026-12-03"), "FAIL: runs out of order"
         assert "### Machine" not in md, "FAIL: a run of one machine split by machine"
+        # Across runs, each run against the oldest of its machine: x1.3, x0.8.
+        across = [r for r in cells(section(md, "Across runs")) if r[0].startswith("EPYC ×2 · native") and r[1] == WORK]
+        assert [r[6] for r in across] == ["-", "1.30", "0.80"], f"FAIL: same-machine ratios across runs: {across}"
         # One run alone draws no trend.
         self.report_ok(self.path("r1"), "--out", self.path("one"), what="one run failed")
         self.assertFalse(os.path.exists(self.path("one/plots/trend.svg")), "a trend of one run")
