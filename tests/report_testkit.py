@@ -20,6 +20,9 @@ PLATFORMS = os.path.join(REPORT_DIR, "platforms.py")
 FIXTURE = os.path.join(HERE, "fixtures", "run")
 FIXTURE_FJ = os.path.join(HERE, "fixtures", "run_forkjoin")
 FIXTURE_BUSY = os.path.join(HERE, "fixtures", "run_busy")
+# The second fixture's native and Chromium records on another machine (an
+# EPYC 7B13 named bench-b), the Chromium run on a Grid node of 8 cores.
+FIXTURE_B = os.path.join(HERE, "fixtures", "run_machine_b")
 sys.path.insert(0, REPORT_DIR)
 sys.path.insert(0, HERE)
 from summary_md import read as unmd  # noqa: E402  (summary.md as shown)

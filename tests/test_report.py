@@ -8,10 +8,12 @@ a noisy reference says so first (summary.md and index.html) and gives no
 figure in its units; a clean one says neither. Fork-join findings rank
 pools whose intervals overlap as tied; an empty dispatch is said as such.
 The cases on the second and the busy fixture (verdict, plots, runs, threads,
-busy) are in test_report_runs.py.
+busy) are in test_report_runs.py, those across machines (machines,
+hostile_machine) in test_report_machines.py.
 usage: test_report.py [CASE]   (files | one_platform | compare | bad_input |
   injection | hostile | platforms_alone | verdict | plots | runs | threads |
-  busy | markdown | escapes | cut_short; none: every case)"""
+  busy | markdown | escapes | cut_short | machines | hostile_machine; none:
+  every case)"""
 import json
 import os
 import re
@@ -21,6 +23,7 @@ from report_testkit import (ANY, FIXTURE, PLATFORMS, REPORT, REPORT_DIR, ROOT, T
                             called_noisy, like, lines, main, ndjson, one_line, slurp, unmd, write_ndjson)
 import test_report_runs
 from test_report_busy import Busy
+from test_report_machines import HostileMachine, Machines
 
 REQUIRE_ALL = os.environ.get("POOLBENCH_REQUIRE_ALL") == "1"
 
@@ -472,7 +475,7 @@ CASES = {
     "injection": Injection, "hostile": Hostile, "platforms_alone": PlatformsAlone,
     "verdict": test_report_runs.Verdict, "plots": test_report_runs.Plots, "runs": test_report_runs.Runs,
     "threads": test_report_runs.Threads, "busy": Busy, "markdown": Markdown,
-    "escapes": Escapes, "cut_short": CutShort,
+    "escapes": Escapes, "cut_short": CutShort, "machines": Machines, "hostile_machine": HostileMachine,
 }
 
 if __name__ == "__main__":
