@@ -16,7 +16,6 @@ sys.path.insert(0, os.path.join(ROOT, "report"))
 import keys  # noqa: E402
 import noisy  # noqa: E402
 import run_model  # noqa: E402
-from platforms import machine  # noqa: E402
 
 from history.errors import Refused  # noqa: E402
 from records.quote import where  # noqa: E402
@@ -35,10 +34,12 @@ def slug(text):
     return "-".join(w for w in words if w not in ("cpu", "processor"))[:60] or "cpu"
 
 
-def ident(cpu_model, cores):
-    """A machine's stable identity from what its headers record: the CPU
-    model and logical cores (there is no host name), e.g. amd-epyc-2c."""
-    return f"{slug(cpu_model) if cpu_model else 'unknown'}-{cores}c"
+def ident(m, cores):
+    """A machine's stable identity from what its headers record (the
+    report's Machine: CPU model, logical cores, Grid node or host name where
+    given), e.g. amd-epyc-2c; cores: the header's, where m names none."""
+    base = f"{slug(m.cpu_model) if m.cpu_model else 'unknown'}-{m.cores or cores}c"
+    return f"{base}-{slug(m.node)}" if m.node else base
 
 
 def digest(obj):
@@ -78,12 +79,12 @@ class File:
         self.dirty = h["git_commit"].endswith("-dirty")
         self.commit = h["git_commit"][:-len("-dirty")] if self.dirty else h["git_commit"]
         self.commit_time = commit_time(self.commit)
-        self.machine = machine(h)  # (cpu_model, logical_cores) or None: see machines()
+        self.machine = None  # the report's Machine, once read() has seen the whole run
         self.ended = recs[-1]["type"] == "end"
         self.figures = []
 
     def machine_ident(self):
-        return ident(*self.machine) if self.machine else ident(None, self.header["logical_cores"])
+        return ident(self.machine, self.header["logical_cores"])
 
 
 def files_of(paths):
@@ -121,17 +122,6 @@ def figures(p):
     return list(out.values())
 
 
-def machines(files):
-    """Gives a file whose header names no CPU model (a browser's, Pyodide's)
-    the machine of the run's other files when exactly one has its logical
-    cores: the browser ran beside them. Else its identity is unknown-<P>c."""
-    known = {f.machine for f in files if f.machine}
-    for f in files:
-        if not f.machine:
-            same = [m for m in known if m[1] == f.header["logical_cores"]]
-            f.machine = same[0] if len(same) == 1 else None
-
-
 def read(paths):
     """[File] of one run, every file read and judged before anything is
     stored. Files of one platform (a gate side's several runs) are paired
@@ -151,9 +141,9 @@ def read(paths):
     for f in files:
         seen.setdefault(f.platform, []).append(f)
     for k in range(max(len(v) for v in seen.values())):
-        folder = {name: run_model.platform_of(fs[k].recs) for name, fs in seen.items() if k < len(fs)}
-        run_model.link_native(folder)
-        for name, p in folder.items():
-            seen[name][k].figures = figures(p)
-    machines(files)
+        group = [fs[k] for fs in seen.values() if k < len(fs)]
+        folder = {f.platform: run_model.platform_of(f.recs) for f in group}
+        run_model.link_native(folder, os.path.dirname(os.path.abspath(group[0].path)))
+        for f in group:  # the report's rules: which machine, which native beside it
+            f.machine, f.figures = folder[f.platform].machine, figures(folder[f.platform])
     return files

@@ -194,7 +194,7 @@ class Store:
         return run_id, True
 
     def _add_file(self, run_id, f):
-        cpu, cores = f.machine or (None, f.header["logical_cores"])
+        cpu, cores = f.machine.cpu_model, f.machine.cores or f.header["logical_cores"]
         name = f.machine_ident()
         self.db.execute("INSERT INTO machine (ident, cpu_model, logical_cores) VALUES (?, ?, ?) "
                         "ON CONFLICT (ident) DO NOTHING", (name, cpu, cores))
