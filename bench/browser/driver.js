@@ -12,6 +12,7 @@ const {startServer} = require('./server');
 const {settle} = require('./settle');
 const {quoted} = require('./quote');
 const {holdPriority} = require('./browser_priority');
+const {CHROMIUM_ARGS, FIREFOX_PREFS} = require('./browser_options');
 const {processTree} = require('./proc_tree');
 const {poolbenchRecord} = require('../../harness/web/record.js');
 const {gitCommit} = require('../pyodide/git_commit.js');
@@ -226,16 +227,13 @@ async function launch(o, run) {
     headless: true,
     timeout: LAUNCH_MS,
     userDataDir: run.profile,
-    // Both prefs, or performance.now() keeps its 20 us step.
-    extraPrefsFirefox: {'privacy.reduceTimerPrecision': false,
-                        'privacy.reduceTimerPrecision.unconditional': false},
+    extraPrefsFirefox: FIREFOX_PREFS,
   } : {
     executablePath: o.chromium,
     headless: true,
     timeout: LAUNCH_MS,
     userDataDir: run.profile,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: CHROMIUM_ARGS,
   });
   try {
     run.browser = await launched;
