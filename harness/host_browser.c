@@ -42,8 +42,10 @@ EM_JS(void, js_probe, (char *out, int len), {
     timer_precision_reduction_off: !!page.timer_precision_reduction_off,
     start_attempt: page.start_attempt || 1,
     nice: page.nice, // of the driver, which holds the browser it launched there
-    cpu_model: null,
-    kernel: null
+    browser_version: page.browser_version || null,
+    grid_node: page.grid_node, // undefined off a Grid: JSON.stringify leaves it out
+    cpu_model: page.cpu_model || null, // a browser cannot say; a Grid node may
+    kernel: page.kernel || null
   };
   stringToUTF8(JSON.stringify(facts).slice(1, -1), out, len);
 });
@@ -138,7 +140,7 @@ void host_machine_cpu_now(host_machine_cpu *out) {
 }
 
 void host_probe(json *j) {
-  char facts[1024] = "";
+  char facts[2048] = "";
   js_probe(facts, sizeof facts);
   json_raw(j, NULL, facts);
   host_wasm_probe(j);

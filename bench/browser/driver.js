@@ -37,6 +37,12 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --host ADDR        serve the page on ADDR (default 127.0.0.1), an address
                      of this machine that browser can reach (not 0.0.0.0);
                      records come back through the same checked endpoint
+  --name NAME        records DIR/NAME.ndjson and DIR/NAME.log instead of
+                     DIR/<browser>.*: the records still say platform <browser>
+  --browser-version V, --grid-node URI, --node-os TEXT, --node-cpu TEXT
+                     what the header says of the browser (default: what
+                     puppeteer reports) and of the Selenium Grid node it runs
+                     on (make bench-grid: bench/browser/grid.js)
   --chromium PATH    Chromium's binary (default: /usr/bin/chromium)
   --firefox PATH     Firefox's binary (default: /usr/bin/firefox-esr); its
                      profile turns the timer coarsening off (full resolution)
@@ -111,7 +117,8 @@ function parse(argv) {
     if (a === '--pyodide') { o.pyodide = true; continue; }
     if (a === '--append') { o.append = true; continue; }
     if (['--out', '--build', '--browser', '--browser-ws', '--host', '--chromium', '--firefox',
-         '--deadline', '--program', '--settle'].includes(a)) {
+         '--deadline', '--program', '--settle', '--name', '--browser-version', '--grid-node',
+         '--node-os', '--node-cpu'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
       i++;
@@ -128,6 +135,9 @@ function parse(argv) {
   if (!/^[A-Za-z0-9.-]{1,253}$/.test(o.host)) fail(2, `--host must be an address or a host name, got ${quoted(o.host)}`);
   if (o['browser-ws'] !== undefined && !/^wss?:\/\/[^\s]+$/.test(o['browser-ws'])) {
     fail(2, `--browser-ws must be a ws:// or wss:// URL, got ${quoted(o['browser-ws'])}`);
+  }
+  if (o.name !== undefined && !/^[A-Za-z0-9][\w.-]{0,99}$/.test(o.name)) {
+    fail(2, `--name must be a file name of letters, digits, '.', '_', '-', got ${quoted(o.name)}`);
   }
   o.build = o.build || (o.pyodide ? 'build-pyodide' : 'build-web');
   if (o.pyodide) {
@@ -182,7 +192,8 @@ function prepare(o) {
     fail(2, 'puppeteer-core missing: run scripts/setup.sh (npm ci)');
   }
   const platform = o.pyodide ? `pyodide-${o.browser}` : o.browser;
-  const records = path.join(o.out, `${platform}.ndjson`);
+  const name = o.name || platform;
+  const records = path.join(o.out, `${name}.ndjson`);
   if (fs.existsSync(records) && !o.append) {
     fail(2, `${quoted(records)} exists: pass --append to add to it, or choose a new --out directory`);
   }
@@ -192,7 +203,7 @@ function prepare(o) {
   if (!fs.existsSync(records)) o.args = o.args.filter((a) => a !== '--append');
   else appendable(records);
   fs.mkdirSync(o.out, {recursive: true});
-  return {puppeteer, roots, platform, records, log: path.join(o.out, `${platform}.log`)};
+  return {puppeteer, roots, platform, records, log: path.join(o.out, `${name}.log`)};
 }
 
 // Starts the local server and the browser with a fresh profile (run.profile).
@@ -265,10 +276,18 @@ async function openPage(o, run, attempt = 1) {
             (o.mainThread ? '&host=main' : '') + `&program=${encodeURIComponent(o.program)}` +
             `&platform=${o.browser}` +
             (o.browser === 'firefox' ? '&full_timer=1' : '') + `&start=${attempt}` +
+            `&browser_version=${encodeURIComponent(o['browser-version'] || version.split('/').pop())}` +
+            facts(o) +
             (o['browser-ws'] ? '' : `&nice=${os.getPriority()}`) + // it holds a browser it launched there
             `&token=${run.srv.token}`; // every POST must carry it (server.js)
   if (o.pyodide) url += pyodideParams(o.build);
   return url;
+}
+
+// What the driver was told of a Grid node, for the page's header.
+function facts(o) {
+  return [['grid_node', o['grid-node']], ['kernel', o['node-os']], ['cpu_model', o['node-cpu']]]
+    .filter(([, v]) => v).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
 }
 
 // Loads the page; no timeout of its own: firstLine watches its progress.

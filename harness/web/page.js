@@ -28,6 +28,11 @@
     var b = performance.now();
     if (b !== a) { step = Math.min(step, b - a); a = b; }
   }
+  // A fact the driver put in the URL: text of at most 200 characters, or undefined.
+  function fact(name) {
+    var v = params.get(name);
+    return v ? v.slice(0, 200) : undefined;
+  }
   var args;
   try {
     args = JSON.parse(params.get('args') || '[]');
@@ -44,7 +49,11 @@
               // program posted nothing in time (Firefox's start-up hang).
               start_attempt: Math.max(1, Math.min(99, parseInt(params.get('start'), 10) || 1)),
               // The driver's niceness, at which it holds its browser's threads; none: null.
-              nice: Number.isInteger(parseInt(params.get('nice'), 10)) ? parseInt(params.get('nice'), 10) : null};
+              nice: Number.isInteger(parseInt(params.get('nice'), 10)) ? parseInt(params.get('nice'), 10) : null,
+              // What the driver knows of the browser and, on a Selenium Grid,
+              // of the node it runs on (absent: not told).
+              browser_version: fact('browser_version'), grid_node: fact('grid_node'),
+              kernel: fact('kernel'), cpu_model: fact('cpu_model')};
   // Which build of the program: poolbench.js, or poolbench_nopool.js (no
   // pre-created workers, for the late_start hazard).
   var program = params.get('program') || 'poolbench.js';
