@@ -97,6 +97,10 @@ const START_CAP_MS = 180000;
 const STARTS = 8;
 // The browser's own start (puppeteer's default: 30 s), see launch().
 const LAUNCH_MS = 90000;
+// A browser elsewhere: its socket must open within CONNECT_MS, and every
+// protocol call be answered within PROTOCOL_MS.
+const CONNECT_MS = 30000;
+const PROTOCOL_MS = 30000;
 
 function fail(code, msg) {
   process.stderr.write(`bench-browser: ${msg}\n`);
@@ -217,14 +221,18 @@ async function launch(o, run) {
     // Someone else's browser: connect, and later disconnect, never close it.
     run.remote = true;
     try {
-      run.browser = await run.puppeteer.connect({
-        browserWSEndpoint: o['browser-ws'],
-        protocol: o.browser === 'firefox' ? 'webDriverBiDi' : 'cdp',
-        protocolTimeout: 30000,
-      });
+      run.browser = await withDeadline(connect(o, run), CONNECT_MS, `no answer within ${CONNECT_MS / 1000} s`);
     } catch (e) {
       throw new Usage(`cannot reach the browser at ${o['browser-ws']}: ${String(e && e.message || e).split('\n')[0]}`);
     }
+    // A browser elsewhere can go away mid-run (its machine, a Grid node, the
+    // socket): that ends the run at once, not at the deadline.
+    const browser = run.browser;
+    run.lost = new Promise((resolve) => browser.once('disconnected', () => {
+      if (run.browser !== browser) return;
+      run.lostAt = Date.now();
+      resolve();
+    }));
     return;
   }
   // A browser that will not start, or refuses the session (a Firefox without
@@ -256,6 +264,21 @@ async function launch(o, run) {
   const proc = run.browser.process();
   if (run.releasePriority) run.releasePriority(); // a browser launched before this one
   run.releasePriority = holdPriority(proc && proc.pid);
+}
+
+// Connects to the browser at --browser-ws: CDP for chrome, WebDriver BiDi
+// for firefox.
+async function connect(o, run) {
+  const ws = o['browser-ws'];
+  return run.puppeteer.connect({browserWSEndpoint: ws, protocol: o.browser === 'firefox' ? 'webDriverBiDi' : 'cdp',
+                                protocolTimeout: PROTOCOL_MS});
+}
+
+// p, or a rejection with `why` after ms.
+function withDeadline(p, ms, why) {
+  let timer;
+  return Promise.race([p, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(why)), ms); })])
+    .finally(() => clearTimeout(timer));
 }
 
 // Opens a tab and waits for the machine to settle after Chromium's start;
@@ -332,6 +355,7 @@ async function firstLine(o, run, url) {
                         `${(longest / 1000).toFixed(1)} s\n`);
       return null;
     }
+    if (run.lostAt) throw new Error(lostMessage(o, run, 'during the start'));
     if (loadError) throw loadError;
     if (a.served !== served) { served = a.served; progress(a.last); }
     // Never awaited here: a page whose main thread runs the program (or is
@@ -389,7 +413,9 @@ function at(status) {
 // Pyodide run also gets its watchdog record; run.status is the page's text.
 async function waitForExit(o, run, page) {
   const deadline = new Promise((r) => { run.timer = setTimeout(() => r(null), o.deadline * 1000); });
-  const end = await Promise.race([run.srv.exited, deadline]);
+  const lost = run.lost ? run.lost.then(() => 'lost') : new Promise(() => {});
+  const end = await Promise.race([run.srv.exited, deadline, lost]);
+  if (end === 'lost') throw new Error(lostMessage(o, run, 'before the program ended'));
   if (end) return end;
   run.status = await pageStatus(page);
   // Pyodide has no watchdog of its own (one thread): say what it was doing.
@@ -402,14 +428,22 @@ async function waitForExit(o, run, page) {
   return null;
 }
 
+// One line: the remote browser's connection closed `when`; what was kept.
+function lostMessage(o, run, when) {
+  const kept = fs.existsSync(run.records) && fs.statSync(run.records).size > 0 ?
+    `records so far kept in ${run.records}` : 'no records written';
+  return `the connection to the browser at ${o['browser-ws']} closed ${when} (${kept})`;
+}
+
 // Closes the browser (killed if it does not close within 5 s), the server
 // and the profile; safe to call twice.
 async function cleanup(run) {
   clearTimeout(run.timer);
   if (run.browser && run.remote) {
+    const browser = run.browser;
+    run.browser = null; // our own disconnect below is not a lost browser
     await Promise.race([run.page ? run.page.close().catch(() => {}) : null, new Promise((r) => setTimeout(r, 5000))]);
-    await run.browser.disconnect().catch(() => {});
-    run.browser = null;
+    await Promise.race([browser.disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
   }
   if (run.releasePriority) run.releasePriority();
   if (run.browser) {
