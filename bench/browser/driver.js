@@ -13,6 +13,7 @@ const {settle} = require('./settle');
 const {quoted} = require('./quote');
 const {holdPriority} = require('./browser_priority');
 const {CHROMIUM_ARGS, FIREFOX_PREFS} = require('./browser_options');
+const {sessionOf, sessionTransport} = require('./bidi_session');
 const {processTree} = require('./proc_tree');
 const {poolbenchRecord} = require('../../harness/web/record.js');
 const {gitCommit} = require('../pyodide/git_commit.js');
@@ -33,7 +34,9 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
   --browser-ws URL   drive a browser already running elsewhere (a device, a
                      grid) through its WebSocket endpoint instead of launching
                      one: CDP for --browser chrome (ws://H:P/devtools/browser/..),
-                     WebDriver BiDi for --browser firefox (ws://H:P/session)
+                     WebDriver BiDi for --browser firefox (ws://H:P/session);
+                     a WebDriver session's BiDi socket (.../session/<id>/se/bidi
+                     on a Selenium Grid) is taken as that session's
   --host ADDR        serve the page on ADDR (default 127.0.0.1), an address
                      of this machine that browser can reach (not 0.0.0.0);
                      records come back through the same checked endpoint
@@ -267,10 +270,17 @@ async function launch(o, run) {
 }
 
 // Connects to the browser at --browser-ws: CDP for chrome, WebDriver BiDi
-// for firefox.
+// for firefox; the socket of a WebDriver session (a Selenium Grid's) through
+// the transport that takes it as that session's (bidi_session.js).
 async function connect(o, run) {
   const ws = o['browser-ws'];
-  return run.puppeteer.connect({browserWSEndpoint: ws, protocol: o.browser === 'firefox' ? 'webDriverBiDi' : 'cdp',
+  const session = o.browser === 'firefox' ? sessionOf(ws) : null;
+  if (session === null) {
+    return run.puppeteer.connect({browserWSEndpoint: ws, protocol: o.browser === 'firefox' ? 'webDriverBiDi' : 'cdp',
+                                  protocolTimeout: PROTOCOL_MS});
+  }
+  const caps = {browserName: o.browser, browserVersion: o['browser-version'] || ''};
+  return run.puppeteer.connect({transport: await sessionTransport(ws, session, caps), protocol: 'webDriverBiDi',
                                 protocolTimeout: PROTOCOL_MS});
 }
 
