@@ -32,6 +32,10 @@ declare -A PROBE=(
   [npm]=/usr/bin/npm
   [python3-dev]=/usr/bin/python3-config
   [pkg-config]=/usr/bin/pkg-config
+  # make bench-grid's test: a local Selenium Grid (its jar comes from npm)
+  # runs on Java 17 and drives Chromium through Debian's chromedriver.
+  [openjdk-17-jre-headless]=/usr/lib/jvm/java-17-openjdk-$(dpkg --print-architecture)/bin/java
+  [chromium-driver]=/usr/bin/chromedriver
 )
 # Debian's psycopg 3 is for its own interpreter (/usr/bin/python3): the
 # history finds it there from another one (history/backends.py).
@@ -48,6 +52,12 @@ if command -v node >/dev/null; then missing=("${missing[@]/nodejs}"); fi
 if command -v npm >/dev/null; then missing=("${missing[@]/npm}"); fi
 # A user's own emsdk on PATH wins over Debian's emscripten.
 if command -v emcc >/dev/null; then missing=("${missing[@]/emscripten}"); fi
+# chromedriver drives only the Chromium of its own version: when an upgrade
+# parted the two, both are installed again (apt brings them to one version).
+if [[ -e /usr/bin/chromedriver && -e /usr/bin/chromium ]] \
+   && [[ $(dpkg-query -W -f '${Version}' chromium 2>/dev/null) != $(dpkg-query -W -f '${Version}' chromium-driver 2>/dev/null) ]]; then
+  missing+=(chromium chromium-driver)
+fi
 read -r -a missing <<<"${missing[*]}"
 
 if ((${#missing[@]})); then
