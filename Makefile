@@ -19,13 +19,14 @@ THREADS ?=
 # one argument each, never as shell text: make takes them unexpanded and
 # exports them, and recipes quote them from the environment ("$$RUN").
 PLATFORMS ?= native,node
-USER_VARS := RUN BASELINE BASE HOST BROWSER_WS PLATFORMS K QUICK THREADS HISTORY NOHISTORY KEY MACHINE PLATFORM
+USER_VARS := RUN BASELINE BASE HOST BROWSER_WS GRID BROWSERS PARALLEL PLATFORMS K QUICK THREADS HISTORY NOHISTORY KEY MACHINE PLATFORM
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(USER_VARS)
 # Counts are checked first: make computes the thread sweep with THREADS.
 non_digits = $(subst 9,,$(subst 8,,$(subst 7,,$(subst 6,,$(subst 5,,$(subst 4,,$(subst 3,,$(subst 2,,$(subst 1,,$(subst 0,,$(1)))))))))))
-$(foreach v,THREADS K,$(if $(value $(v)),$(if $(filter-out 1,$(words $(value $(v))))$(call non_digits,$(value $(v))),\
+$(foreach v,THREADS K PARALLEL,$(if $(value $(v)),$(if $(filter-out 1,$(words $(value $(v))))$(call non_digits,$(value $(v))),\
   $(error $(v) must be a positive integer))))
+$(if $(filter bench-grid,$(MAKECMDGOALS)),$(if $(value GRID),,$(error bench-grid needs GRID=http://host:4444 (the Selenium Grid))))
 RUN_FLAGS := $(if $(QUICK),--quick) $(if $(THREADS),--threads $(THREADS))
 # The thread sweep each platform's run gets appended: forkjoin and grain at P = 1, 2, 4,
 # ... up to twice the logical cores (oversubscribed on purpose), but for the
@@ -72,7 +73,7 @@ PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c 
 PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Iharness
 
 .PHONY: all setup setup-postgres build build-node test test-native test-node test-tsan test-asan \
-	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) serve report gate baseline gate-rates \
+	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) bench-grid serve report gate baseline gate-rates \
 	diagnose history-add history-list trend clean help
 
 all: build
@@ -87,6 +88,9 @@ help:
 	@echo "  make bench-node   the same pools and scenarios as WebAssembly pthreads under Node.js"
 	@echo "  make bench-browser the same again in a Web Worker of headless Chromium"
 	@echo "  make bench-firefox ... and of headless Firefox (WebDriver BiDi, full-resolution timer)"
+	@echo "  make bench-grid GRID=http://host:4444 [BROWSERS=chrome,firefox] [PARALLEL=k] [HOST=addr]"
+	@echo "                    the browser run on each node of a Selenium Grid 4: one session"
+	@echo "                    per browser per node, RUN/<browser>-<node>.ndjson each"
 	@echo "  make serve        the page for any browser or device (HOST=): choose, run, download"
 	@echo "  make bench-pyodide the Python scenarios in Pyodide, under Node.js and in Chromium"
 	@echo "  make bench-pymport the Python baselines in CPython embedded in Node.js (pymport),"
@@ -185,6 +189,13 @@ bench-firefox-stage: setup build-web
 	@$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js --browser firefox $(REMOTE_FLAGS) --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(RUN_FLAGS)
 	@$(if $(call sweep,8),$(RESUME) "$$RUN/firefox.ndjson" -- node bench/browser/driver.js $(REMOTE_FLAGS) --quiet --browser firefox --build $(BUILD_WEB) --out "$$RUN" -- run --out "$$RUN" $(SWEEP_FLAGS) --threads $(call sweep,8))
 	@python3 report/platforms.py -- "$$RUN"
+
+# The browser run on a Selenium Grid 4 (bench/browser/grid.js): one session
+# per browser per node, one node at a time (PARALLEL=k: k nodes at once, never
+# two sessions on one node); HOST=<an address of this machine the nodes reach>.
+bench-grid: setup build-web
+	@node bench/browser/grid.js --grid "$$GRID" $${BROWSERS:+--browsers "$$BROWSERS"} $${PARALLEL:+--parallel "$$PARALLEL"} \
+	  $${HOST:+--host "$$HOST"} --build $(BUILD_WEB) --out "$$RUN" -- run $(RUN_FLAGS)
 
 # The page for a person at any browser (this machine's, or a device's with
 # HOST=<an address of this machine>): choose, run, download the records.
