@@ -21,6 +21,8 @@ expect_usage bench/browser/driver.js "--bogus$evil"
 expect_usage bench/browser/driver.js --browser "chrome$evil" --out "$root/none" -- run
 expect_usage bench/browser/driver.js --host "$evil" --out "$root/none" -- run
 expect_usage bench/browser/driver.js --browser-ws "$evil" --out "$root/none" -- run
+expect_usage bench/browser/grid.js "--bogus$evil"
+expect_usage bench/browser/grid.js --grid http://127.0.0.1:9 --browsers "$evil" --out "$root/none" -- run
 expect_usage bench/browser/serve.js "--bogus$evil"
 expect_usage bench/browser/serve.js --host "$evil"
 expect_usage bench/pyodide/node_host.mjs "--bogus$evil"
