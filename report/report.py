@@ -175,7 +175,7 @@ def main():
     paths = [r for r in a.run.split(",") if r]
     try:
         schema = run_model.load_schema()
-        loaded = [(path, ordered(run_model.load_run(path, schema))) for path in paths]
+        loaded = [(path, ordered(run)) for path in paths for _, run in run_model.load_runs(path, schema)]
         base = ordered(run_model.load_run(a.baseline, schema)) if a.baseline else None
     except run_model.RecordError as e:
         print(f"report: {e}", file=sys.stderr)

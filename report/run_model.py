@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from records.contract import RecordError, load_schema, type_ok  # noqa: E402,F401
 from records.reader import read_file  # noqa: E402,F401
 import machines  # noqa: E402
-from vocab import CAPACITY, NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
+from vocab import CAPACITY, GRID_NODE, NATIVE, PINGPONG, REFERENCE_CHECK  # noqa: E402
 
 # Scenarios measured at a P of their own whatever the run's: the same-run
 # references (pingpong is two threads; capacity, the cores the run got).
@@ -137,10 +137,8 @@ def platform_of(recs):
     return plat
 
 
-def load_run(path, contract=None):
-    """{platform: Platform} from a run directory (every *.ndjson in it) or a
-    single records file. Raises RecordError on anything unusable."""
-    contract = contract or load_schema()
+def _files(path):
+    """The records files a path names: a directory's *.ndjson, or the file."""
     if os.path.isdir(path):
         try:
             names = os.listdir(path)
@@ -149,19 +147,45 @@ def load_run(path, contract=None):
         files = sorted(os.path.join(path, f) for f in names if f.endswith(".ndjson"))
         if not files:
             raise RecordError(path, 0, "no *.ndjson records in this directory")
-    elif os.path.exists(path):
-        files = [path]
-    else:
-        raise RecordError(path, 0, "no such file or directory")
-    run = {}
-    for f in files:
+        return files
+    if os.path.exists(path):
+        return [path]
+    raise RecordError(path, 0, "no such file or directory")
+
+
+def load_runs(path, contract=None):
+    """[(path, {platform: Platform})]: the runs a path holds. A run folder is
+    one run. Where it holds two files of one platform, as `make bench-grid`
+    writes (<browser>-<node>.ndjson of several nodes, beside the local
+    runs), each Grid node's files (header grid_node) are a run of that
+    node's machine and the rest one more. Raises RecordError on anything
+    unusable, as two files of one platform from one machine."""
+    contract = contract or load_schema()
+    plats = []
+    for f in _files(path):
         recs, _ = read_file(f, contract)
-        plat = platform_of(recs)
+        plats.append((f, platform_of(recs)))
+    names = [p.name for _, p in plats]
+    split = len(set(names)) < len(names)
+    groups = {}  # grid node (None: this machine; all when not split) -> {platform: Platform}
+    for f, plat in plats:
+        node = plat.header.get(GRID_NODE) if split else None
+        run = groups.setdefault(node if isinstance(node, str) else None, {})
         if plat.name in run:
             raise RecordError(f, 1, f"a second file for platform {plat.name}")
         run[plat.name] = plat
-    link_native(run, os.path.abspath(path))
-    return run
+    for run in groups.values():
+        link_native(run, os.path.abspath(path))
+    return [(path, run) for run in groups.values()]
+
+
+def load_run(path, contract=None):
+    """{platform: Platform} from a run directory (every *.ndjson in it) or a
+    single records file: one run (load_runs for a folder of Grid nodes)."""
+    runs = load_runs(path, contract)
+    if len(runs) > 1:
+        raise RecordError(path, 0, f"{len(runs)} machines' runs (Grid nodes): one at a time, or report them side by side")
+    return runs[0][1]
 
 
 def link_native(run, folder):

@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 
-from report_testkit import (FIXTURE_B, FIXTURE_FJ, PLATFORMS, ReportCase, cells, lines, ndjson, section, slurp, unmd,
+from report_testkit import (FIXTURE_B, FIXTURE_FJ, PLATFORMS, REPORT, ReportCase, cells, lines, ndjson, section, slurp, unmd,
                             write_ndjson)
 from test_report_runs import scaled
 
@@ -120,6 +120,24 @@ class Machines(ReportCase):
         rows = cells(section(unmd(self.path("same/summary.md")), "Compared with the baseline"))
         fj = [r for r in rows if r[0] == "native" and r[1] == "forkjoin adaptive/warm"]
         self.assertEqual([r[4] for r in fj], ["1.30"], f"new/old on one machine: {fj}")
+
+    def test_grid_sessions_in_one_folder(self):
+        # make bench-grid writes <browser>-<node>.ndjson into the run folder
+        # beside the local platforms: where a platform has two files there,
+        # the report reads each Grid node's sessions as a run of that node's
+        # machine, the rest as this one's.
+        run = self.path("grid")
+        copy_run(FIXTURE_FJ, run, ("native", "chrome"))
+        shutil.copy(os.path.join(FIXTURE_B, "chrome.ndjson"), os.path.join(run, "chrome-grid-node-7.ndjson"))
+        self.report_ok(run, "--out", self.path("out"), what="a run folder with a Grid session")
+        verdict = section(unmd(self.path("out/summary.md")), "Verdict")
+        blocks = re.split(r"^### Machine: (.*)$", verdict, flags=re.M)[1:]
+        self.assertEqual(blocks[::2], [A, GRID], "the Grid node's session is not a machine of its own")
+        # Two files of one platform from one machine are still two runs in one folder: refused.
+        shutil.copy(os.path.join(run, "chrome.ndjson"), os.path.join(run, "chrome-again.ndjson"))
+        p = self.py(REPORT, run)
+        self.assertEqual(p.returncode, 2, f"two local chrome files: exit {p.returncode}")
+        self.assertIn("a second file for platform chrome", p.stderr)
 
     def test_wasm_held_to_own_machine(self):
         # Machine B's spin round trip at 8x (808 ns) makes its own fork-joins
