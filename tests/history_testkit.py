@@ -1,7 +1,6 @@
 """What the history's tests (test_history_*.py) share: the paths, a fresh
 directory per case, the command run as the Makefile runs it, the rows a
 history holds, and copies of the fixture runs made to differ."""
-import json
 import os
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ CORPUS = os.path.join(FIXTURES, "fuzz_corpus")
 sys.path.insert(0, ROOT)
 # The interface under test, as the other tools import it.
 from history.store import open_store  # noqa: E402,F401
+from report_testkit import ndjson as read_ndjson, write_ndjson  # noqa: E402,F401  (one reader for tests)
 
 # The fields HISTORY_API.md promises of every series() row.
 SERIES_FIELDS = {"machine": str, "platform": str, "family": str, "key": str, "commit": str,
@@ -35,16 +35,6 @@ def one_line(err):
 def slurp(path):
     with open(path, "rb") as f:
         return f.read()
-
-
-def read_ndjson(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(ln) for ln in f]
-
-
-def write_ndjson(path, recs):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("".join(json.dumps(r) + "\n" for r in recs))
 
 
 def restamped(src, dest, start_time, scale=1.0, **header):
