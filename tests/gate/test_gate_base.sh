@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make gate BASE=<commit>: gate_run.sh --base checks commit REV out in a git
-# worktree (build-base/src), builds it with REV's own Makefile, runs REV's
-# suite and this checkout's in turns and gates the one on the other. Real
+# worktree (build-base/src, reused), builds it with REV's own Makefile, runs
+# REV's suite and this checkout's in turns and gates the one on the other. Real
 # runs on a shared machine may give any verdict, so both sides here are
 # stand-ins writing a fixed run (tests/fixtures/run_forkjoin): REV is a
 # commit made for the test (on no branch) whose Makefile builds a poolbench
@@ -36,7 +36,9 @@ echo "$0 $*" >>"$here/ran.log"
 while [[ $# -gt 0 ]]; do [[ $1 == --out ]] && out=$2; shift; done
 mkdir -p "$out" && cp "$here/records.ndjson" "$out/native.ndjson"
 '
-makefile='build:
+# build is phony: the worktree is reused, and may hold a build/ already.
+makefile='.PHONY: build
+build:
 	mkdir -p $(BUILD) && cp poolbench records.ndjson $(BUILD)/ && chmod +x $(BUILD)/poolbench
 '
 fixture=tests/fixtures/run_forkjoin/native.ndjson
