@@ -24,7 +24,7 @@ THREADS ?=
 # one argument each, never as shell text: make takes them unexpanded and
 # exports them, and recipes quote them from the environment ("$$RUN").
 PLATFORMS ?= native,node
-USER_VARS := RUN BASELINE BASE HOST BROWSER_WS GRID BROWSERS PARALLEL PLATFORMS K QUICK THREADS HISTORY NOHISTORY KEY MACHINE PLATFORM
+USER_VARS := RUN BASELINE BASE HOST BROWSER_WS GRID BROWSERS PARALLEL PLATFORMS K QUICK THREADS HISTORY NOHISTORY KEY MACHINE PLATFORM GOOD BAD
 $(foreach v,$(USER_VARS),$(eval override $(v) := $$(value $(v))))
 export $(USER_VARS)
 # Counts are checked first: make computes the thread sweep with THREADS.
@@ -79,7 +79,7 @@ PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Ihar
 
 .PHONY: all setup setup-postgres build build-node test test-native test-node test-tsan test-asan \
 	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) bench-grid serve report gate baseline gate-rates \
-	diagnose history-add history-list trend clean help
+	diagnose history-add history-list trend bisect clean help
 
 all: build
 
@@ -112,6 +112,8 @@ help:
 	@echo "                    and gate add theirs; HISTORY=path|postgresql://..., HISTORY=none: off)"
 	@echo "  make history-list the runs in the history, one line each"
 	@echo "  make setup-postgres  setup, and psycopg for a PostgreSQL history (make test runs it)"
+	@echo "  make bisect GOOD=<commit> BAD=<commit> KEY=<gate key>"
+	@echo "                    the first commit at which KEY changed, each step gated against GOOD"
 
 setup:
 	@bash scripts/setup.sh
@@ -279,6 +281,12 @@ history-add:
 history-list:
 	@python3 -m history.cli list
 
+# The first commit of GOOD..BAD at which KEY (a key of the gate, e.g.
+# native/forkjoin/spin/warm/2/2/0) changed: a binary search whose steps are
+# gate runs of a commit against GOOD (history/bisect.py; its --help).
+bisect: setup build
+	@$(AT_PRIORITY) python3 -m history.bisect --good "$$GOOD" --bad "$$BAD" --key "$$KEY"
+
 clean:
-	rm -rf build build-node build-web build-pyodide build-tsan build-asan build-base
+	rm -rf build build-node build-web build-pyodide build-tsan build-asan build-base build-head
 	git worktree prune
