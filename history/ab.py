@@ -118,6 +118,8 @@ def measure(base, head, key, *, runs, out, deadline_s, say):
                 try:
                     line = lines.get(timeout=min(left, HEARTBEAT_S))
                 except queue.Empty:
+                    if time.monotonic() - start >= deadline_s:
+                        continue  # the deadline's turn, above
                     say(f"  ... still at it ({time.monotonic() - start:.0f} s of at most {deadline_s:.0f} s)")
                     continue
                 if line is None:

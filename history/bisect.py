@@ -245,8 +245,9 @@ class Bisection:
             # The runs lack the key, or nothing ran: gate_run refused the key,
             # a commit or a worktree, or a build of GOOD or BAD failed.
             unusable = o.no_key or not (o.timed_out or o.base_files or o.head_files)
-            return self.finish("refused" if unusable else UNSURE, f"bisect: GOOD vs BAD: {o.error}",
-                               USAGE if unusable else UNDECIDED)
+            if unusable:
+                return self.finish("refused", f"bisect: GOOD vs BAD: {o.error}", USAGE)
+            return self.finish(UNSURE, f"bisect: undecided: GOOD vs BAD: {o.error}", UNDECIDED)
         v, delta = o.row.get("verdict"), number(o.row, "change")
         show(f"bisect: GOOD {good12} vs BAD {bad12}: {figures(o.row)}: {v}")
         if v == "ok":

@@ -7,7 +7,8 @@ otherwise), a change of the code, built and measured like any other.
 Cases:
   usage   bad input is one line and exit 2, before anything is built: an
           unknown commit, GOOD not an ancestor of BAD, an unknown key, a
-          mode gate_run does not know, a worktree with local changes; and
+          mode gate_run does not know, a worktree with local changes; a
+          step past its deadline ends at once, undecided (exit 3); and
           how a step is judged from the gate's row (history.bisect.judge);
   search  GOOD = commit 0 and BAD = commit 4 (neither delayed) do not
           differ (exit 1); GOOD = 0, BAD = 8: the bisection names commit 5,
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEY = "native/forkjoin/spin/warm/2/2/0"
@@ -138,6 +140,18 @@ def case_usage(repo, build, shas):
     refused("dirty worktree", bisect(repo, build, shas[0], shas[8])[0], "has local changes")
     if os.path.exists(os.path.join(repo, "build-base", "src")):
         fail("the baseline was checked out although the input was refused")
+    git(wt, "checkout", "--", "README.md")
+
+    # A step past its deadline (here: the first build) ends gate_run and its
+    # build at once: undecided, exit 3, saying so.
+    t0 = time.monotonic()
+    r, doc = bisect(repo, build, shas[0], shas[8], extra=("--step-deadline", "3"))
+    last = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+    if r.returncode != 3 or "deadline of 3 s" not in last or time.monotonic() - t0 > 40:
+        fail(f"deadline: exit {r.returncode} after {time.monotonic() - t0:.0f} s, last line {last!r}"
+             f" (want exit 3 and the deadline within 40 s)\n{r.stderr[-800:]}")
+    elif not doc or doc.get("result") != "undecided":
+        fail(f"deadline: bisect.json says {doc and doc.get('result')!r}, want undecided")
 
     sys.path.insert(0, repo)
     from history.bisect import BAD, GOOD, UNSURE, judge
