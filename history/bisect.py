@@ -237,8 +237,10 @@ class Bisection:
     def run(self, cands):
         good12, bad12, key = self.good[:12], self.bad[:12], self.key
         steps = math.ceil(math.log2(len(cands))) if len(cands) > 1 else 0
-        show(f"bisect: {key}: {len(cands)} commits after GOOD {good12} up to BAD {bad12}; "
-             f"GOOD vs BAD first, then about {steps} steps of {self.args.runs} runs a side")
+        count = len(cands)
+        show(f"bisect: {key}: {count} commit{'s' * (count != 1)} after GOOD {good12} up to BAD {bad12}; "
+             f"GOOD vs BAD first, then about {steps} step{'s' * (steps != 1)} of "
+             f"{self.args.runs} run{'s' * (self.args.runs != 1)} a side")
         o = self.measure(self.bad, "00-good-vs-bad")
         if o.row is None:
             self.note(self.bad, o, UNSURE, o.error)
