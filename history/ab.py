@@ -92,10 +92,12 @@ def measure(base, head, key, *, runs, out, deadline_s, say):
     cmd = ["bash", GATE_RUN, "--base", base, "--head", head, "--key", key,
            "--runs", str(runs), "--out", out]
     log_path = os.path.join(out, "gate_run.log")
+    # The caller stores the two sides itself (gate_run would as "gate").
+    env = dict(os.environ, NOHISTORY="1")
     o = Outcome(out)
     last = None
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log,
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.PIPE, text=True, errors="replace",
                                 start_new_session=True)
         lines = queue.Queue()

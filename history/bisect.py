@@ -29,7 +29,8 @@ the commit, GOOD's and its median, the change, p and the verdict; the last
 line names the first bad commit, or says why there is none. The records and
 the gate's verdicts of every step stay in DIR (00-good-vs-bad/, 01-<commit>/,
 ...), with bisect.json (the steps and the result); each side's records go
-into the history store (history/store.py) when there is one.
+into the history (history/store.py) as a run of source "bisect" (HISTORY=
+says where; HISTORY=none or NOHISTORY=1: not at all).
 
 options:
   --good REV, --bad REV  the commits; GOOD must be an ancestor of BAD
@@ -170,7 +171,14 @@ class History:
     a store that is missing or fails is one warning, and the search goes on."""
 
     def __init__(self):
-        self.store, self.off = None, False
+        self.store = None
+        # The switches of scripts/history_add.sh, through which make's targets
+        # store their runs: HISTORY=none, NOHISTORY=1, runs slowed on purpose.
+        env = os.environ.get
+        self.off = env("HISTORY") == "none" or (env("NOHISTORY") or "0") != "0"
+        if not self.off and env("POOLBENCH_INJECT_DELAY_NS", "") not in ("", "0"):
+            self.off = True
+            say("bisect: not stored in the history: POOLBENCH_INJECT_DELAY_NS slows the runs on purpose")
 
     def ingest(self, files):
         if self.off or not files:

@@ -226,6 +226,13 @@ def case_search(repo, build, shas):
     if not 1 <= len(compiled) <= 4:
         fail(f"the last step's build compiled {len(compiled)} files, want 1..4 (scenario_util.c, harness.c):"
              f" {compiled[:8]}")
+    # Each side of each measurement went into the history, as the bisection's.
+    r = run([sys.executable, "-m", "history.cli", "list"], repo,
+            env=dict(os.environ, HISTORY=os.path.join(os.path.dirname(repo), "history.sqlite")))
+    sources = [line.split()[2] for line in r.stdout.splitlines() if re.match(r"\s*\d+\s", line)]
+    if r.returncode or len(sources) < 2 * 5 or set(sources) != {"bisect"}:
+        fail(f"the history holds runs of {sorted(set(sources))} ({len(sources)}), want >= 10, all bisect:"
+             f" {(r.stdout + r.stderr)[-800:]}")
 
 
 def main():
