@@ -65,6 +65,7 @@ import vocab  # noqa: E402  (report/ is a folder of modules, not a package)
 FOUND, NO_CHANGE, USAGE, UNDECIDED = 0, 1, 2, 3
 BAD, GOOD, UNSURE = "bad", "good", "undecided"
 CHANGES = ("regression", "improvement")  # the gate's verdicts of a change
+HISTORY_ADD = os.path.join(ab.ROOT, "scripts", "history_add.sh")
 
 
 def die(msg, code=USAGE):
@@ -166,39 +167,22 @@ def judge(row, want, delta):
 
 
 class History:
-    """The run store (history/store.py), when it is there: each measured side
-    goes in with source "bisect". Storing is a side effect, never the verdict:
-    a store that is missing or fails is one warning, and the search goes on."""
-
-    def __init__(self):
-        self.store = None
-        # The switches of scripts/history_add.sh, through which make's targets
-        # store their runs: HISTORY=none, NOHISTORY=1, runs slowed on purpose.
-        env = os.environ.get
-        self.off = env("HISTORY") == "none" or (env("NOHISTORY") or "0") != "0"
-        if not self.off and env("POOLBENCH_INJECT_DELAY_NS", "") not in ("", "0"):
-            self.off = True
-            say("bisect: not stored in the history: POOLBENCH_INJECT_DELAY_NS slows the runs on purpose")
+    """The run store: each measured side goes in with source "bisect",
+    through scripts/history_add.sh, where make's targets store theirs (its
+    switches: HISTORY=none, NOHISTORY=1, runs slowed on purpose; its
+    deadline). Storing is a side effect, never the verdict: a store that
+    fails is that script's one warning, and the search goes on."""
 
     def ingest(self, files):
-        if self.off or not files:
+        if not files:
             return
         try:
-            if self.store is None:
-                from history.store import open_store
-                self.store = open_store()
-            self.store.ingest(files, source="bisect")
-        except Exception as e:  # noqa: BLE001 - whatever the store does, it is a warning
-            self.off = True
-            why = vocab.CONTROL.sub("?", str(e) or e.__class__.__name__)[:200]
-            say(f"bisect: warning: the runs are not kept in the history ({why}); going on")
+            subprocess.run(["bash", HISTORY_ADD, "bisect", *files], stdin=subprocess.DEVNULL, timeout=330)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            say(f"bisect: warning: the runs are not kept in the history ({e.__class__.__name__}); going on")
 
     def close(self):
-        try:
-            if self.store is not None:
-                self.store.close()
-        except Exception:  # noqa: BLE001
-            pass
+        pass
 
 
 class Bisection:
