@@ -66,6 +66,25 @@ def commit_time(commit):
     return _commit_times[commit]
 
 
+_commit_depths = {}
+
+
+def commit_depth(commit):
+    """How many commits the commit's history holds in this repository
+    (git rev-list --count), or None: orders commits made within one second
+    (a rebase, a series of cherry-picks) as their ancestry does."""
+    if not re.fullmatch(r"[0-9a-f]{7,40}", commit):
+        return None
+    if commit not in _commit_depths:
+        try:
+            out = subprocess.run(["git", "-C", ROOT, "rev-list", "--count", commit, "--"],
+                                 capture_output=True, text=True, timeout=10)
+            _commit_depths[commit] = int(out.stdout.strip()) if out.returncode == 0 else None
+        except (OSError, subprocess.TimeoutExpired, ValueError):
+            _commit_depths[commit] = None
+    return _commit_depths[commit]
+
+
 class File:
     """One records file as the history stores it."""
 

@@ -208,7 +208,7 @@ class Store:
         """One dict per (run, key), of the given machine (identity), key
         (a shell glob on the key text) and platform, ordered by machine,
         platform, key, then the commit's time (where this repository knows
-        the commit) or the run's start. Fields: machine, platform, family
+        the commit; commits of one second by ancestry) or the run's start. Fields: machine, platform, family
         (the scenario), key, commit, commit_time (or None), dirty, run_id,
         start_time, median, lo and hi (the interval for the median: the
         record's, at its ci_level; pooled, >= 95%; None from < 6 runs), n, noisy
@@ -224,8 +224,11 @@ class Store:
             if key_glob is None or fnmatch.fnmatchcase(r[3], key_glob):
                 groups.setdefault((r[0], r[1], r[3], r[7]), []).append(r)
         out = [pooled(parts) for parts in groups.values()]
+        # Commits of one second (a rebase) in their ancestry's order, where
+        # this repository knows them.
+        depth = {c: reading.commit_depth(c) for c in {d["commit"] for d in out}}
         out.sort(key=lambda d: (d["machine"], d["platform"], d["key"], d["commit_time"] or d["start_time"],
-                                d["start_time"], d["run_id"]))
+                                depth[d["commit"]] or 0, d["start_time"], d["run_id"]))
         return out
 
     def machines(self):

@@ -17,11 +17,13 @@ import subprocess
 import sys
 import time
 import unittest
+from unittest import mock
 
 from history_testkit import (CORPUS, ROOT, RUN, RUN_BUSY, SERIES_FIELDS, HistoryCase, open_store, read_ndjson,
                              restamped, slurp, write_ndjson)
 from history import store as store_module
 from history.errors import HistoryError
+from history import reading
 from history.reading import key_text
 
 sys.path.insert(0, os.path.join(ROOT, "report"))
@@ -150,6 +152,26 @@ class Series(HistoryCase):
         self.assertEqual([r["start_time"] for r in rows], ["2026-12-07T16:41:39Z", "2026-12-08T10:00:00Z"])
         self.assertEqual([(r["commit"], r["dirty"]) for r in rows], [("19ce6be11e7e", False), ("0123456789ab", True)])
         self.assertAlmostEqual(rows[1]["median"], 1.5 * rows[0]["median"])
+
+    def test_commits_of_one_second_by_ancestry(self):
+        # Two commits made in one second (a rebase): the one with more
+        # ancestors comes later, even where its run started first.
+        k = "forkjoin/spin/warm/2/2/0"
+        one_second = "2026-12-09T12:00:00Z"
+        first, second = "aaaaaaaaaaaa", "bbbbbbbbbbbb"
+        for name, commit, start in (("second", second, "2026-12-09T13:00:00Z"),
+                                    ("first", first, "2026-12-09T14:00:00Z")):
+            run = self.mkdir(name)
+            restamped(os.path.join(RUN_BUSY, "native.ndjson"), os.path.join(run, "native.ndjson"), start,
+                      git_commit=commit)
+        depths = {first: 10, second: 11}
+        with mock.patch.object(reading, "commit_time", lambda c: one_second if c in depths else None), \
+                mock.patch.object(reading, "commit_depth", lambda c: depths.get(c)):
+            with open_store(self.path("one_second.sqlite")) as s:
+                for name in ("second", "first"):
+                    s.ingest([self.path(name, "native.ndjson")], source="manual")
+                rows = [r for r in s.series(platform="native", key_glob=k) if r["commit"] in depths]
+        self.assertEqual([r["commit"] for r in rows], [first, second])
 
     def test_noise_is_the_reports(self):
         run = run_model.load_run(RUN)
