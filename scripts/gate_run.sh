@@ -24,7 +24,8 @@ results/gate-<time>/ (<platform>-<i>.ndjson), then
     its suite and this checkout's alternately, run by run, on this machine,
     then compares REV (baseline) with this checkout: the way to gate on a
     machine the committed baseline was not measured on (the gate refuses
-    to compare two machines);
+    to compare two machines); REV's records of an older schema version
+    are relabelled where the schema allows it (records/upgrade.py);
   with --head REV: the current side is commit REV, built in build-head/src
     (a git worktree), not this checkout: with --base, two given commits.
   The worktrees stay and are only checked out anew: the next commit rebuilds
