@@ -2,11 +2,8 @@
 directory per case, the command run as the Makefile runs it, the rows a
 history holds, and copies of the fixture runs made to differ."""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -18,7 +15,7 @@ CORPUS = os.path.join(FIXTURES, "fuzz_corpus")
 sys.path.insert(0, ROOT)
 # The interface under test, as the other tools import it.
 from history.store import open_store  # noqa: E402,F401
-from report_testkit import ndjson as read_ndjson, write_ndjson  # noqa: E402,F401  (one reader for tests)
+from report_testkit import TempDirCase, ndjson as read_ndjson, write_ndjson  # noqa: E402,F401  (shared)
 
 # The fields HISTORY_API.md promises of every series() row.
 SERIES_FIELDS = {"machine": str, "platform": str, "family": str, "key": str, "commit": str,
@@ -52,22 +49,13 @@ def restamped(src, dest, start_time, scale=1.0, **header):
     return dest
 
 
-class HistoryCase(unittest.TestCase):
+class HistoryCase(TempDirCase):
     """One case: a fresh directory self.d and a history in it (self.db)."""
-    maxDiff = None
+    prefix = "poolbench-history-"
 
     def setUp(self):
-        self.d = tempfile.mkdtemp(prefix="poolbench-history-")
-        self.addCleanup(shutil.rmtree, self.d, True)
+        super().setUp()
         self.db = self.path("history.sqlite")
-
-    def path(self, *parts):
-        return os.path.join(self.d, *parts)
-
-    def mkdir(self, *parts):
-        p = self.path(*parts)
-        os.makedirs(p, exist_ok=True)
-        return p
 
     def history(self, *args, db=None, env=None, timeout=120):
         """python3 -m history.cli ARGS from the repository root, as the

@@ -88,12 +88,14 @@ def one_line(err):
     return sum(1 for l in err.split("\n") if l) == 1
 
 
-class ReportCase(unittest.TestCase):
-    """One case: a fresh directory self.d, removed afterwards."""
+class TempDirCase(unittest.TestCase):
+    """One case: a fresh directory self.d, removed afterwards (the report's
+    and the history's tests alike)."""
     maxDiff = None
+    prefix = "poolbench-test-"
 
     def setUp(self):
-        self.d = tempfile.mkdtemp(prefix="poolbench-report-")
+        self.d = tempfile.mkdtemp(prefix=self.prefix)
         self.addCleanup(shutil.rmtree, self.d, True)
 
     def path(self, *parts):
@@ -103,6 +105,10 @@ class ReportCase(unittest.TestCase):
         p = self.path(*parts)
         os.makedirs(p, exist_ok=True)
         return p
+
+
+class ReportCase(TempDirCase):
+    prefix = "poolbench-report-"
 
     def py(self, *args, merge=False):
         """python3 ARGS: the completed process (stdout, stderr as text)."""
