@@ -44,6 +44,7 @@ EM_JS(void, js_probe, (char *out, int len), {
     nice: page.nice, // of the driver, which holds the browser it launched there
     browser_version: page.browser_version || null,
     grid_node: page.grid_node, // undefined off a Grid: JSON.stringify leaves it out
+    engine_flags: page.engine_flags, // Chromium's --js-flags; undefined: the defaults
     cpu_model: page.cpu_model || null, // a browser cannot say; a Grid node may
     kernel: page.kernel || null
   };

@@ -124,6 +124,8 @@ EM_JS(void, js_probe, (char *out, int len), {
     kernel: os.type() + ' ' + os.release() + ' ' + os.arch(),
     node_version: process.versions.node,
     v8_version: process.versions.v8,
+    // An experiment's engine flags (node --liftoff-only ...); absent: the defaults.
+    engine_flags: process.execArgv.length ? process.execArgv.join(' ') : undefined,
     shared_array_buffer: typeof SharedArrayBuffer !== 'undefined',
     os_cpus: cpus.length,
     nice: os.getPriority(), // of the main thread, which the pthread Workers share

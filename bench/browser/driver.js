@@ -47,6 +47,9 @@ const USAGE = `usage: driver.js [options] -- POOLBENCH_ARGS...
                      puppeteer reports) and of the Selenium Grid node it runs
                      on (make bench-grid: bench/browser/grid.js)
   --chromium PATH    Chromium's binary (default: /usr/bin/chromium)
+  --js-flags FLAGS   Chromium only: V8 flags for the run (e.g. --liftoff-only),
+                     passed as Chromium's --js-flags and recorded in the
+                     header's engine_flags (make engine-experiments)
   --firefox PATH     Firefox's binary (default: /usr/bin/firefox-esr); its
                      profile turns the timer coarsening off (full resolution)
   --deadline S       give up after S seconds (default: 900)
@@ -125,7 +128,7 @@ function parse(argv) {
     if (a === '--append') { o.append = true; continue; }
     if (['--out', '--build', '--browser', '--browser-ws', '--host', '--chromium', '--firefox',
          '--deadline', '--program', '--settle', '--name', '--browser-version', '--grid-node',
-         '--node-os', '--node-cpu'].includes(a)) {
+         '--node-os', '--node-cpu', '--js-flags'].includes(a)) {
       if (v === undefined) fail(2, `${a} needs a value (see --help)`);
       o[a.slice(2)] = v;
       i++;
@@ -138,6 +141,13 @@ function parse(argv) {
   o.settle = Number(o.settle);
   if (!(o.settle >= 0 && o.settle <= 60)) fail(2, '--settle must be 0..60 seconds');
   if (!BROWSERS[o.browser]) fail(2, `--browser must be chrome or firefox, got ${quoted(o.browser)}`);
+  if (o['js-flags'] !== undefined) {
+    if (o.browser !== 'chrome') fail(2, '--js-flags is for --browser chrome (V8) only');
+    // Space-separated V8 flags: one argument of Chromium's, never a shell word.
+    if (!/^--[\w-]+(=[\w.,-]+)?( --[\w-]+(=[\w.,-]+)?)*$/.test(o['js-flags'])) {
+      fail(2, `--js-flags must be V8 flags such as "--liftoff-only --no-wasm-tier-up", got ${quoted(o['js-flags'])}`);
+    }
+  }
   o.host = o.host || '127.0.0.1';
   if (!/^[A-Za-z0-9.-]{1,253}$/.test(o.host)) fail(2, `--host must be an address or a host name, got ${quoted(o.host)}`);
   if (o['browser-ws'] !== undefined && !/^wss?:\/\/[^\s]+$/.test(o['browser-ws'])) {
@@ -255,7 +265,7 @@ async function launch(o, run) {
     headless: true,
     timeout: LAUNCH_MS,
     userDataDir: run.profile,
-    args: CHROMIUM_ARGS,
+    args: CHROMIUM_ARGS.concat(o['js-flags'] ? [`--js-flags=${o['js-flags']}`] : []),
   });
   try {
     run.browser = await launched;
@@ -317,9 +327,10 @@ async function openPage(o, run, attempt = 1) {
   return url;
 }
 
-// What the driver was told of a Grid node, for the page's header.
+// What the driver was told of a Grid node and the engine's flags, for the page's header.
 function facts(o) {
-  return [['grid_node', o['grid-node']], ['kernel', o['node-os']], ['cpu_model', o['node-cpu']]]
+  return [['grid_node', o['grid-node']], ['kernel', o['node-os']], ['cpu_model', o['node-cpu']],
+          ['engine_flags', o['js-flags']]]
     .filter(([, v]) => v).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
 }
 

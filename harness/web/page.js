@@ -53,7 +53,7 @@
               // What the driver knows of the browser and, on a Selenium Grid,
               // of the node it runs on (absent: not told).
               browser_version: fact('browser_version'), grid_node: fact('grid_node'),
-              kernel: fact('kernel'), cpu_model: fact('cpu_model')};
+              kernel: fact('kernel'), cpu_model: fact('cpu_model'), engine_flags: fact('engine_flags')};
   // Which build of the program: poolbench.js, or poolbench_nopool.js (no
   // pre-created workers, for the late_start hazard).
   var program = params.get('program') || 'poolbench.js';
