@@ -9,6 +9,7 @@
 #include "git_commit.h" /* generated: POOLBENCH_GIT_COMMIT */
 #include "harness_internal.h"
 #include "host.h"
+#include "platform.h"
 #include "kernel.h"
 #include "platform.h"
 #include "pool.h"
@@ -119,6 +120,7 @@ harness *harness_open(const harness_options *o, char *err, size_t errlen) {
   host_probe(&j);
   call_clock_probe(h->clock, &j);
   json_str(&j, "interference", host_interference_source());
+  json_bool(&j, "spin_rt_physical", plat_spin_rt_physical());
   json_key_obj_begin(&j, "backends"); /* what each backend is, and why */
   for (int i = 0; i < pool_backend_count(); i++)
     json_str(&j, pool_backend_at(i), pool_backend_describe(pool_backend_at(i)));

@@ -32,6 +32,8 @@ void plat_yield(void) {
 
 bool plat_yield_sleeps(void) { return true; }
 
+bool plat_spin_rt_physical(void) { return false; }
+
 uint64_t plat_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -42,6 +42,8 @@ void plat_yield(void) { sched_yield(); }
 
 bool plat_yield_sleeps(void) { return false; }
 
+bool plat_spin_rt_physical(void) { return true; }
+
 uint64_t plat_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

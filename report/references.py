@@ -7,7 +7,7 @@ the cores the run got (`capacity`); and whether each is fit to be one
 import math
 
 from run_model import load_schema
-from vocab import CAPACITY, INTERFERED, RERUNS, ns
+from vocab import CAPACITY, INTERFERED, RERUNS, WASM, ns
 
 # The header's `references` keys, in the order the report lists them, and
 # what the report calls each one's median.
@@ -36,6 +36,27 @@ BESIDE = "the spin round trip measured beside the job"
 # not show it, every parallel figure of the run does. The schema's bound,
 # the one the gate holds a run to against the other side's.
 CAPACITY_MIN = load_schema().capacity_min
+
+
+def physical(p):
+    """Whether platform p's spin pingpong is the physical round trip (its
+    header's spin_rt_physical; older files: every platform but Wasm's)."""
+    v = p.header.get("spin_rt_physical")
+    return v if isinstance(v, bool) else p.header.get("platform") not in WASM
+
+
+def unit_source(p, unit):
+    """(the platform whose `unit` round trip scales p's figures, None), or
+    (None, why there is none). A spin pingpong that is no physical round
+    trip (WebAssembly's: every atomic store a full fence, no pause) would
+    flatter every figure in its units, so those are set against the same
+    run's native spin round trip; the own one stays the noise evidence."""
+    if unit != "spin" or physical(p):
+        return p, None
+    nat = getattr(p, "native", None)
+    if nat is None:
+        return None, "no native spin round trip in this run (a Wasm pingpong is no physical one)"
+    return nat, None
 
 
 def reference_record(p, unit):
@@ -140,22 +161,35 @@ def usable_for(p, m, unit, noisy=None):
     measured beside m where the run has one (the load of the moment m was
     measured at), else the run's own at its start."""
     v, why = usable(p, unit, noisy)
-    near = beside(p, m) if unit == "spin" and not why else None
+    near = beside(p, m) if unit == "spin" and not why and unit_source(p, unit)[0] is p else None
     return (near, None) if near else (v, why)
 
 
 def units(p, unit):
     """A figure's round-trip units on platform p, as the report names them
     (plural: '= 1.23 spin round trips ...')."""
+    if unit_source(p, unit)[0] is not p:
+        return f"native {ROUND_TRIPS[unit]}s (this run's)"
     return f"{ROUND_TRIPS[unit]}s" + (f" ({BESIDE})" if unit == "spin" and p.checks else "")
 
 
 def usable(p, unit, noisy=None):
     """(median, None) of a reference fit to scale figures, else (None, why
-    not): also not when the run got too little CPU (its figures are off)."""
+    not): also not when the run got too little CPU (its figures are off).
+    Where p's figures are in the native round trip (unit_source), p's own
+    evidence of noise and native's reference must both be clean."""
+    src, why = unit_source(p, unit)
+    if src is None:
+        return None, why
+    noisy = noise(p) if noisy is None else noisy
+    if src is not p:
+        why = noisy.get(unit) or noisy.get("capacity")
+        if why:
+            return None, f"reference noisy: {why}"
+        v, why = usable(src, unit)
+        return (v, None) if v else (None, f"native: {why}")
     v = round_trip(p, unit)
     if not v or v <= 0:
         return None, f"no {ROUND_TRIPS[unit]} in this run"
-    noisy = noise(p) if noisy is None else noisy
     why = noisy.get(unit) or noisy.get("capacity")
     return (None, f"reference noisy: {why}") if why else (v, None)

@@ -36,6 +36,13 @@ bool plat_yield_sleeps(void);
  * i64.store (never torn on the 64-bit engines). For one writer only. */
 void plat_publish_u64(pool_u64 *p, uint64_t v);
 void plat_publish_u32(pool_word *p, uint32_t v);
+/* Whether a spin ping-pong between two threads is one cache-line transfer
+ * each way, the physical round trip (natively: release stores, pause in the
+ * spin). Not on Wasm: every atomic store there is a sequentially consistent
+ * exchange that waits for the line, and a spin has no pause, so its
+ * ping-pong reads 2-3x native's when the cores are far apart; the report
+ * judges Wasm figures in the native round trip instead. */
+bool plat_spin_rt_physical(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t plat_now_ns(void);
 /* Logical CPUs available to this process. */
