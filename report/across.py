@@ -1,7 +1,7 @@
 """Several runs, figure against figure: per platform and kind of work, the
 verdict's figure of each run (the chosen pool's median), in its own run's
-spin round trips (its own spin_pingpong: the unit that holds on every
-machine), and over the same platform's figure in the oldest run of the same
+spin round trips (its own spin_pingpong, a Wasm platform's in its run's
+native one: the unit that holds on every machine), and over the same platform's figure in the oldest run of the same
 machine. A platform's first run on a machine is set against the oldest run
 of another machine, and that ratio is N/A: figures of two machines are
 never divided (they differ by more than any change of code)."""
@@ -15,8 +15,8 @@ HEAD = ["platform", "work", "use", "cost [95% interval]", "in its own spin round
 NOTE = ("Each run's verdict figure (the chosen pool's median) against the same platform's in the oldest run of "
         "the same machine (ratio: this / that); a platform's first run on a machine is set against another "
         "machine's, and that ratio is " + NOT_COMPARED + ": figures of two machines are not compared. Across "
-        "machines, each figure in its own run's spin round trips (its own `spin_pingpong`) says what it costs "
-        "on its own machine.")
+        "machines, each figure in its own run's spin round trips (its own `spin_pingpong`; a Wasm platform's "
+        "in its run's native one, a Wasm pingpong being no physical round trip) says what it costs on its own machine.")
 
 
 def chosen(runs):
