@@ -100,7 +100,8 @@ def platform_records(plat, spin_rt=SPIN_RT, futex_rt=FUTEX_RT):
     1.2 spin round trips, cold pools' spaced fork-joins, and one record of
     every other scenario a target reads, each passing its target."""
     return [complete({"type": "header", "platform": plat, "schema": SCHEMA, "references": dict(REFS),
-                      "grain_work_ns": [0, 1000], "options": {"threads": 2}}),
+                      "grain_work_ns": [0, 1000], "options": {"threads": 2},
+                      "spin_rt_physical": plat not in targets.WASM}),
             meas(plat, "pingpong", "spin_pingpong", "default", spin_rt, items=1),
             meas(plat, "pingpong", "futex_pingpong", "default", futex_rt, items=1),
             forkjoin(plat, "spin", "warm", 1.2 * SPIN_RT),
@@ -321,6 +322,64 @@ def synthetic(tmp):
     c.check("oversub_warm_pass", t10w, ["PASS"], oversub(), text="2 cores")
     c.check("oversub_warm_miss", t10w, ["MISS"], oversub(warm_ns=500e3), text="spin/warm")
     c.check("oversub_none", t10, [])  # no sweep above the cores: nothing to judge
+    # 0: a Wasm pingpong is no physical round trip (header spin_rt_physical
+    # false): Wasm figures are in the native one. 360 ns is 1.2 native
+    # round trips of 300 ns (PASS), though 0.45 of node's own 800 ns.
+    def wasm_rt(own=800.0, native=True):
+        def edit(run):
+            scale(find(run["node"], "pingpong", "spin_pingpong"), own / SPIN_RT)
+            if not native:
+                del run["native"]
+        return edit
+    c.check("wasm_native_rt", t1, ["PASS", "PASS"], wasm_rt(), plat="node", text="in native spin round trips")
+    c.check("wasm_native_rt_miss", t1, ["MISS", "PASS"], lambda run: (
+        wasm_rt()(run), scale(find(run["node"], "forkjoin", "spin"), 1.5)), plat="node", text="x")
+    c.check("wasm_no_native", t1, ["N/A", "N/A"], wasm_rt(native=False), plat="node",
+            text="no native spin round trip in this run")
+    # 1: a browser's warm fork-join against Node's and native's of the run.
+    tb = "1. browser forkjoin warm"
+
+    def browser(f_node=1.0, f_chrome=1.0):
+        def edit(run):
+            run["node"] = platform_records("node")
+            for b in ("spin", "adaptive"):
+                scale(find(run["node"], "forkjoin", b), f_node)
+                scale(find(run["chrome"], "forkjoin", b), f_chrome)
+        return edit
+    c.check("browser_pass", tb, ["PASS", "PASS"], browser(), plat="chrome", text="1.00x node")
+    c.check("browser_vs_node_miss", tb, ["MISS", "MISS"], browser(f_node=0.7), plat="chrome", text="1.43x node")
+    c.check("browser_vs_native_miss", tb, ["MISS", "MISS"], browser(f_node=1.6, f_chrome=1.6), plat="chrome",
+            text="1.60x native")
+    c.check("browser_no_node", tb, ["N/A", "N/A"], plat="chrome", text="no node run")
+    # 2: at W <= 100 ns no round trip of slack: 1.4x native passes, 2x misses.
+    t2s = "2. spin grain overhead at W <= 100 ns"
+
+    def small_grain(f):
+        def edit(run):
+            for plat, o in (("native", 2000), ("node", 2000 * f)):
+                run[plat] += [grain(plat, "grain", "spin", "warm", w, o) for w in (0, 100, 1000)]
+        return edit
+    c.check("small_grain_pass", t2s, ["PASS"], small_grain(1.4), plat="node", text="1.4x")
+    c.check("small_grain_miss", t2s, ["MISS"], small_grain(2.0), plat="node", text="W=0: 4.00 us vs native 2.00 us")
+    # 10: a Wasm warm pool oversubscribed against native's at that P.
+    t10n = "10. oversubscribed: Wasm warm"
+
+    def oversub_wasm(f):
+        def edit(run):
+            for plat, med in (("native", 20e3), ("node", 20e3 * f)):
+                r = run[plat]
+                r[0]["logical_cores"] = 2
+                r += [forkjoin(plat, b, "warm", med, threads=4, items=4, share=0.75, p90=med, p99=2 * med)
+                      for b in ("spin", "adaptive")]
+        return edit
+    c.check("oversub_wasm_pass", t10n, ["PASS"], oversub_wasm(2.5), plat="node", text="2.5x")
+    c.check("oversub_wasm_miss", t10n, ["MISS"], oversub_wasm(10), plat="node", text="10.0x")
+    # 11: single calls are timed to the per-call clock's step.
+    def clock(step):
+        return lambda run: run["chrome"][0].update(clock=dict(
+            run["chrome"][0]["clock"], per_call="system", step_ns=step, why="no core is free"))
+    c.check("clock_pass", "11. single calls", ["PASS"], clock(129), plat="chrome", text="step 129 ns")
+    c.check("clock_miss", "11. single calls", ["MISS"], clock(4999), plat="chrome", text="no core is free")
     # Nothing in a clean run is noisy.
     run = {"native": platform_records("native")}
     rows = rows_of(run, "native", "", os.path.join(tmp, "clean"))
