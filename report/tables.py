@@ -3,7 +3,7 @@ environment, and the keys shared with a baseline run."""
 import noisy
 from keys import counterpart
 from machines import differ
-from references import ROUND_TRIPS, noise, round_trip
+from references import ROUND_TRIPS, noise, round_trip, unit_source, units
 from gate_verdicts import gate_key
 from vocab import NOISY_MARK, PINGPONG, W_VIEWS, in_unit, label, ns, timer_limited, w_name
 
@@ -123,11 +123,22 @@ def env_rows(run):
     for unit, name in ROUND_TRIPS.items():
         rows.append([f"{name} (same run)"] + [ns(round_trip(p, unit)) + (NOISY_MARK if unit in noise(p) else "")
                                                for p in run.values()])
+    # Which round trip each platform's "x RT" figures are in: a Wasm
+    # pingpong is no physical round trip (header spin_rt_physical).
+    rows.append(["figures in round trips of"] + [rt_unit(p) for p in run.values()])
     if any(p.checks for p in run.values()):
         # Where a run measured it beside every job, the figures' round-trip
         # units: how far it ranged over the run.
         rows.append(["spin round trip beside each job (reference_check)"] + [checks_range(p) for p in run.values()])
     return ["field"] + list(run), rows
+
+
+def rt_unit(p):
+    """The round trip platform p's spin figures are in, as the table says it."""
+    src, why = unit_source(p, "spin")
+    if src is None:
+        return f"N/A ({why})"
+    return units(p, "spin") if round_trip(src, "spin") else "-"
 
 
 def checks_range(p):
