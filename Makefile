@@ -79,7 +79,7 @@ PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Ihar
 
 .PHONY: all setup setup-postgres build build-node test test-native test-node test-tsan test-asan \
 	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) bench-grid serve report gate baseline gate-rates \
-	diagnose history-add history-list trend bisect clean help
+	diagnose engine-experiments history-add history-list trend bisect clean help
 
 all: build
 
@@ -105,6 +105,8 @@ help:
 	@echo "  make trend        each key over the commits in the history, with change points"
 	@echo "                    (KEY=<glob>, MACHINE=, PLATFORM=; into RUN's report/trend)"
 	@echo "  make diagnose     reproduce known threading hazards on every platform, verdict table"
+	@echo "  make engine-experiments  one fork-join natively, in Node, Chromium, Firefox and"
+	@echo "                    under V8's Wasm tiering flags, in native round trips (ROUNDS=, ONLY=)"
 	@echo "  make gate         quick suite vs results/baseline: exit 1 on a regression"
 	@echo "                    (BASE=<commit>: vs that commit, both measured now)"
 	@echo "  make baseline     refresh results/baseline deliberately"
@@ -203,6 +205,11 @@ bench-firefox-stage: setup build-web
 bench-grid: setup build-web
 	@node bench/browser/grid.js --grid "$$GRID" $${BROWSERS:+--browsers "$$BROWSERS"} $${PARALLEL:+--parallel "$$PARALLEL"} \
 	  $${HOST:+--host "$$HOST"} --build $(BUILD_WEB) --out "$$RUN" -- run $(RUN_FLAGS)
+
+# Where a browser's fork-join cost goes (README "Why a browser costs more"):
+# the same fork-join natively, in each engine and under V8's tiering flags.
+engine-experiments: setup build build-node build-web
+	@$(AT_PRIORITY) python3 bench/engine_experiments.py $${ROUNDS:+--rounds "$$ROUNDS"} $${ONLY:+--only "$$ONLY"} --out "$$RUN"
 
 # The page for a person at any browser (this machine's, or a device's with
 # HOST=<an address of this machine>): choose, run, download the records.
