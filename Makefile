@@ -78,7 +78,7 @@ PYODIDE_SIDE_SRC := bench/pyodide/side_module.c bench/pycalls.c harness/timer.c 
 PYODIDE_SIDE_FLAGS := -O2 -sSIDE_MODULE=1 -sWASM_BIGINT -Iplatform/include -Iharness
 
 .PHONY: all setup setup-postgres build build-node test test-native test-node test-tsan test-asan \
-	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) bench-grid serve report gate baseline gate-rates \
+	build-web build-pyodide bench $(BENCH_STAGES) $(BENCH_STAGES:%=%-stage) bench-grid engine-floor serve report gate baseline gate-rates \
 	diagnose engine-experiments history-add history-list trend bisect clean help
 
 all: build
@@ -100,6 +100,8 @@ help:
 	@echo "  make bench-pyodide the Python scenarios in Pyodide, under Node.js and in Chromium"
 	@echo "  make bench-pymport the Python baselines in CPython embedded in Node.js (pymport),"
 	@echo "                    and JS calling Python: sync, callAsync, worker_threads"
+	@echo "  make engine-floor the same hand-offs in plain JS on a SharedArrayBuffer (no C, no Wasm)"
+	@echo "                    under Node, in Chromium and Firefox: the engines' floor, one table"
 	@echo "  make bench        run the whole benchmark suite and the report"
 	@echo "  make report       plots, HTML and summary.md of the newest run (RUN=, BASELINE=)"
 	@echo "  make trend        each key over the commits in the history, with change points"
@@ -226,6 +228,13 @@ bench-pyodide-stage: setup build-pyodide
 # and the bridge's JS side (bench/pymport/host.js).
 bench-pymport-stage: setup build
 	@$(AT_PRIORITY) node bench/pymport/host.js --lib $(BUILD)/libpoolbench.so --out "$$RUN" $(RUN_FLAGS)
+
+# The engines' floor: poolbench's hand-offs (ping-pong, a P = 2 fork-join) in
+# plain JS on a SharedArrayBuffer under Node, in Chromium and in Firefox, no C
+# or Wasm: how much of a Wasm figure is the engine's and the workers' own
+# (bench/js_floor/). One Markdown table on stdout; no records.
+engine-floor: setup
+	@$(AT_PRIORITY) node bench/js_floor/floor_table.js
 
 # The report of a run: RUN=results/<run> (default: the newest), BASELINE=
 # an older run for old-vs-new columns and ratio plots.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The JS programs' usage errors (browser driver, page server, Pyodide host):
+# The JS programs' usage errors (browser driver, page server, Pyodide host,
+# the engine-floor runners):
 # exit 2 and one line on stderr that quotes the bad argument, with no
 # control byte (an argument's ESC would retitle or clear the terminal).
 set -u
@@ -26,4 +27,8 @@ expect_usage bench/browser/grid.js --grid http://127.0.0.1:9 --browsers "$evil" 
 expect_usage bench/browser/serve.js "--bogus$evil"
 expect_usage bench/browser/serve.js --host "$evil"
 expect_usage bench/pyodide/node_host.mjs "--bogus$evil"
+expect_usage bench/js_floor/floor_node.js "--bogus$evil"
+expect_usage bench/js_floor/floor_node.js --variant "rt_plain$evil"
+expect_usage bench/js_floor/floor_browser.js --browser "chrome$evil"
+expect_usage bench/js_floor/floor_table.js "--bogus$evil"
 exit $fail
