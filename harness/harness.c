@@ -9,7 +9,6 @@
 #include "git_commit.h" /* generated: POOLBENCH_GIT_COMMIT */
 #include "harness_internal.h"
 #include "host.h"
-#include "platform.h"
 #include "kernel.h"
 #include "platform.h"
 #include "pool.h"
