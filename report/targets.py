@@ -200,19 +200,22 @@ def spin_grain_interleaved(t):
     ab = t.spin_grain("grain_ab")
     if t.name != NATIVE or not ab:
         return None
-    bad, ties = [], []
+    bad, ties, judged = [], [], 0
     _, left = t.own_noise(t.p.find("grain_ab"))
     for w, s in sorted(ab.items()):
         for ref in GRAIN_RIVALS:
             r = t.p.find("grain_ab", backend=ref, work_ns=w)
             if not r or len(r[0]["samples"]) != len(s["samples"]) or t.own_noise([s, r[0]])[1]:
                 continue
+            judged += 1
             pairs = list(zip(s["samples"], r[0]["samples"]))
             slower = sum(a > b for a, b in pairs)
             if slower * 2 <= len(pairs):
                 continue
             what = f"W={w:g} vs {ref}: slower in {slower}/{len(pairs)}"
             (bad if sign_test_p(slower, len(pairs)) < SIGNIFICANCE else ties).append(what)
+    if not judged:
+        return nothing_judged(f"{RIVAL_LIST} (grain_ab)", left)
     return Verdict(f"{len(bad)} W above, {len(ties)} tied", f"{RIVAL_LIST} (grain_ab)", not bad,
                    "; ".join(bad[:3]) or ("not significant: " + "; ".join(ties[:3]) if ties else "")
                    + noisy_left(left))
@@ -228,16 +231,21 @@ def spin_grain_same_run(t):
         return None
     if not any(t.p.find("grain", backend=ref) for ref in GRAIN_RIVALS):
         return None
-    bad, ties = [], []
+    bad, ties, judged = [], [], 0
     _, left = t.own_noise(list(spin.values()) + [m for ref in GRAIN_RIVALS for m in t.p.find("grain", backend=ref)])
     for ref in GRAIN_RIVALS:
         for m in t.p.find("grain", backend=ref):
             s = spin.get(m["work_ns"])
-            if not s or s["overhead_ns"] <= m["overhead_ns"] or t.own_noise([s, m])[1]:
+            if not s or t.own_noise([s, m])[1]:
+                continue
+            judged += 1
+            if s["overhead_ns"] <= m["overhead_ns"]:
                 continue
             diff, noise = s["overhead_ns"] - m["overhead_ns"], s["mad"] + m["mad"]
             what = f"W={m['work_ns']:g} vs {ref}: +{ns(diff)}"
             (ties if diff <= noise else bad).append(f"{what} (noise {ns(noise)})")
+    if not judged:
+        return nothing_judged(f"{RIVAL_LIST} (same run)", left)
     return Verdict(f"{len(bad)} W above, {len(ties)} tied", f"{RIVAL_LIST} (same run)", not bad,
                    "; ".join(bad[:3]) or ("ties within noise: " + "; ".join(ties[:3]) if ties else "")
                    + noisy_left(left))
@@ -266,19 +274,22 @@ def grain_vs_native(t, small, slack_rt):
             slack, native_why = references.usable(t.native, "spin")
             if slack is None:
                 return Verdict("-", "native spin grain", None, f"{why}; native: {native_why}")
-    bad, worst = [], None
+    bad, worst, judged = [], None, 0
     _, left = t.own_noise(list(spin.values()))
     left += [f"native {w}" for w in Subject(NATIVE, t.native, None).own_noise(list(ng.values()))[1]]
     for w, m in sorted(spin.items()):
         n = ng.get(w)
         if not n or t.own_noise([m])[1] or noisy.job(t.native, n):
             continue
+        judged += 1
         if n["overhead_ns"] > 0 and (worst is None or m["overhead_ns"] / n["overhead_ns"] > worst[1]):
             worst = (w, m["overhead_ns"] / n["overhead_ns"])
         if m["overhead_ns"] > NATIVE_GRAIN_FACTOR * max(n["overhead_ns"], 0) + slack + m["mad"] + n["mad"]:
             bad.append(f"W={w:g}: {ns(m['overhead_ns'])} vs native {ns(n['overhead_ns'])} "
                        f"(noise {ns(m['mad'] + n['mad'])})")
-    measured = f"{len(bad)} W above" + (f"; at most {worst[1]:.1f}x (W={worst[0]:g})" if worst else "")
+    if not judged:
+        return nothing_judged("native spin grain", left)
+    measured = f"{len(bad)} of {judged} W above" + (f"; at most {worst[1]:.1f}x (W={worst[0]:g})" if worst else "")
     return Verdict(measured, "native spin grain", not bad, "; ".join(bad[:3]) + noisy_left(left))
 
 
@@ -293,6 +304,12 @@ def small_grain_vs_native(t):
     """Where the work is smallest, a call's overhead is what a user pays:
     no round trip of slack there, only the two medians' spread."""
     return grain_vs_native(t, small=True, slack_rt=False)
+
+
+def nothing_judged(reference, left):
+    """A grain target whose every pair was left out: nothing was compared,
+    so it is N/A, never a pass."""
+    return Verdict("0 W judged", reference, None, "every W left out" + noisy_left(left))
 
 
 def noisy_left(left):

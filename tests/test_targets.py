@@ -4,7 +4,8 @@
 delay-injection knob POOLBENCH_INJECT_DELAY_NS would scale them); a fork-join
 that not every thread joined, a pool that did not join and a noisy reference
 (a spin round trip of 11 ms), a fork-join below one spin round trip and one
-that kept interfered repetitions give N/A; with reference_check records a
+that kept interfered repetitions give N/A, as does a grain target whose
+every point is noisy; with reference_check records a
 fork-join is judged in the round trip measured beside it; the break-even W and the oversubscribed
 fork-join (the most oversubscribed P of a sweep) PASS and MISS; the cold pools' spaced fork-join is
 INFO. Then, on the committed fixture run with its bursts rows edited: target
@@ -123,6 +124,14 @@ def grain(plat, scenario, backend, mode, w, overhead, samples_scale=1.0):
     return m
 
 
+def interfere(recs, scenario):
+    """Every record of scenario kept repetitions another task interfered with
+    (noisy on its own evidence, so a target leaves it out)."""
+    for r in recs:
+        if r.get("scenario") == scenario:
+            r.update(flags=["interfered"], interfered=25, reruns=18)
+
+
 def find(recs, scenario, backend, mode=None):
     return next(r for r in recs if r.get("scenario") == scenario and r.get("backend") == backend
                 and (mode is None or r.get("mode") == mode))
@@ -230,25 +239,34 @@ def synthetic(tmp):
     c.check("spaced_noisy", t4, ["N/A", "N/A"], nat(lambda r: find(r, "pingpong", "futex_pingpong").update(
         ci_lo=FUTEX_RT / 2, ci_hi=FUTEX_RT * 2)), text="reference noisy")
     # 2: spin's grain sweep against OpenMP and oneTBB, interleaved and not.
-    def ab(slower):
+    # With every point noisy nothing is compared: N/A, even where it would miss.
+    def ab(slower, noisy=False):
         def edit(run):
             r = run["native"]
             for w in (0, 1000):
                 r.append(grain("native", "grain_ab", "spin", "warm", w, 500, 1.2 if slower else 0.8))
                 r += [grain("native", "grain_ab", b, "default", w, 500) for b in ("openmp", "tbb")]
+            if noisy:
+                interfere(r, "grain_ab")
         return edit
-    c.check("grain_ab_pass", "2. spin grain overhead <= openmp and tbb at every W (interleaved)", ["PASS"], ab(False))
-    c.check("grain_ab_miss", "2. spin grain overhead <= openmp and tbb at every W (interleaved)", ["MISS"], ab(True))
+    t2ab = "2. spin grain overhead <= openmp and tbb at every W (interleaved)"
+    c.check("grain_ab_pass", t2ab, ["PASS"], ab(False))
+    c.check("grain_ab_miss", t2ab, ["MISS"], ab(True))
+    c.check("grain_ab_all_noisy", t2ab, ["N/A"], ab(True, noisy=True), text="0 W judged")
 
-    def same_run(spin_overhead):
+    def same_run(spin_overhead, noisy=False):
         def edit(run):
             r = run["native"]
             for w in (0, 1000):
                 r.append(grain("native", "grain", "spin", "warm", w, spin_overhead))
                 r += [grain("native", "grain", b, "default", w, 500) for b in ("openmp", "tbb")]
+            if noisy:
+                interfere(r, "grain")
         return edit
-    c.check("grain_pass", "2. spin grain overhead <= openmp and tbb at every W", ["PASS"], same_run(400))
-    c.check("grain_miss", "2. spin grain overhead <= openmp and tbb at every W", ["MISS"], same_run(5000))
+    t2same = "2. spin grain overhead <= openmp and tbb at every W"
+    c.check("grain_pass", t2same, ["PASS"], same_run(400))
+    c.check("grain_miss", t2same, ["MISS"], same_run(5000))
+    c.check("grain_all_noisy", t2same, ["N/A"], same_run(5000, noisy=True), text="0 W judged")
 
     def vs_native(node_overhead, noisy=False):
         def edit(run):
@@ -354,13 +372,17 @@ def synthetic(tmp):
     # 2: at W <= 100 ns no round trip of slack: 1.4x native passes, 2x misses.
     t2s = "2. spin grain overhead at W <= 100 ns"
 
-    def small_grain(f):
+    def small_grain(f, interfered=False):
         def edit(run):
             for plat, o in (("native", 2000), ("node", 2000 * f)):
                 run[plat] += [grain(plat, "grain", "spin", "warm", w, o) for w in (0, 100, 1000)]
+            if interfered:
+                interfere(run["node"], "grain")
         return edit
     c.check("small_grain_pass", t2s, ["PASS"], small_grain(1.4), plat="node", text="1.4x")
     c.check("small_grain_miss", t2s, ["MISS"], small_grain(2.0), plat="node", text="W=0: 4.00 us vs native 2.00 us")
+    c.check("small_grain_all_noisy", t2s, ["N/A"], small_grain(2.0, interfered=True), plat="node",
+            text="0 W judged")
     # 10: a Wasm warm pool oversubscribed against native's at that P.
     t10n = "10. oversubscribed: Wasm warm"
 
